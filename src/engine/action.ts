@@ -1,0 +1,54 @@
+// The action contract: what one module in src/engine/actions/ exports. An action is a
+// strict zod schema (its properties and defaults) plus the debos stages it needs.
+import { type z } from 'zod';
+
+/** What verify and file checks may know: no Machine, no side effects. */
+export interface VerifyContext {
+  /** Directory of the recipe file that holds the action (origin `recipe`). */
+  readonly recipeDir: string;
+  readonly architecture: string;
+  readonly sectorSize: number;
+  /** Names of `download` actions planned before this one (usable as origins). */
+  readonly downloadNames: ReadonlySet<string>;
+}
+
+/**
+ * A verify failure that belongs to one property, so the loader can point at its line:
+ * `throw new PropertyError('script', "'script' and 'command' are mutually exclusive")`.
+ * An empty property points at the action itself.
+ */
+export class PropertyError extends Error {
+  constructor(
+    readonly property: string,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A file a recipe names, which must exist when the recipe is checked. */
+export interface NamedFile {
+  /** The property that names it, for the error position. */
+  readonly property: string;
+  /** Absolute path. */
+  readonly path: string;
+  readonly kind: 'file' | 'directory' | 'any';
+}
+
+export interface ActionDef<S extends z.ZodType = z.ZodType> {
+  readonly kind: string;
+  /** Strict object schema with debos's defaults; `action` and `description` included. */
+  readonly schema: S;
+  /** Banner text when the recipe gives no description (debos prints the action name). */
+  readonly defaultDescription?: string;
+  /** debos's Verify: checks that need no machine. Throws PropertyError. */
+  verify?(params: z.output<S>, ctx: VerifyContext): void;
+  /** Files and directories the action reads from the recipe's side; checked by `check`. */
+  files?(params: z.output<S>, ctx: VerifyContext): readonly NamedFile[];
+}
+
+/** Identity helper that keeps the schema's inferred types on the action's stages. */
+export function defineAction<S extends z.ZodType>(def: ActionDef<S>): ActionDef<S> {
+  return def;
+}

@@ -1,0 +1,72 @@
+// Typed errors. Only src/cli.ts prints them; everything else throws.
+
+/** A place in a source file, 1-based line and column. */
+export interface SourcePos {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+}
+
+export function formatPos(pos: SourcePos): string {
+  return `${pos.file}:${pos.line}:${pos.col}`;
+}
+
+export abstract class DebstepError extends Error {
+  abstract readonly exitCode: 1 | 2;
+  readonly hint: string | undefined;
+  readonly where: SourcePos | undefined;
+
+  constructor(message: string, opts: { hint?: string; where?: SourcePos; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = new.target.name;
+    this.hint = opts.hint;
+    this.where = opts.where;
+  }
+
+  /** The one-line message the user sees: `file:line:col: message`. */
+  get located(): string {
+    return this.where ? `${formatPos(this.where)}: ${this.message}` : this.message;
+  }
+}
+
+/** A problem with the command line: unknown flag, missing recipe. Exit 2. */
+export class UsageError extends DebstepError {
+  readonly exitCode = 2;
+}
+
+/** A recipe that does not render, parse or validate. Exit 2. */
+export class RecipeError extends DebstepError {
+  readonly exitCode = 2;
+}
+
+/** The build failed while running. Exit 1. */
+export class BuildError extends DebstepError {
+  readonly exitCode = 1;
+}
+
+/** A command run by an action exited non-zero or could not start. */
+export class CommandError extends BuildError {
+  constructor(
+    message: string,
+    readonly argv: readonly string[],
+    readonly exitStatus: number | null,
+    readonly signal: string | null,
+    /** The last lines of the command's output, oldest first. */
+    readonly outputTail: readonly string[],
+    opts: { hint?: string; cause?: unknown } = {},
+  ) {
+    super(message, opts);
+  }
+}
+
+/** The host lacks something a build needs (a tool, binfmt, root). Exit 1. */
+export class HostError extends DebstepError {
+  readonly exitCode = 1;
+}
+
+/** Several recipe errors found in one pass; check reports them all. */
+export class RecipeErrors extends RecipeError {
+  constructor(readonly errors: readonly RecipeError[]) {
+    super(errors.map((e) => e.located).join('\n'));
+  }
+}
