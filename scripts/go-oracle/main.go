@@ -1,9 +1,11 @@
 // go-oracle renders Go text/template cases the way debos does, to produce the expected
 // outputs of debstep's template tests. A development tool: CI never runs it.
 //
-// Input (stdin): JSON Lines {"name": "...", "template": "...", "data": {"k": "v"}}.
-// Output (stdout): JSON Lines {"name": "...", "out": "...", "err": "..."}; exactly one of
-// out/err is meaningful (err is "" on success).
+// Input (stdin): JSON Lines {"name": "...", "template": "...", "data": {"k": "v"}, "file": "..."}:
+// name labels the case; file is the template's name (default "recipe.yaml"), as debos names
+// a recipe's template after its file. Output (stdout): the same objects with "out" (what
+// Execute wrote, also the partial output before an error) and "err" ("" on success), so
+// `run.sh < cases.jsonl > golden.jsonl` makes a golden file.
 //
 // Functions: debos's sector, escape, uuid5, and sprig's GenericFuncMap. Debian packages
 // Masterminds sprig, not go-task/slim-sprig; slim-sprig is that library minus functions
@@ -27,14 +29,15 @@ import (
 
 type inCase struct {
 	Name     string            `json:"name"`
+	File     string            `json:"file,omitempty"`
 	Template string            `json:"template"`
-	Data     map[string]string `json:"data"`
+	Data     map[string]string `json:"data,omitempty"`
 }
 
 type outCase struct {
-	Name string `json:"name"`
-	Out  string `json:"out"`
-	Err  string `json:"err"`
+	inCase
+	Out string `json:"out"`
+	Err string `json:"err"`
 }
 
 func sector(s int) string { return fmt.Sprintf("%ds", s) }
@@ -52,7 +55,11 @@ func render(c inCase) (out string, err error) {
 		}
 	}()
 	funcs := template.FuncMap{"sector": sector, "escape": escape, "uuid5": uuid5}
-	t, err := template.New(c.Name).Funcs(funcs).Funcs(sprig.GenericFuncMap()).Parse(c.Template)
+	name := c.File
+	if name == "" {
+		name = "recipe.yaml"
+	}
+	t, err := template.New(name).Funcs(funcs).Funcs(sprig.GenericFuncMap()).Parse(c.Template)
 	if err != nil {
 		return "", err
 	}
@@ -80,7 +87,7 @@ func main() {
 			os.Exit(2)
 		}
 		out, err := render(c)
-		res := outCase{Name: c.Name, Out: out}
+		res := outCase{inCase: c, Out: out}
 		if err != nil {
 			res.Err = err.Error()
 		}
