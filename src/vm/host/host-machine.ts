@@ -1,0 +1,91 @@
+// The Machine on this host: host commands run as they are, chroot commands through
+// chroot.ts in a private mount namespace. Needs root.
+import { type ExecRequest, type ExecResult, type Machine, type OutputSink, type PtySession, type RootLayers, type ShellRequest } from '../machine.js';
+import { BuildError } from '../../engine/errors.js';
+import { bindTargetIsScratch, chrootArgv } from './chroot.js';
+import { guarded, spawnCommand } from './exec.js';
+import { spawnPty } from './pty.js';
+import { HostRootFiles } from './root-files.js';
+
+const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** The environment a chroot command starts from, as systemd-nspawn would give it. */
+function chrootBaseEnv(term: string | undefined): Record<string, string> {
+  return { PATH, HOME: '/root', USER: 'root', LOGNAME: 'root', SHELL: '/bin/sh', TERM: term ?? 'dumb' };
+}
+
+function hostBaseEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  return env;
+}
+
+export class HostMachine implements Machine {
+  readonly backend = 'host' as const;
+  readonly files: HostRootFiles;
+  private mounted = false;
+
+  constructor(
+    readonly rootDir: string,
+    readonly reason: string,
+  ) {
+    this.files = new HostRootFiles(rootDir);
+  }
+
+  private async checkBinds(req: { binds?: ExecRequest['binds'] }): Promise<void> {
+    for (const b of req.binds ?? []) {
+      if (!bindTargetIsScratch(b.target) && !(await this.files.exists(b.target))) {
+        throw new BuildError(`cannot bind ${b.source} at ${b.target}: only existing paths, /tmp and /run can take binds`);
+      }
+    }
+  }
+
+  async exec(req: ExecRequest, output: OutputSink): Promise<ExecResult> {
+    if (!req.chroot) {
+      const env = { ...hostBaseEnv(), ...req.env };
+      return spawnCommand(req.argv, { env, cwd: req.cwd, stdin: req.stdin, signal: req.signal }, output);
+    }
+    await this.checkBinds(req);
+    const env = { ...chrootBaseEnv(undefined), ...req.env };
+    const argv = chrootArgv(this.rootDir, req.argv, req.binds, req.cwd);
+    return spawnCommand(argv, { env, stdin: req.stdin, signal: req.signal, privateMounts: true }, output);
+  }
+
+  async shell(req: ShellRequest): Promise<PtySession> {
+    const term = process.env.TERM ?? 'xterm-256color';
+    if (!req.chroot) {
+      const env = { ...hostBaseEnv(), TERM: term, ...req.env };
+      return spawnPty(guarded([req.shell], false), { env, cwd: req.cwd, cols: req.cols, rows: req.rows });
+    }
+    await this.checkBinds(req);
+    const env = { ...chrootBaseEnv(term), SHELL: req.shell, ...req.env };
+    const argv = guarded(chrootArgv(this.rootDir, [req.shell], req.binds, req.cwd), true);
+    return spawnPty(argv, { env, cols: req.cols, rows: req.rows });
+  }
+
+  private async run(argv: string[], cwd?: string): Promise<void> {
+    const lines: string[] = [];
+    const r = await spawnCommand(argv, { env: hostBaseEnv(), cwd }, (_s, l) => lines.push(l));
+    if (r.exitStatus !== 0) throw new BuildError(`${argv.join(' ')} failed: ${lines.join('\n')}`);
+  }
+
+  /** Mounts the layers as an overlay on rootDir. This process lives in a private mount
+   * namespace (see namespace.ts), so the mount never shows on the host and dies with us. */
+  async mountRoot(layers: RootLayers): Promise<void> {
+    await this.unmountRoot();
+    // Relative layer names keep the option string short whatever the number of layers.
+    const options = `lowerdir=${layers.lowers.join(':')},upperdir=${layers.upper},workdir=${layers.work}`;
+    await this.run(['mount', '-t', 'overlay', 'debstep-root', '-o', options, this.rootDir], layers.dir);
+    this.mounted = true;
+  }
+
+  private async unmountRoot(): Promise<void> {
+    if (!this.mounted) return;
+    await this.run(['umount', this.rootDir]);
+    this.mounted = false;
+  }
+
+  async close(): Promise<void> {
+    await this.unmountRoot();
+  }
+}

@@ -1,0 +1,44 @@
+// A building debstep lives in a private mount namespace of its own: the root overlay and
+// any image mounts it makes are invisible to the host and vanish with the process, even
+// on SIGKILL. The command re-executes itself under unshare(1) to get there.
+import { spawn } from 'node:child_process';
+
+const MARK = 'DEBSTEP_MOUNT_NS';
+
+/**
+ * In the re-executed child: true, and descendants (a debstep started from a debug shell)
+ * will make namespaces of their own. In the parent: runs the child and returns its exit
+ * code, for the caller to exit with.
+ */
+export async function enterPrivateMountNamespace(): Promise<true | number> {
+  if (process.env[MARK] === 'pending') {
+    process.env[MARK] = 'entered';
+    return true;
+  }
+  const argv = [
+    '--pdeathsig', 'KILL', '--',
+    'unshare', '--mount', '--propagation', 'private', '--',
+    process.execPath, ...process.execArgv, ...process.argv.slice(1),
+  ];
+  const child = spawn('setpriv', argv, { stdio: 'inherit', env: { ...process.env, [MARK]: 'pending' } });
+  // The terminal sends SIGINT to the whole process group; the child decides what it means.
+  const ignore = () => {};
+  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+  process.on('SIGINT', ignore);
+  const onTerm = forward('SIGTERM');
+  const onHup = forward('SIGHUP');
+  process.on('SIGTERM', onTerm);
+  process.on('SIGHUP', onHup);
+  return new Promise((resolve) => {
+    child.on('error', (err) => {
+      process.stderr.write(`error: cannot start unshare to get a private mount namespace: ${err.message}\n`);
+      resolve(1);
+    });
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', ignore);
+      process.off('SIGTERM', onTerm);
+      process.off('SIGHUP', onHup);
+      resolve(code ?? 128 + (signal === 'SIGKILL' ? 9 : 15));
+    });
+  });
+}

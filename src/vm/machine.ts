@@ -1,0 +1,104 @@
+// The Machine: where an action's commands run. HostMachine runs them on this host (chroot
+// commands in a private mount namespace); QemuMachine inside a VM. The engine, the
+// controller, the TUI and the actions only ever see this interface.
+import { type Stream } from '../engine/events.js';
+
+/** A host path made visible inside the target root for one chroot command. */
+export interface Bind {
+  /** Path on the build host. */
+  readonly source: string;
+  /** Path inside the root. Must be under /tmp or /run (tmpfs), so the image is untouched. */
+  readonly target: string;
+  readonly readOnly?: boolean;
+}
+
+export interface ExecRequest {
+  readonly argv: readonly string[];
+  /** In the target root (chroot) rather than on the build host. */
+  readonly chroot: boolean;
+  /** Short name shown before each output line (`label | line`). */
+  readonly label: string;
+  /** Variables on top of the base environment (proxies, -e variables). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Working directory: a build-host path, or a path inside the root for chroot. */
+  readonly cwd?: string;
+  readonly binds?: readonly Bind[];
+  /** Data for the command's stdin; /dev/null when absent. */
+  readonly stdin?: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface ExecResult {
+  /** null when killed by a signal. */
+  readonly exitStatus: number | null;
+  readonly signal: string | null;
+  readonly durationMs: number;
+  /** The last lines of output (stdout and stderr interleaved), oldest first. */
+  readonly outputTail: readonly string[];
+}
+
+/** Receives a command's output line by line, as it comes. */
+export type OutputSink = (stream: Stream, line: string) => void;
+
+export interface ShellRequest {
+  /** Inside the root (chroot), or on the build host in `cwd`. */
+  readonly chroot: boolean;
+  readonly shell: string;
+  readonly cwd?: string;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly binds?: readonly Bind[];
+  readonly cols: number;
+  readonly rows: number;
+}
+
+/** An interactive terminal session (node-pty on the host, the serial console in a VM). */
+export interface PtySession {
+  onData(listener: (data: string) => void): void;
+  onExit(listener: (exitStatus: number | null) => void): void;
+  write(data: string): void;
+  resize(cols: number, rows: number): void;
+  kill(): void;
+}
+
+/** File operations inside the target root. Paths are as the chroot sees them: an
+ * absolute symlink inside the root resolves inside the root, never to the host. */
+export interface RootFiles {
+  /** The host path a root path resolves to (symlinks followed inside the root). */
+  resolve(path: string): Promise<string>;
+  exists(path: string): Promise<boolean>;
+  readFile(path: string): Promise<Buffer>;
+  writeFile(path: string, data: string | Uint8Array, mode?: number): Promise<void>;
+  remove(path: string): Promise<void>;
+  /** Renames within the root; a symlink is moved itself, not its target. */
+  rename(from: string, to: string): Promise<void>;
+  mkdir(path: string, mode?: number): Promise<void>;
+  /** Copies a host directory or file into the root the way debos's overlay does: file
+   * modes kept, ownership and timestamps not, symlinks recreated, existing ones kept. */
+  copyIn(hostSource: string, destination: string): Promise<void>;
+}
+
+export interface Machine {
+  readonly backend: 'host' | 'vm';
+  /** Why this backend was chosen, in a sentence: shown in the log and the TUI header. */
+  readonly reason: string;
+  /** The target root as commands on the build host see it (ROOTDIR). */
+  readonly rootDir: string;
+  readonly files: RootFiles;
+  /** Runs a command, streaming its output to `output`. Never throws for a non-zero exit. */
+  exec(req: ExecRequest, output: OutputSink): Promise<ExecResult>;
+  /** An interactive shell with the environment an action would get. */
+  shell(req: ShellRequest): Promise<PtySession>;
+  /** Makes the root show the given layers: `upper` receives writes, `lowers` (newest first)
+   * are read-only. Called before each action, so earlier roots can be restored. */
+  mountRoot(layers: RootLayers): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface RootLayers {
+  /** Directory holding the layer directories; layer names are relative to it. */
+  readonly dir: string;
+  readonly upper: string;
+  readonly work: string;
+  /** Newest first. */
+  readonly lowers: readonly string[];
+}
