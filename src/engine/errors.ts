@@ -59,6 +59,33 @@ export class CommandError extends BuildError {
   }
 }
 
+/** An action failed at a stage: `Action 'Install packages' failed at stage Run`. */
+export class ActionFailure extends BuildError {
+  constructor(
+    readonly description: string,
+    readonly stage: string,
+    override readonly cause: unknown,
+  ) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    const hint = cause instanceof DebstepError ? cause.hint : undefined;
+    super(`Action '${description}' failed at stage ${stageName(stage)}: ${why}`, hint === undefined ? { cause } : { cause, hint });
+  }
+
+  static wrap(description: string, stage: string, err: unknown): ActionFailure {
+    return err instanceof ActionFailure ? err : new ActionFailure(description, stage, err);
+  }
+
+  /** The failed command, when a command failed. */
+  get command(): CommandError | undefined {
+    return this.cause instanceof CommandError ? this.cause : undefined;
+  }
+}
+
+/** debos's spelling of a stage: Run, PreMachine, PostMachineCleanup. */
+function stageName(stage: string): string {
+  return stage.charAt(0).toUpperCase() + stage.slice(1);
+}
+
 /** The host lacks something a build needs (a tool, binfmt, root). Exit 1. */
 export class HostError extends DebstepError {
   readonly exitCode = 1;

@@ -2,6 +2,7 @@
 // commands in a private mount namespace); QemuMachine inside a VM. The engine, the
 // controller, the TUI and the actions only ever see this interface.
 import { type Stream } from '../engine/events.js';
+import { type Diagnosis } from './binfmt.js';
 
 /** A host path made visible inside the target root for one chroot command. */
 export interface Bind {
@@ -88,6 +89,8 @@ export interface Machine {
   exec(req: ExecRequest, output: OutputSink): Promise<ExecResult>;
   /** An interactive shell with the environment an action would get. */
   shell(req: ShellRequest): Promise<PtySession>;
+  /** Whether `arch` binaries can run here (binfmt_misc and qemu-user), and if not why. */
+  diagnoseArch(arch: string): Promise<Diagnosis>;
   /** Makes the root show the given layers: `upper` receives writes, `lowers` (newest first)
    * are read-only. Called before each action, so earlier roots can be restored. */
   mountRoot(layers: RootLayers): Promise<void>;

@@ -6,6 +6,8 @@ import { bindTargetIsScratch, chrootArgv } from './chroot.js';
 import { guarded, spawnCommand } from './exec.js';
 import { spawnPty } from './pty.js';
 import { HostRootFiles } from './root-files.js';
+import { type Diagnosis, diagnoseArch, isForeign } from '../binfmt.js';
+import { hostBinfmtView } from './binfmt-view.js';
 
 const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -61,6 +63,11 @@ export class HostMachine implements Machine {
     const env = { ...chrootBaseEnv(term), SHELL: req.shell, ...req.env };
     const argv = guarded(chrootArgv(this.rootDir, [req.shell], req.binds, req.cwd), true);
     return spawnPty(argv, { env, cols: req.cols, rows: req.rows });
+  }
+
+  async diagnoseArch(arch: string): Promise<Diagnosis> {
+    if (!isForeign(arch)) return { ok: true, problem: `${arch} binaries run natively` };
+    return diagnoseArch(arch, await hostBinfmtView((p) => this.files.exists(p)));
   }
 
   private async run(argv: string[], cwd?: string): Promise<void> {

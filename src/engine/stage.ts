@@ -1,0 +1,166 @@
+// What an action's stages get to work with: the machine, the directories of the build,
+// the origins, and `exec`, which runs a command with events, the build-time chroot files
+// and failure reporting that every action needs.
+import { type ExecRequest, type ExecResult, type Machine } from '../vm/machine.js';
+import { type Diagnosis } from '../vm/binfmt.js';
+import { type BuildTimeFile, withBuildTimeFiles } from './chroot-files.js';
+import { CommandError, HostError } from './errors.js';
+import { type EventBus } from './events.js';
+
+/** The named places actions read from, resolved to paths on the build host. */
+export class Origins {
+  private readonly named = new Map<string, string>();
+
+  constructor(
+    readonly artifacts: string,
+    /** The root being built; an image's mount point after filesystem-deploy. */
+    public filesystem: string,
+  ) {}
+
+  /** The path of an origin; `recipe` is the directory of the action's recipe. */
+  resolve(name: string, recipeDir: string): string {
+    if (name === 'recipe') return recipeDir;
+    if (name === 'artifacts') return this.artifacts;
+    if (name === 'filesystem') return this.filesystem;
+    const path = this.named.get(name);
+    if (path === undefined) throw new HostError(`origin "${name}" is not available: no download action of that name has run`);
+    return path;
+  }
+
+  /** A download's result becomes an origin under its name. */
+  add(name: string, path: string): void {
+    this.named.set(name, path);
+  }
+}
+
+/** Shared, build-wide settings and services the per-action contexts are made from. */
+export interface BuildServices {
+  readonly machine: Machine;
+  readonly bus: EventBus;
+  readonly artifactDir: string;
+  readonly scratchDir: string;
+  readonly downloadDir: string;
+  /** Caches shared between builds, by name (apt-archives, debootstrap). */
+  readonly cache: (name: string) => string;
+  readonly origins: Origins;
+  /** Proxies from the host and -e variables: reach host and chroot commands alike. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly verbose: boolean;
+  readonly signal: AbortSignal;
+  readonly buildTimeFiles: readonly BuildTimeFile[];
+  /** The Debian mirror of the host's apt sources, for recipes that name none. */
+  readonly hostMirror: () => Promise<string>;
+}
+
+export interface ExecOptions {
+  /** Return a non-zero exit instead of throwing CommandError. */
+  readonly allowFailure?: boolean;
+}
+
+let nextCommandId = 1;
+
+/** The context one action's stages run with. */
+export class StageContext {
+  private archChecked: Promise<void> | undefined;
+
+  constructor(
+    private readonly services: BuildServices,
+    readonly index: number,
+    readonly recipeDir: string,
+    readonly architecture: string,
+    readonly sectorSize: number,
+  ) {}
+
+  get machine(): Machine {
+    return this.services.machine;
+  }
+  get rootDir(): string {
+    return this.services.machine.rootDir;
+  }
+  get artifactDir(): string {
+    return this.services.artifactDir;
+  }
+  get scratchDir(): string {
+    return this.services.scratchDir;
+  }
+  get downloadDir(): string {
+    return this.services.downloadDir;
+  }
+  get origins(): Origins {
+    return this.services.origins;
+  }
+  get env(): Readonly<Record<string, string>> {
+    return this.services.env;
+  }
+  get verbose(): boolean {
+    return this.services.verbose;
+  }
+  get signal(): AbortSignal {
+    return this.services.signal;
+  }
+  cache(name: string): string {
+    return this.services.cache(name);
+  }
+  hostMirror(): Promise<string> {
+    return this.services.hostMirror();
+  }
+
+  /** The path of `origin` for this action. */
+  origin(name: string): string {
+    return this.services.origins.resolve(name, this.recipeDir);
+  }
+
+  info(message: string): void {
+    this.services.bus.emit({ type: 'info', index: this.index, message });
+  }
+
+  warn(message: string): void {
+    this.services.bus.emit({ type: 'warning', index: this.index, message });
+  }
+
+  /**
+   * Fails early, with the missing piece and its fix, when the target's binaries cannot
+   * run here. Checked once per build, before the first command that runs them.
+   */
+  ensureTargetRuns(): Promise<void> {
+    this.archChecked ??= this.services.machine.diagnoseArch(this.architecture).then((d) => {
+      if (!d.ok) throw archError(this.architecture, d);
+      if (this.verbose) this.services.bus.emit({ type: 'diagnostic', source: 'binfmt', message: d.problem });
+    });
+    return this.archChecked;
+  }
+
+  /** Runs a command on the machine, with events; throws CommandError on failure. */
+  async exec(req: ExecRequest, opts: ExecOptions = {}): Promise<ExecResult> {
+    const { bus, machine } = this.services;
+    if (req.chroot) await this.ensureTargetRuns();
+    const id = nextCommandId++;
+    const env = { ...this.services.env, ...req.env };
+    bus.emit({ type: 'command', id, index: this.index, label: req.label, argv: req.argv, env, chroot: req.chroot, ...(req.cwd ? { cwd: req.cwd } : {}) });
+    const run = () =>
+      machine.exec({ ...req, env, signal: this.services.signal }, (stream, text) =>
+        bus.emit({ type: 'output', index: this.index, commandId: id, label: req.label, stream, text }),
+      );
+    const result = req.chroot ? await withBuildTimeFiles(machine.files, this.services.buildTimeFiles, run) : await run();
+    bus.emit({ type: 'command-end', id, index: this.index, exitStatus: result.exitStatus, signal: result.signal, durationMs: result.durationMs });
+    if (result.exitStatus === 0 || opts.allowFailure) return result;
+    const how = result.exitStatus === null ? `was killed by ${result.signal}` : `failed with exit status ${result.exitStatus}`;
+    throw new CommandError(`${req.label}: command ${how}`, req.argv, result.exitStatus, result.signal, result.outputTail, {
+      hint: await this.hintFor(result),
+    });
+  }
+
+  /** A hint for common failure causes: a missing program, a foreign binary that cannot run. */
+  private async hintFor(result: ExecResult): Promise<string | undefined> {
+    if (result.outputTail.some((l) => l.includes('Exec format error'))) {
+      const d = await this.services.machine.diagnoseArch(this.architecture);
+      return d.ok ? 'a binary for another architecture could not run' : `${d.problem}${d.remedy ? `; fix: ${d.remedy}` : ''}`;
+    }
+    if (result.exitStatus === 127) return 'exit status 127 means a program was not found';
+    return undefined;
+  }
+}
+
+export function archError(arch: string, d: Diagnosis): HostError {
+  return new HostError(`cannot run ${arch} binaries on this machine: ${d.problem}`, d.remedy ? { hint: `fix: ${d.remedy}` } : {});
+}

@@ -1,0 +1,139 @@
+// Host diagnostics for `debstep doctor`: each check says what it found and, for a problem,
+// the command that fixes it.
+import { access, constants, mkdir, mkdtemp, rm, statfs } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { diagnoseArch, hostArchitecture, isForeign } from './binfmt.js';
+import { hostBinfmtView } from './host/binfmt-view.js';
+import { spawnCommand } from './host/exec.js';
+import { probeAccel } from './qemu/accel-probe.js';
+
+export type Severity = 'ok' | 'note' | 'problem';
+
+export interface Check {
+  readonly name: string;
+  readonly severity: Severity;
+  readonly detail: string;
+  readonly remedy?: string;
+}
+
+interface Tool {
+  readonly command: string;
+  readonly pkg: string;
+  readonly neededFor: string;
+  /** Only some recipes need it: missing is a note, not a problem. */
+  readonly optional?: boolean;
+}
+
+const TOOLS: readonly Tool[] = [
+  { command: 'setpriv', pkg: 'util-linux', neededFor: 'every command (ties it to debstep\'s lifetime)' },
+  { command: 'unshare', pkg: 'util-linux', neededFor: 'chroot commands (private mounts)' },
+  { command: 'mount', pkg: 'mount', neededFor: 'the layered root and chroot mounts' },
+  { command: 'chroot', pkg: 'coreutils', neededFor: 'chroot commands' },
+  { command: 'debootstrap', pkg: 'debootstrap', neededFor: 'the debootstrap action' },
+  { command: 'mmdebstrap', pkg: 'mmdebstrap', neededFor: 'the mmdebstrap action' },
+  { command: 'tar', pkg: 'tar', neededFor: 'pack and unpack' },
+  { command: 'gzip', pkg: 'gzip', neededFor: 'gz compression' },
+  { command: 'pigz', pkg: 'pigz', neededFor: 'fast, parallel gz compression', optional: true },
+  { command: 'bzip2', pkg: 'bzip2', neededFor: 'bzip2 compression', optional: true },
+  { command: 'xz', pkg: 'xz-utils', neededFor: 'xz and lzma compression' },
+  { command: 'zstd', pkg: 'zstd', neededFor: 'zstd compression' },
+  { command: 'lzip', pkg: 'lzip', neededFor: 'lzip compression', optional: true },
+  { command: 'lzop', pkg: 'lzop', neededFor: 'lzop compression', optional: true },
+  { command: 'unzip', pkg: 'unzip', neededFor: 'unpacking .zip files', optional: true },
+  { command: 'dpkg-deb', pkg: 'dpkg', neededFor: 'unpacking .deb files' },
+  { command: 'parted', pkg: 'parted', neededFor: 'image-partition' },
+  { command: 'sfdisk', pkg: 'fdisk', neededFor: 'image-partition' },
+  { command: 'losetup', pkg: 'mount', neededFor: 'disk images on the host backend' },
+  { command: 'mkfs.ext4', pkg: 'e2fsprogs', neededFor: 'ext2/3/4 file systems' },
+  { command: 'mkfs.vfat', pkg: 'dosfstools', neededFor: 'FAT file systems', optional: true },
+  { command: 'eatmydata', pkg: 'eatmydata', neededFor: 'faster package installs', optional: true },
+  { command: 'qemu-system-x86_64', pkg: 'qemu-system-x86', neededFor: 'the VM backend' },
+  { command: 'busybox', pkg: 'busybox-static', neededFor: 'the VM backend\'s initramfs' },
+  { command: 'update-binfmts', pkg: 'binfmt-support', neededFor: 'foreign architectures' },
+  { command: 'pacstrap', pkg: 'arch-install-scripts', neededFor: 'the pacstrap action (Arch Linux)', optional: true },
+  { command: 'pacman', pkg: 'pacman-package-manager', neededFor: 'the pacman and pacstrap actions (Arch Linux)', optional: true },
+];
+
+const SBIN_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/** The full path of a command on PATH (plus the sbin directories), or undefined. */
+export async function which(command: string): Promise<string | undefined> {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), ...SBIN_PATH];
+  for (const dir of dirs) {
+    if (!dir) continue;
+    const path = join(dir, command);
+    if (await access(path, constants.X_OK).then(() => true, () => false)) return path;
+  }
+  return undefined;
+}
+
+export async function checkTools(): Promise<Check[]> {
+  return Promise.all(
+    TOOLS.map(async (t): Promise<Check> => {
+      const path = await which(t.command);
+      if (path) return { name: t.command, severity: 'ok', detail: path };
+      return {
+        name: t.command,
+        severity: t.optional ? 'note' : 'problem',
+        detail: `not installed; needed for ${t.neededFor}`,
+        remedy: `apt-get install ${t.pkg}`,
+      };
+    }),
+  );
+}
+
+export async function checkArch(arch: string): Promise<Check> {
+  const name = `binfmt ${arch}`;
+  if (!isForeign(arch)) return { name, severity: 'ok', detail: `${arch} runs natively on this ${hostArchitecture()} host` };
+  // Outside a build there is no root to hold an interpreter: handlers need the F flag.
+  const d = await diagnoseArch(arch, await hostBinfmtView(async () => false));
+  return { name, severity: d.ok ? 'ok' : 'problem', detail: d.problem, ...(d.remedy ? { remedy: d.remedy } : {}) };
+}
+
+export async function checkKvm(): Promise<Check> {
+  const name = 'kvm';
+  const readable = await access('/dev/kvm', constants.R_OK | constants.W_OK).then(() => true, () => false);
+  if (!readable) {
+    return { name, severity: 'note', detail: '/dev/kvm is missing or not accessible: the VM backend runs under TCG (slower)', remedy: 'modprobe kvm_intel (or kvm_amd); add yourself to the kvm group' };
+  }
+  if (!(await which('qemu-system-x86_64'))) return { name, severity: 'note', detail: 'cannot probe: qemu-system-x86_64 is not installed' };
+  const probe = await probeAccel('kvm');
+  if (probe.works) return { name, severity: 'ok', detail: `usable: ${probe.detail}` };
+  return { name, severity: 'note', detail: `/dev/kvm exists but KVM does not work (${probe.detail}); the VM backend will use TCG` };
+}
+
+export async function checkRoot(): Promise<Check> {
+  if (process.getuid?.() === 0) return { name: 'root', severity: 'ok', detail: 'running as root: the host backend is available' };
+  return { name: 'root', severity: 'note', detail: 'not root: the host backend needs root; the VM backend works without', remedy: 'run as root (sudo), or build with --backend vm' };
+}
+
+export async function checkDisk(stateDir: string): Promise<Check> {
+  const name = 'disk';
+  await mkdir(stateDir, { recursive: true }).catch(() => {});
+  try {
+    const s = await statfs(stateDir);
+    const gib = (s.bavail * s.bsize) / 2 ** 30;
+    const detail = `${gib.toFixed(1)} GiB free in ${stateDir}`;
+    if (gib < 2) return { name, severity: 'problem', detail, remedy: 'free some space, or choose another --state-dir' };
+    return { name, severity: gib < 10 ? 'note' : 'ok', detail };
+  } catch (err) {
+    return { name, severity: 'problem', detail: `cannot use ${stateDir}: ${(err as Error).message}`, remedy: 'choose a writable --state-dir' };
+  }
+}
+
+/** Layers of the root are overlayfs upper directories: the state directory must take them. */
+export async function checkOverlay(stateDir: string): Promise<Check> {
+  const name = 'overlayfs';
+  if (process.getuid?.() !== 0) return { name, severity: 'note', detail: 'not checked (needs root)' };
+  const dir = await mkdtemp(join(stateDir, '.overlay-check-')).catch(() => undefined);
+  if (!dir) return { name, severity: 'problem', detail: `cannot write to ${stateDir}` };
+  try {
+    const script = 'mkdir l u w m && mount -t overlay overlay -o lowerdir=l,upperdir=u,workdir=w m && touch m/f && test -e u/f';
+    const lines: string[] = [];
+    const r = await spawnCommand(['unshare', '--mount', '--propagation', 'private', 'sh', '-c', script], { env: { PATH: SBIN_PATH.join(':') }, cwd: dir }, (_s, l) => lines.push(l));
+    if (r.exitStatus === 0) return { name, severity: 'ok', detail: `${stateDir} can hold overlayfs layers (instant snapshots for retry)` };
+    return { name, severity: 'problem', detail: `overlayfs does not work on ${stateDir}: ${lines.join(' ')}`, remedy: 'use a --state-dir on a local file system such as ext4, xfs or btrfs, not on overlayfs' };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
