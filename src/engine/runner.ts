@@ -90,7 +90,7 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
         i++;
         continue;
       }
-      await machine.mountRoot(await workspace.beginAction(step.index, attempt));
+      await machine.mountRoot(workspace.beginAction(step.index, attempt));
       await workspace.saveState({ recipe, architecture: step.context.architecture, status: 'running', lastAction: step.index });
       bus.emit({ type: 'snapshot', index: step.index, layer: `before action ${step.index}` });
       bus.emit({ type: 'action-start', index: step.index, kind: step.kind, description: step.description, attempt });
@@ -112,7 +112,9 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
         // The failed attempt's cleanup runs now; the root goes back to before the action.
         cleanups.pop();
         await runStage(bus, step, 'cleanup').catch(() => {});
-        await workspace.rewindTo(step.index);
+        const dropped = workspace.rewindTo(step.index);
+        await machine.mountRoot(workspace.current());
+        await machine.dropLayers(workspace.layersDir, dropped);
         if (next === 'retry') {
           attempt++;
         } else {
@@ -121,7 +123,6 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
           i++;
           attempt = 1;
         }
-        if (workspace.current()) await machine.mountRoot(workspace.current()!);
       }
     }
   } catch (err) {

@@ -3,7 +3,7 @@
 // directories, the full log and the events. Removed after success unless --keep; kept
 // after a failure for `debstep shell`.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rm, symlink, writeFile, rename } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { type RootLayers } from '../vm/machine.js';
@@ -108,27 +108,21 @@ export class Workspace {
   }
 
   /** Starts a new layer for action `index`: the snapshot of the root before it. */
-  async beginAction(index: number, attempt: number): Promise<RootLayers> {
+  beginAction(index: number, attempt: number): RootLayers {
     const name = layerName(index, attempt);
-    await mkdir(join(this.layersDir, name));
-    await mkdir(join(this.layersDir, `work-${name}`));
     const below = this.stack.map((l) => l.name);
     this.stack.push({ name, index });
     return this.layersOf(name, below);
   }
 
-  /** Drops the layers of action `index` and later ones: the root is as before `index`. */
-  async rewindTo(index: number): Promise<void> {
+  /**
+   * Forgets the layers of action `index` and later ones, so the root is as it was before
+   * `index`. Returns the directories (relative to layersDir) the machine should delete.
+   */
+  rewindTo(index: number): string[] {
     const dropped = this.stack.filter((l) => l.index >= index);
     this.stack = this.stack.filter((l) => l.index < index);
-    // Rename first so the root is restored at once; deleting the files can take a while.
-    for (const l of dropped) {
-      for (const d of [l.name, `work-${l.name}`]) {
-        const trash = join(this.layersDir, `trash-${d}-${randomBytes(3).toString('hex')}`);
-        await rename(join(this.layersDir, d), trash);
-        void rm(trash, { recursive: true, force: true });
-      }
-    }
+    return dropped.flatMap((l) => [l.name, `work-${l.name}`]);
   }
 
   async saveState(state: Omit<WorkspaceState, 'layers'>): Promise<void> {

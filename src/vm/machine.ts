@@ -92,8 +92,11 @@ export interface Machine {
   /** Whether `arch` binaries can run here (binfmt_misc and qemu-user), and if not why. */
   diagnoseArch(arch: string): Promise<Diagnosis>;
   /** Makes the root show the given layers: `upper` receives writes, `lowers` (newest first)
-   * are read-only. Called before each action, so earlier roots can be restored. */
-  mountRoot(layers: RootLayers): Promise<void>;
+   * are read-only. Creates the upper and work directories when missing. Called before each
+   * action, so earlier roots can be restored. `undefined` unmounts (no layers yet). */
+  mountRoot(layers: RootLayers | undefined): Promise<void>;
+  /** Deletes layer directories (names relative to `dir`) that no root uses any more. */
+  dropLayers(dir: string, names: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 

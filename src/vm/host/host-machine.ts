@@ -1,5 +1,8 @@
 // The Machine on this host: host commands run as they are, chroot commands through
 // chroot.ts in a private mount namespace. Needs root.
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { type ExecRequest, type ExecResult, type Machine, type OutputSink, type PtySession, type RootLayers, type ShellRequest } from '../machine.js';
 import { BuildError } from '../../engine/errors.js';
 import { bindTargetIsScratch, chrootArgv } from './chroot.js';
@@ -78,12 +81,24 @@ export class HostMachine implements Machine {
 
   /** Mounts the layers as an overlay on rootDir. This process lives in a private mount
    * namespace (see namespace.ts), so the mount never shows on the host and dies with us. */
-  async mountRoot(layers: RootLayers): Promise<void> {
+  async mountRoot(layers: RootLayers | undefined): Promise<void> {
     await this.unmountRoot();
+    if (!layers) return;
+    for (const d of [layers.upper, layers.work]) await mkdir(join(layers.dir, d), { recursive: true });
     // Relative layer names keep the option string short whatever the number of layers.
     const options = `lowerdir=${layers.lowers.join(':')},upperdir=${layers.upper},workdir=${layers.work}`;
     await this.run(['mount', '-t', 'overlay', 'debstep-root', '-o', options, this.rootDir], layers.dir);
     this.mounted = true;
+  }
+
+  async dropLayers(dir: string, names: readonly string[]): Promise<void> {
+    // Rename first, so the layers are gone at once; deleting the files can take a while.
+    const doomed: string[] = [];
+    for (const name of names) {
+      const trash = join(dir, `trash-${name}-${randomBytes(3).toString('hex')}`);
+      await rename(join(dir, name), trash).then(() => doomed.push(trash), () => {});
+    }
+    void Promise.all(doomed.map((d) => rm(d, { recursive: true, force: true })));
   }
 
   private async unmountRoot(): Promise<void> {
