@@ -1,6 +1,7 @@
 // The action contract: what one module in src/engine/actions/ exports. An action is a
 // strict zod schema (its properties and defaults) plus the debos stages it needs.
 import { type z } from 'zod';
+import { type StageContext } from './stage.js';
 
 /** What verify and file checks may know: no Machine, no side effects. */
 export interface VerifyContext {
@@ -10,10 +11,13 @@ export interface VerifyContext {
   readonly sectorSize: number;
   /** Names of `download` actions planned before this one (usable as origins). */
   readonly downloadNames: ReadonlySet<string>;
+  /** Reports something that works but should change (a deprecated form), at a property. */
+  warn(property: string, message: string): void;
 }
 
 /**
- * A verify failure that belongs to one property, so the loader can point at its line:
+ * A verify failure that belongs to one property, so the loader can point at its line.
+ * The property is a dotted path for nested ones (`partitions.2.fslabel`):
  * `throw new PropertyError('script', "'script' and 'command' are mutually exclusive")`.
  * An empty property points at the action itself.
  */
@@ -46,6 +50,13 @@ export interface ActionDef<S extends z.ZodType = z.ZodType> {
   verify?(params: z.output<S>, ctx: VerifyContext): void;
   /** Files and directories the action reads from the recipe's side; checked by `check`. */
   files?(params: z.output<S>, ctx: VerifyContext): readonly NamedFile[];
+  /** debos's stages, each optional (see src/engine/runner.ts for their order). */
+  preMachine?(params: z.output<S>, ctx: StageContext): Promise<void>;
+  preNoMachine?(params: z.output<S>, ctx: StageContext): Promise<void>;
+  run?(params: z.output<S>, ctx: StageContext): Promise<void>;
+  cleanup?(params: z.output<S>, ctx: StageContext): Promise<void>;
+  postMachine?(params: z.output<S>, ctx: StageContext): Promise<void>;
+  postMachineCleanup?(params: z.output<S>, ctx: StageContext): Promise<void>;
 }
 
 /** Identity helper that keeps the schema's inferred types on the action's stages. */

@@ -1,0 +1,53 @@
+/**
+ * install-deb: install local .deb files in the root with apt-get (inside the chroot).
+ *
+ * ```yaml
+ * - action: install-deb
+ *   origin: recipe
+ *   packages: [debs/*.deb, extra/tool_1.0_all.deb]
+ *   recommends: false
+ *   unauthenticated: false
+ *   update: true
+ * ```
+ *
+ * - `packages`: .deb files, as glob patterns relative to the origin. Required unless the
+ *   origin is a single downloaded file, which is then the package.
+ * - `origin`: where the files are: `recipe` (default), `filesystem`, `artifacts`, or
+ *   the name of an earlier download action.
+ * - `recommends`: install recommended packages too; default false.
+ * - `unauthenticated`: allow unauthenticated packages; default false.
+ * - `update`: run `apt-get update` first; default true.
+ *
+ * With origin `recipe`, a package named without glob characters must exist.
+ */
+import { defineAction, PropertyError } from '../action.js';
+import { bool, mapping, str, strList } from '../recipe/properties.js';
+import { actionFields, inRecipeDir } from './fields.js';
+import { checkOrigin } from './origins.js';
+
+const GLOB = /[*?[]/;
+
+export const installDeb = defineAction({
+  kind: 'install-deb',
+  schema: mapping({
+    ...actionFields('install-deb'),
+    packages: strList().default([]),
+    origin: str().default('recipe'),
+    recommends: bool().default(false),
+    unauthenticated: bool().default(false),
+    update: bool().default(true),
+  }),
+  verify(p, ctx) {
+    checkOrigin(p.origin, ctx);
+    // A download can be a single .deb; a built-in origin is a directory to pick from.
+    if (p.packages.length === 0 && !ctx.downloadNames.has(p.origin)) {
+      throw new PropertyError('packages', `'packages' can't be empty when the origin is the ${p.origin} directory`);
+    }
+  },
+  files: (p, ctx) =>
+    p.origin !== 'recipe'
+      ? []
+      : p.packages.flatMap((pattern, i) =>
+          GLOB.test(pattern) ? [] : [{ property: `packages.${i}`, path: inRecipeDir(ctx, pattern), kind: 'file' as const }],
+        ),
+});

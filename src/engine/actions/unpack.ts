@@ -1,0 +1,47 @@
+/**
+ * unpack: unpack an archive (tar, .deb or .zip) into the root filesystem.
+ *
+ * ```yaml
+ * - action: unpack
+ *   file: rootfs.tar.gz
+ *   origin: artifacts
+ *   compression: gz
+ * ```
+ *
+ * - `file`: the archive, relative to the origin. May be left out when the origin is a
+ *   downloaded file.
+ * - `origin`: `artifacts` (default), `recipe`, `filesystem`, or the name of an earlier
+ *   download action. At least one of `file` and `origin` is required.
+ * - `compression`: for tar archives only: bzip2, gz, lzip, lzma, lzop, xz or zstd;
+ *   default: tar detects it.
+ * - `destdir`: directory inside the root to unpack into; default the root itself.
+ *
+ * With origin `recipe` the file must exist.
+ */
+import { defineAction, PropertyError } from '../action.js';
+import { mapping, oneOf, str } from '../recipe/properties.js';
+import { archiveType, TAR_COMPRESSIONS } from './archive.js';
+import { actionFields, inRecipeDir } from './fields.js';
+import { checkOrigin } from './origins.js';
+
+export const unpack = defineAction({
+  kind: 'unpack',
+  schema: mapping({
+    ...actionFields('unpack'),
+    file: str().optional(),
+    origin: str().optional(),
+    compression: oneOf(TAR_COMPRESSIONS).optional(),
+    destdir: str().optional(),
+  }),
+  verify(p, ctx) {
+    if (!p.file && p.origin === undefined) {
+      throw new PropertyError('', "one of 'file' or 'origin' is required");
+    }
+    if (p.origin !== undefined) checkOrigin(p.origin, ctx);
+    if (p.compression !== undefined && p.file && archiveType(p.file) !== 'tar') {
+      throw new PropertyError('compression', "'compression' is supported for tar archives only");
+    }
+  },
+  files: (p, ctx) =>
+    p.origin === 'recipe' && p.file ? [{ property: 'file', path: inRecipeDir(ctx, p.file), kind: 'file' }] : [],
+});
