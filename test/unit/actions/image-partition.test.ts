@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { partitionTable } from '../../../src/engine/actions/image-partition.js';
+import { errors, params, warnings } from './check.js';
+
+type Node = Record<string, unknown>;
+
+const part = (name: string, more: Node = {}): Node => ({ name, fs: 'ext4', start: '0%', end: '100%', ...more });
+
+function image(more: Node = {}): Node & { action: 'image-partition' } {
+  return { imagename: 'disk.img', imagesize: '4GB', partitiontype: 'gpt', ...more, action: 'image-partition' };
+}
+
+test('partition names are unique', () => {
+  assert.deepEqual(errors(image({ partitions: [part('root'), part('boot'), part('root')] })), [
+    'partitions[2].name: image-partition action: partition "root" already exists',
+  ]);
+});
+
+test('a partition needs name, fs, start and end', () => {
+  assert.deepEqual(errors(image({ partitions: [{ name: 'root', start: '0%', end: '1G' }] })), [
+    'partitions[0].fs: missing required property "partitions[0].fs" in image-partition action',
+  ]);
+  assert.deepEqual(errors(image({ partitions: [{ fs: 'ext4', start: '0%' }] })).length, 2);
+});
+
+test('filesystem labels have per-filesystem length limits, defaulting to the name', () => {
+  const label = (fs: string, length: number) => part('p', { fs, fslabel: 'x'.repeat(length) });
+  for (const [fs, max] of [['vfat', 11], ['fat32', 11], ['ext4', 16], ['ext2', 16], ['xfs', 12], ['btrfs', 255], ['hfsplus', 255], ['f2fs', 512]] as const) {
+    assert.equal(params(image({ partitions: [label(fs, max)] })).partitions[0]!.fslabel, 'x'.repeat(max), fs);
+    assert.deepEqual(errors(image({ partitions: [label(fs, max + 1)] })), [
+      `partitions[0].fslabel: image-partition action: filesystem label "${'x'.repeat(max + 1)}" is too long for ${fs} (at most ${max} characters)`,
+    ]);
+  }
+  assert.deepEqual(errors(image({ partitions: [part('a-very-long-name', { fs: 'vfat' })] })), [
+    'partitions[0].name: image-partition action: filesystem label "a-very-long-name" is too long for vfat (at most 11 characters)',
+  ]);
+  assert.deepEqual(warnings(image({ partitions: [part('swap', { fs: 'swap', fslabel: 'swap' })] })), [
+    'partitions[0].fslabel: image-partition action: setting a filesystem label for swap is not supported',
+  ]);
+});
+
+test('partlabel and partuuid only on gpt; partuuid and diskid formats', () => {
+  const msdos = (p: Node) => image({ partitiontype: 'msdos', partitions: [p] });
+  assert.deepEqual(errors(msdos(part('a', { partlabel: 'A' }))), ["partitions[0].partlabel: image-partition action: 'partlabel' can only be set on a gpt partition table"]);
+  assert.deepEqual(errors(msdos(part('a', { partuuid: '00000000-0000-0000-0000-000000000000' }))), [
+    "partitions[0].partuuid: image-partition action: 'partuuid' can only be set on a gpt partition table",
+  ]);
+  assert.deepEqual(errors(image({ partitions: [part('a', { partuuid: 'nope' })] })), ['partitions[0].partuuid: image-partition action: incorrect partition UUID "nope": expected a GUID']);
+  assert.equal(params(image({ diskid: '00002222-4444-6666-AAAA-BBBBCCCCFFFF' })).diskid, '00002222-4444-6666-AAAA-BBBBCCCCFFFF');
+  assert.deepEqual(errors(image({ diskid: 'deadbeef' })), ['diskid: image-partition action: incorrect disk GUID "deadbeef"']);
+  assert.equal(params(image({ partitiontype: 'msdos', diskid: 'deadbeef' })).diskid, 'deadbeef');
+  assert.deepEqual(errors(image({ partitiontype: 'msdos', diskid: 'deadbeef0' })), [
+    'diskid: image-partition action: incorrect disk ID "deadbeef0": expected a 32-bit hexadecimal number (8 digits)',
+  ]);
+});
+
+test('parttype is 2 characters on msdos and 36 on gpt', () => {
+  assert.equal(params(image({ partitiontype: 'msdos', partitions: [part('s', { parttype: '82' })] })).partitions[0]!.parttype, '82');
+  assert.deepEqual(errors(image({ partitions: [part('s', { parttype: '82' })] })), ['partitions[0].parttype: image-partition action: incorrect partition type for s: expected 36 characters']);
+  assert.equal(params(image({ partitions: [part('s', { parttype: '0657fd6d-a4ab-43c4-84e5-0933c84b4f4f' })] })).partitions.length, 1);
+});
+
+test('fsuuid formats depend on the filesystem', () => {
+  const uuid = '6c9d1418-8fa9-11ee-b4ca-325096b39f47';
+  assert.equal(params(image({ partitions: [part('r', { fsuuid: uuid })] })).partitions[0]!.fsuuid, uuid);
+  assert.equal(params(image({ partitions: [part('e', { fs: 'vfat', fsuuid: 'ABCD1234' })] })).partitions.length, 1);
+  assert.deepEqual(errors(image({ partitions: [part('e', { fs: 'vfat', fsuuid: uuid })] })), [
+    `partitions[0].fsuuid: image-partition action: incorrect filesystem UUID "${uuid}" for vfat: expected 8 hexadecimal digits`,
+  ]);
+  assert.deepEqual(errors(image({ partitions: [part('r', { fsuuid: 'ABCD1234' })] })), [
+    'partitions[0].fsuuid: image-partition action: incorrect filesystem UUID "ABCD1234" for ext4: expected a GUID',
+  ]);
+  assert.deepEqual(errors(image({ partitions: [part('f', { fs: 'f2fs', fsuuid: uuid })] })), [
+    'partitions[0].fsuuid: image-partition action: setting the filesystem UUID is not supported for f2fs',
+  ]);
+});
+
+test('partattrs bits are 0-2 or 48-63', () => {
+  assert.deepEqual(params(image({ partitions: [part('k', { partattrs: ['0', '2', '48', '0x3f', '56'] })] })).partitions[0]!.partattrs, ['0', '2', '48', '0x3f', '56']);
+  for (const bit of ['3', '47', '64', '-1', 'x']) {
+    assert.deepEqual(errors(image({ partitions: [part('k', { partattrs: ['1', bit] })] })), [
+      `partitions[0].partattrs[1]: image-partition action: partition attribute bit '${bit}' outside of valid range (0-2, 48-63)`,
+    ]);
+  }
+});
+
+test('mountpoints: unique, of an existing partition that has a filesystem', () => {
+  const parts = [part('root'), part('raw', { fs: 'none' })];
+  assert.deepEqual(errors(image({ partitions: parts, mountpoints: [{ mountpoint: '/', partition: 'rot' }] })), [
+    'mountpoints[0].partition: image-partition action: no partition named "rot" for mountpoint /',
+  ]);
+  assert.deepEqual(errors(image({ partitions: parts, mountpoints: [{ mountpoint: '/mnt', partition: 'raw' }] })), [
+    'mountpoints[0].partition: image-partition action: cannot mount /mnt: partition "raw" has no filesystem',
+  ]);
+  assert.deepEqual(
+    errors(image({ partitions: parts, mountpoints: [{ mountpoint: '/', partition: 'root' }, { mountpoint: '/', partition: 'root' }] })),
+    ['mountpoints[1].mountpoint: image-partition action: mountpoint "/" already exists'],
+  );
+  assert.deepEqual(errors(image({ partitions: parts, mountpoints: [{ mountpoint: '/', partiton: 'root' }] })), [
+    'mountpoints[0].partition: missing required property "mountpoints[0].partition" in image-partition action',
+    'mountpoints[0].partiton: unknown property "mountpoints[0].partiton" in image-partition action (did you mean "partition"?)',
+  ]);
+});
+
+test('partitiontype is gpt or msdos; gpt_gap only with gpt, with a warning', () => {
+  assert.deepEqual(errors(image({ partitiontype: 'mbr' })), ['partitiontype: "partitiontype" in image-partition action: expected one of gpt, msdos, got "mbr"']);
+  assert.deepEqual(errors(image({ partitiontype: 'msdos', gpt_gap: '1M' })), ["gpt_gap: image-partition action: 'gpt_gap' can only be used with a gpt partition table"]);
+  assert.deepEqual(errors(image({ gpt_gap: 'lots' })), ['gpt_gap: image-partition action: cannot parse GPT offset "lots"']);
+  assert.deepEqual(warnings(image({ gpt_gap: '1M' })), ["gpt_gap: image-partition action: 'gpt_gap' needs a parted that supports an offset argument to mklabel"]);
+});
+
+test('imagesize must be a size', () => {
+  for (const size of ['8G', '1GB', '4GiB', '512 MB', '1.5g', '100']) assert.equal(params(image({ imagesize: size })).imagesize, size);
+  assert.deepEqual(errors(image({ imagesize: 'big' })), ['imagesize: image-partition action: cannot parse image size "big"']);
+});
+
+test('msdos with more than four partitions gets an extended partition in fourth place', () => {
+  const names = ['boot', 'system', 'p3', 'p4', 'p5', 'p6'];
+  const p = params(image({ partitiontype: 'msdos', partitions: names.map((n, i) => part(n, { start: `${i}G`, end: `${i + 1}G` })) }));
+  const table = partitionTable(p);
+  assert.deepEqual(
+    table.map((e) => [e.number, e.name, e.mkpartName, e.fs, e.start, e.end]),
+    [
+      [1, 'boot', 'primary', 'ext4', '0G', '1G'],
+      [2, 'system', 'primary', 'ext4', '1G', '2G'],
+      [3, 'p3', 'primary', 'ext4', '2G', '3G'],
+      [4, 'extended', 'extended', 'none', '3G', '6G'],
+      [5, 'p4', 'logical', 'ext4', '3G', '4G'],
+      [6, 'p5', 'logical', 'ext4', '4G', '5G'],
+      [7, 'p6', 'logical', 'ext4', '5G', '6G'],
+    ],
+  );
+  assert.equal(table[3]!.fsck, true);
+});
+
+test('four msdos partitions stay primary; gpt names partitions by their label', () => {
+  const four = partitionTable(params(image({ partitiontype: 'msdos', partitions: ['a', 'b', 'c', 'd'].map((n) => part(n)) })));
+  assert.deepEqual(four.map((e) => e.mkpartName), ['primary', 'primary', 'primary', 'primary']);
+  const gpt = partitionTable(params(image({ partitions: [part('efi', { partlabel: 'EFI System' }), part('root')] })));
+  assert.deepEqual(gpt.map((e) => [e.number, e.mkpartName, e.partlabel, e.fslabel]), [
+    [1, 'EFI System', 'EFI System', 'efi'],
+    [2, 'root', 'root', 'root'],
+  ]);
+});
