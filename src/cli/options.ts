@@ -3,6 +3,7 @@
 // go-flags parses them: -tK:V, -t K:V, --template-var=K:V, options after the recipe.
 import { UsageError } from '../engine/errors.js';
 import { closest } from '../engine/suggest.js';
+import { splitVar } from '../engine/vars.js';
 
 export type Command = 'build' | 'debug' | 'render' | 'check' | 'doctor' | 'shell';
 
@@ -158,12 +159,6 @@ export function parseArgs(command: Command, argv: readonly string[]): ParsedArgs
     }
   }
   return { options, positionals };
-}
-
-/** Splits NAME:VALUE at the first colon; NAME alone means an empty value (as debos does). */
-export function splitVar(spec: string): [string, string] {
-  const colon = spec.indexOf(':');
-  return colon === -1 ? [spec, ''] : [spec.slice(0, colon), spec.slice(colon + 1)];
 }
 
 /** The -t variables as a map; later ones win. */

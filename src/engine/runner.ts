@@ -24,6 +24,8 @@ export type FailureDecision = 'retry' | 'skip' | 'abort';
 export interface Control {
   beforeAction(index: number): Promise<BeforeDecision>;
   afterFailure(index: number, error: ActionFailure): Promise<FailureDecision>;
+  /** Told when an action starts running, with the way to interrupt its command. */
+  onRunning?(index: number, interrupt: () => void): void;
 }
 
 export const runStraight: Control = {
@@ -33,7 +35,8 @@ export const runStraight: Control = {
 
 export interface BuildOutcome {
   readonly status: 'success' | 'failed' | 'aborted';
-  readonly error?: ActionFailure;
+  /** An ActionFailure when an action failed; another error when the build could not run. */
+  readonly error?: Error;
   readonly tainted: boolean;
   readonly skipped: readonly number[];
 }
@@ -67,7 +70,7 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
   const skipped: number[] = [];
   const cleanups: RunnableStep[] = [];
   const prepared: RunnableStep[] = [];
-  let error: ActionFailure | undefined;
+  let error: Error | undefined;
   let aborted = false;
 
   try {
@@ -91,13 +94,18 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
         continue;
       }
       await machine.mountRoot(workspace.beginAction(step.index, attempt));
-      await workspace.saveState({ recipe, architecture: step.context.architecture, status: 'running', lastAction: step.index });
+      await workspace.saveState({ recipe, architecture: step.context.architecture, status: 'running' });
       bus.emit({ type: 'snapshot', index: step.index, layer: `before action ${step.index}` });
       bus.emit({ type: 'action-start', index: step.index, kind: step.kind, description: step.description, attempt });
       const started = Date.now();
       try {
         cleanups.push(step);
-        await runStage(bus, step, 'run');
+        const interrupt = new AbortController();
+        step.context.signal = interrupt.signal;
+        control.onRunning?.(step.index, () => interrupt.abort());
+        await runStage(bus, step, 'run').finally(() => {
+          step.context.signal = undefined;
+        });
         bus.emit({ type: 'action-end', index: step.index, status: 'done', durationMs: Date.now() - started });
         i++;
         attempt = 1;
@@ -131,20 +139,20 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
 
   for (const step of cleanups.reverse()) {
     await runStage(bus, step, 'cleanup').catch((err: unknown) => {
-      error ??= err as ActionFailure;
+      error ??= err as Error;
     });
   }
   if (!error && !aborted) {
     for (const step of steps) {
       await runStage(bus, step, 'postMachine').catch((err: unknown) => {
-        error ??= err as ActionFailure;
+        error ??= err as Error;
       });
       if (error) break;
     }
   }
   for (const step of prepared.reverse()) {
     await runStage(bus, step, 'postMachineCleanup').catch((err: unknown) => {
-      error ??= err as ActionFailure;
+      error ??= err as Error;
     });
   }
   const status = error ? 'failed' : aborted ? 'aborted' : 'success';

@@ -1,7 +1,7 @@
 // What an action's stages get to work with: the machine, the directories of the build,
 // the origins, and `exec`, which runs a command with events, the build-time chroot files
 // and failure reporting that every action needs.
-import { type ExecRequest, type ExecResult, type Machine } from '../vm/machine.js';
+import { type ExecRequest, type ExecResult, type Machine, type PtySession, type ShellRequest } from '../vm/machine.js';
 import { type Diagnosis } from '../vm/binfmt.js';
 import { type BuildTimeFile, withBuildTimeFiles } from './chroot-files.js';
 import { CommandError, HostError } from './errors.js';
@@ -46,7 +46,6 @@ export interface BuildServices {
   /** Proxies from the host and -e variables: reach host and chroot commands alike. */
   readonly env: Readonly<Record<string, string>>;
   readonly verbose: boolean;
-  readonly signal: AbortSignal;
   readonly buildTimeFiles: readonly BuildTimeFile[];
   /** The Debian mirror of the host's apt sources, for recipes that name none. */
   readonly hostMirror: () => Promise<string>;
@@ -62,6 +61,8 @@ let nextCommandId = 1;
 /** The context one action's stages run with. */
 export class StageContext {
   private archChecked: Promise<void> | undefined;
+  /** Set by the runner while the run stage goes: aborting it kills the running command. */
+  signal: AbortSignal | undefined;
 
   constructor(
     private readonly services: BuildServices,
@@ -94,9 +95,6 @@ export class StageContext {
   }
   get verbose(): boolean {
     return this.services.verbose;
-  }
-  get signal(): AbortSignal {
-    return this.services.signal;
   }
   cache(name: string): string {
     return this.services.cache(name);
@@ -138,7 +136,7 @@ export class StageContext {
     const env = { ...this.services.env, ...req.env };
     bus.emit({ type: 'command', id, index: this.index, label: req.label, argv: req.argv, env, chroot: req.chroot, ...(req.cwd ? { cwd: req.cwd } : {}) });
     const run = () =>
-      machine.exec({ ...req, env, signal: this.services.signal }, (stream, text) =>
+      machine.exec({ ...req, env, ...(this.signal ? { signal: this.signal } : {}) }, (stream, text) =>
         bus.emit({ type: 'output', index: this.index, commandId: id, label: req.label, stream, text }),
       );
     const result = req.chroot ? await withBuildTimeFiles(machine.files, this.services.buildTimeFiles, run) : await run();
@@ -147,6 +145,31 @@ export class StageContext {
     const how = result.exitStatus === null ? `was killed by ${result.signal}` : `failed with exit status ${result.exitStatus}`;
     throw new CommandError(`${req.label}: command ${how}`, req.argv, result.exitStatus, result.signal, result.outputTail, {
       hint: await this.hintFor(result),
+    });
+  }
+
+  /**
+   * An interactive shell with this action's environment: in the root (with the build-time
+   * files in place until it exits) or on the build host in `cwd`. The default shell is
+   * bash when the root has it, else sh.
+   */
+  async shell(req: Omit<ShellRequest, 'shell' | 'env'> & { shell?: string }): Promise<PtySession> {
+    const { bus, machine } = this.services;
+    const shell = req.shell ?? (!req.chroot || (await machine.files.exists('/bin/bash')) ? '/bin/bash' : '/bin/sh');
+    const full: ShellRequest = { ...req, shell, env: { ...this.services.env } };
+    bus.emit({ type: 'shell-open', chroot: req.chroot, index: this.index });
+    const closed = (status: number | null) => bus.emit({ type: 'shell-close', chroot: req.chroot, exitStatus: status });
+    if (!req.chroot) {
+      const session = await machine.shell(full);
+      session.onExit(closed);
+      return session;
+    }
+    return new Promise<PtySession>((resolve, reject) => {
+      withBuildTimeFiles(machine.files, this.services.buildTimeFiles, async () => {
+        const session = await machine.shell(full);
+        resolve(session);
+        closed(await new Promise<number | null>((done) => session.onExit(done)));
+      }).catch(reject);
     });
   }
 

@@ -3,7 +3,7 @@
 // multiboot program that writes to QEMU's isa-debug-exit port, which ends QEMU with
 // status 33: a bounded probe that answers in well under a second when KVM works.
 import { spawnCommand } from '../host/exec.js';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, constants, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -47,4 +47,12 @@ export async function probeAccel(accel: 'kvm' | 'tcg', timeoutMs = 5000, qemu = 
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Why KVM cannot be used here, or undefined when it works. Bounded: a few seconds at most. */
+export async function kvmProblem(): Promise<string | undefined> {
+  const usable = await access('/dev/kvm', constants.R_OK | constants.W_OK).then(() => true, () => false);
+  if (!usable) return '/dev/kvm is missing or not accessible';
+  const probe = await probeAccel('kvm');
+  return probe.works ? undefined : probe.detail;
 }

@@ -1,0 +1,59 @@
+// What build and debug share: options turned into a checked plan, a frozen BuildConfig
+// and the backend choice, with debos's flag rules.
+import { stat } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { parseSize } from '../engine/actions/size.js';
+import { backendRequest, type BackendChoice, chooseBackend } from '../engine/backend.js';
+import { type BuildConfig } from '../engine/build.js';
+import { buildEnvironment } from '../engine/environ.js';
+import { UsageError } from '../engine/errors.js';
+import { planRecipe, type Plan } from '../engine/plan.js';
+import { defaultStateDir } from '../engine/workspace.js';
+import { kvmProblem } from '../vm/qemu/accel-probe.js';
+import { formatWarnings } from './check.js';
+import { type Options, templateVars } from './options.js';
+
+function checkSize(flag: string, value: string | undefined, binary: boolean): void {
+  if (value !== undefined && parseSize(value, binary) === undefined) throw new UsageError(`invalid size for --${flag}: "${value}"`, { hint: 'write sizes like 2048MB, 2G or 4GiB' });
+}
+
+/** Rejects bad flag values before anything runs, as debos does. */
+export function checkFlags(o: Options): void {
+  checkSize('memory', o.memory, true);
+  checkSize('scratchsize', o.scratchSize, false);
+  if (o.cpus !== undefined && !/^[1-9]\d*$/.test(o.cpus)) throw new UsageError(`invalid number for --cpus: "${o.cpus}"`);
+  backendRequest(o);
+}
+
+export async function buildConfig(o: Options): Promise<BuildConfig> {
+  const artifactDir = resolve(o.artifactDir ?? '.');
+  const st = await stat(artifactDir).catch(() => undefined);
+  if (!st?.isDirectory()) throw new UsageError(`artifact directory ${artifactDir} does not exist or is not a directory`);
+  const req = backendRequest(o);
+  return Object.freeze({
+    artifactDir,
+    stateDir: resolve(o.stateDir ?? defaultStateDir()),
+    keep: o.keep,
+    verbose: o.verbose,
+    env: buildEnvironment(o.environVars, process.env),
+    ...(o.events ? { eventsFile: resolve(o.events) } : {}),
+    vm: { memory: o.memory, cpus: o.cpus, scratchSize: o.scratchSize, showBoot: o.showBoot, accel: req.accel },
+  });
+}
+
+/** Plans the recipe, printing what --print-recipe asks for and the warnings. */
+export async function planForBuild(file: string, o: Options, out: NodeJS.WritableStream): Promise<Plan> {
+  const vars = templateVars(o);
+  const plan = await planRecipe(relative(process.cwd(), file) || file, { vars, lenient: o.lenient });
+  if (o.printRecipe) {
+    out.write('Template variables:\n');
+    for (const [k, v] of vars) out.write(`  ${k}: ${v}\n`);
+    out.write(`Recipe '${plan.recipe.file}':\n${plan.recipe.text}${plan.recipe.text.endsWith('\n') ? '' : '\n'}`);
+  }
+  process.stderr.write(formatWarnings(plan));
+  return plan;
+}
+
+export function chooseBackendFor(o: Options): Promise<BackendChoice> {
+  return chooseBackend(backendRequest(o), { isRoot: process.getuid?.() === 0, kvmProblem });
+}

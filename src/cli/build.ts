@@ -1,0 +1,50 @@
+// debstep build: the recipe, start to end, with debos's log on stdout.
+import { runBuild } from '../engine/build.js';
+import { EventBus } from '../engine/events.js';
+import { ActionFailure } from '../engine/errors.js';
+import { type Control, runStraight } from '../engine/runner.js';
+import { PlainLog } from '../engine/sinks/plain-log.js';
+import { attachTerminal } from '../util/attach-terminal.js';
+import { enterPrivateMountNamespace } from '../vm/host/namespace.js';
+import { buildConfig, checkFlags, chooseBackendFor, planForBuild } from './build-setup.js';
+import { type ParsedArgs } from './options.js';
+import { recipeArg } from './recipe-arg.js';
+import { failureDetails, report } from './report.js';
+
+export async function run({ options, positionals }: ParsedArgs): Promise<number> {
+  const file = recipeArg('build', positionals);
+  checkFlags(options);
+  // As root, the build lives in a private mount namespace (see namespace.ts).
+  if (process.getuid?.() === 0 && !options.dryRun) {
+    const entered = await enterPrivateMountNamespace();
+    if (entered !== true) return entered;
+  }
+  const plan = await planForBuild(file, options, process.stdout);
+  if (options.dryRun) {
+    process.stdout.write('==== Recipe done (Dry run) ====\n');
+    return 0;
+  }
+  const config = await buildConfig(options);
+  const choice = await chooseBackendFor(options);
+  const bus = new EventBus();
+  bus.add(new PlainLog(process.stdout, options.verbose));
+  const result = await runBuild(plan, config, choice, bus, (session) => {
+    if (!options.debugShell) return runStraight;
+    const control: Control = {
+      beforeAction: runStraight.beforeAction,
+      async afterFailure(index, failure) {
+        // The failed command first: in the shell one usually retries it with changes.
+        process.stderr.write(`error: ${failure.message}\n${failureDetails(failure).join('\n')}\n`);
+        const ctx = session.contextOf(index);
+        const shell = await ctx.shell({ chroot: true, cols: process.stdout.columns || 80, rows: process.stdout.rows || 24, ...(options.shell ? { shell: options.shell } : {}) });
+        await attachTerminal(shell, process.stdin, process.stdout);
+        return 'abort';
+      },
+    };
+    return control;
+  });
+  if (result.status === 'success') return 0;
+  const code = result.error ? report(result.error, options.verbose) : 1;
+  if (result.kept) process.stderr.write(`The workspace is kept in ${result.workspace}; \`debstep shell\` enters its root.\n`);
+  return result.error instanceof ActionFailure ? 1 : code;
+}

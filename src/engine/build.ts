@@ -1,0 +1,133 @@
+// A build, start to end: plan the recipe, choose the machine, make the workspace, run the
+// steps, report, and clean up.
+import { type Machine } from '../vm/machine.js';
+import { HostMachine } from '../vm/host/host-machine.js';
+import { findAction } from './actions/index.js';
+import { type Accel, type BackendChoice } from './backend.js';
+import { buildTimeFiles } from './chroot-files.js';
+import { HostError } from './errors.js';
+import { type EventBus } from './events.js';
+import { hostDebianMirror } from './host-mirror.js';
+import { type Plan, type PlanStep } from './plan.js';
+import { type BuildOutcome, type Control, type RunnableStep, runSteps } from './runner.js';
+import { FullLog, JsonLines } from './sinks/files.js';
+import { type BuildServices, Origins, StageContext } from './stage.js';
+import { Workspace } from './workspace.js';
+import { formatPos } from './errors.js';
+
+/** Settings of one build, fixed before it starts. */
+export interface BuildConfig {
+  readonly artifactDir: string;
+  readonly stateDir: string;
+  readonly keep: boolean;
+  readonly verbose: boolean;
+  /** Proxies and -e variables for every command. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly eventsFile?: string;
+  readonly vm: { readonly memory?: string; readonly cpus?: string; readonly scratchSize?: string; readonly showBoot: boolean; readonly accel: Accel };
+}
+
+export interface BuildResult extends BuildOutcome {
+  readonly workspace: string;
+  readonly kept: boolean;
+}
+
+/** A build in progress: the front end (plain log or TUI) drives it through Control. */
+export interface BuildSession {
+  readonly plan: Plan;
+  readonly machine: Machine;
+  readonly workspace: Workspace;
+  readonly bus: EventBus;
+  /** The stage context of a planned step, for shells with the action's environment. */
+  contextOf(index: number): StageContext;
+}
+
+async function createMachine(choice: BackendChoice, ws: Workspace): Promise<Machine> {
+  if (choice.backend === 'host') {
+    if (process.getuid?.() !== 0) {
+      throw new HostError('the host backend needs root (it mounts and chroots)', { hint: 'run as root, or build with --backend vm' });
+    }
+    return new HostMachine(ws.root, choice.reason);
+  }
+  throw new HostError('the VM backend is not available in this version', { hint: 'use --backend host (as root)' });
+}
+
+function runnable(step: PlanStep, context: StageContext): RunnableStep {
+  const def = findAction(step.action.kind);
+  if (!def) throw new HostError(`no implementation for action ${step.action.kind}`);
+  const params = step.action.params;
+  const bind = (stage: keyof typeof def) => {
+    const fn = def[stage] as ((p: unknown, c: StageContext) => Promise<void>) | undefined;
+    return fn ? (ctx: StageContext) => fn.call(def, params, ctx) : undefined;
+  };
+  const stages: RunnableStep['stages'] = {};
+  for (const stage of ['preMachine', 'preNoMachine', 'run', 'cleanup', 'postMachine', 'postMachineCleanup'] as const) {
+    const fn = bind(stage);
+    if (fn) stages[stage] = fn;
+  }
+  return { index: step.number, kind: step.action.kind, description: step.action.description, context, stages };
+}
+
+/** Runs a planned build on the chosen machine with `control` deciding at pauses. */
+export async function runBuild(
+  plan: Plan,
+  config: BuildConfig,
+  choice: BackendChoice,
+  bus: EventBus,
+  control: (session: BuildSession) => Control,
+): Promise<BuildResult> {
+  const started = Date.now();
+  const ws = await Workspace.create(config.stateDir, plan.recipe.file);
+  bus.add(new FullLog(ws.logFile));
+  bus.add(new JsonLines(ws.eventsFile));
+  if (config.eventsFile) bus.add(new JsonLines(config.eventsFile));
+
+  let outcome: BuildOutcome;
+  let machine: Machine | undefined;
+  try {
+    machine = await createMachine(choice, ws);
+    let mirror: Promise<string> | undefined;
+    const services: BuildServices = {
+      machine,
+      bus,
+      artifactDir: config.artifactDir,
+      scratchDir: ws.scratch,
+      downloadDir: ws.downloads,
+      cache: (name) => ws.cache(name),
+      origins: new Origins(config.artifactDir, machine.rootDir),
+      env: config.env,
+      verbose: config.verbose,
+      buildTimeFiles: await buildTimeFiles(),
+      hostMirror: () => (mirror ??= hostDebianMirror()),
+    };
+    const contexts = plan.steps.map((s) => new StageContext(services, s.number, s.action.recipeDir, plan.recipe.architecture, plan.recipe.sectorSize));
+    const steps = plan.steps.map((s, i) => runnable(s, contexts[i]!));
+    const session: BuildSession = { plan, machine, workspace: ws, bus, contextOf: (index) => contexts[index - 1]! };
+    bus.emit({
+      type: 'build-start',
+      recipe: plan.recipe.file,
+      architecture: plan.recipe.architecture,
+      backend: machine.backend,
+      backendReason: choice.reason,
+      workspace: ws.dir,
+      steps: plan.steps.map((s) => ({ index: s.number, kind: s.action.kind, description: s.action.description, where: formatPos(s.action.where) })),
+    });
+    outcome = await runSteps({ recipe: plan.recipe.file, steps, machine, workspace: ws, bus, control: control(session) });
+  } catch (err) {
+    outcome = { status: 'failed', error: err as Error, tainted: false, skipped: [] };
+  }
+  await machine?.close().catch(() => {});
+  const kept = outcome.status !== 'success' || config.keep;
+  await ws.saveState({ recipe: plan.recipe.file, architecture: plan.recipe.architecture, status: outcome.status });
+  bus.emit({
+    type: 'build-end',
+    status: outcome.status,
+    tainted: outcome.tainted,
+    skipped: outcome.skipped,
+    durationMs: Date.now() - started,
+    ...(outcome.error ? { error: outcome.error.message } : {}),
+  });
+  await bus.close();
+  if (!kept) await ws.remove();
+  return { ...outcome, workspace: ws.dir, kept };
+}

@@ -1,0 +1,72 @@
+// The controller between the runner and a front end: it answers the runner's questions
+// through the reducer, holds the build while paused, and tells subscribers (the TUI) of
+// every change. Pauses and resumes are events too.
+import { type ActionFailure } from '../errors.js';
+import { type EventBus, type StepInfo } from '../events.js';
+import { type BeforeDecision, type Control, type FailureDecision } from '../runner.js';
+import { type Breakpoint } from './breakpoints.js';
+import { type Command, type ControllerState, type Decision, initialState, type Input, reduce } from './reducer.js';
+
+export class Controller implements Control {
+  private current: ControllerState;
+  private waiting: ((d: Decision) => void) | undefined;
+  private interrupt: (() => void) | undefined;
+  private readonly listeners = new Set<(state: ControllerState) => void>();
+
+  constructor(
+    steps: readonly StepInfo[],
+    opts: { breakpoints: readonly Breakpoint[]; stepFirst: boolean },
+    private readonly bus: EventBus,
+  ) {
+    this.current = initialState(steps, opts.breakpoints, opts.stepFirst);
+  }
+
+  get state(): ControllerState {
+    return this.current;
+  }
+
+  subscribe(listener: (state: ControllerState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** A command from the front end. */
+  send(command: Command): void {
+    const pausedAt = this.current.pause?.index;
+    this.apply({ type: 'command', command });
+    if (this.current.stopping && !this.current.pause) this.interrupt?.();
+    if (pausedAt !== undefined && !this.current.pause) this.bus.emit({ type: 'resumed', index: pausedAt, command: command.type });
+  }
+
+  beforeAction(index: number): Promise<BeforeDecision> {
+    return this.ask({ type: 'question', question: { type: 'before', index } }) as Promise<BeforeDecision>;
+  }
+
+  afterFailure(index: number, error: ActionFailure): Promise<FailureDecision> {
+    return this.ask({ type: 'question', question: { type: 'failed', index, error: error.message } }) as Promise<FailureDecision>;
+  }
+
+  onRunning(_index: number, interrupt: () => void): void {
+    this.interrupt = interrupt;
+  }
+
+  private ask(input: Input): Promise<Decision> {
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+      this.apply(input);
+      const pause = this.current.pause;
+      if (pause) this.bus.emit({ type: 'paused', index: pause.index, reason: pause.reason, ...(pause.error ? { error: pause.error } : {}) });
+    });
+  }
+
+  private apply(input: Input): void {
+    const { state, decision } = reduce(this.current, input);
+    this.current = state;
+    if (decision !== undefined && this.waiting) {
+      const resolve = this.waiting;
+      this.waiting = undefined;
+      resolve(decision);
+    }
+    for (const listener of this.listeners) listener(state);
+  }
+}

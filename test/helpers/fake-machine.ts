@@ -1,0 +1,85 @@
+// A Machine that runs nothing: it records requests and answers from a script, so the
+// engine, runner and controller can be tested without root or real tools.
+import { type Diagnosis } from '../../src/vm/binfmt.js';
+import { type ExecRequest, type ExecResult, type Machine, type OutputSink, type PtySession, type RootFiles, type RootLayers, type ShellRequest } from '../../src/vm/machine.js';
+
+export interface FakeCall {
+  readonly what: 'exec' | 'shell' | 'mountRoot' | 'dropLayers' | 'close';
+  readonly detail: unknown;
+}
+
+/** In-memory root files: path → content. */
+export class FakeFiles implements RootFiles {
+  readonly files = new Map<string, Buffer>();
+  async resolve(path: string) {
+    return `/fake-root${path}`;
+  }
+  async exists(path: string) {
+    return this.files.has(path) || [...this.files.keys()].some((k) => k.startsWith(path.endsWith('/') ? path : path + '/'));
+  }
+  async readFile(path: string) {
+    const f = this.files.get(path);
+    if (!f) throw new Error(`ENOENT ${path}`);
+    return f;
+  }
+  async writeFile(path: string, data: string | Uint8Array) {
+    this.files.set(path, Buffer.from(data));
+  }
+  async remove(path: string) {
+    this.files.delete(path);
+  }
+  async rename(from: string, to: string) {
+    const f = this.files.get(from);
+    if (f) this.files.set(to, f);
+    this.files.delete(from);
+  }
+  async mkdir(path: string) {
+    this.files.set(`${path}/.dir`, Buffer.alloc(0));
+  }
+  async copyIn() {}
+}
+
+export class FakeMachine implements Machine {
+  readonly backend = 'host' as const;
+  readonly reason = 'a fake machine for tests';
+  readonly rootDir = '/fake-root';
+  readonly files = new FakeFiles();
+  readonly calls: FakeCall[] = [];
+  /** Decides each command's exit status and output; default: success, no output. */
+  script: (req: ExecRequest) => { status: number; output?: string[] } = () => ({ status: 0 });
+
+  async exec(req: ExecRequest, output: OutputSink): Promise<ExecResult> {
+    this.calls.push({ what: 'exec', detail: req });
+    const { status, output: lines = [] } = this.script(req);
+    for (const l of lines) output('stdout', l);
+    return { exitStatus: status, signal: null, durationMs: 1, outputTail: lines.slice(-20) };
+  }
+
+  async shell(req: ShellRequest): Promise<PtySession> {
+    this.calls.push({ what: 'shell', detail: req });
+    let exit: ((s: number | null) => void) | undefined;
+    return {
+      onData: () => {},
+      onExit: (l) => void (exit = l),
+      write: () => {},
+      resize: () => {},
+      kill: () => exit?.(0),
+    };
+  }
+
+  async diagnoseArch(arch: string): Promise<Diagnosis> {
+    return { ok: true, problem: `${arch} runs (fake)` };
+  }
+
+  async mountRoot(layers: RootLayers | undefined) {
+    this.calls.push({ what: 'mountRoot', detail: layers });
+  }
+
+  async dropLayers(_dir: string, names: readonly string[]) {
+    this.calls.push({ what: 'dropLayers', detail: names });
+  }
+
+  async close() {
+    this.calls.push({ what: 'close', detail: undefined });
+  }
+}
