@@ -7,19 +7,14 @@
  *   imagename: debian.img
  *   imagesize: 4GB
  *   partitiontype: gpt
- *   diskid: 00002222-4444-6666-aaaa-bbbbccccffff
  *   mountpoints:
  *     - mountpoint: /
  *       partition: root
- *     - mountpoint: /boot/efi
- *       partition: efi
- *       options: [x-systemd.automount]
  *   partitions:
  *     - name: efi
  *       fs: vfat
  *       start: 0%
  *       end: 256MB
- *       flags: [boot, esp]
  *     - name: root
  *       fs: ext4
  *       start: 256MB
@@ -42,8 +37,7 @@
  *   - `partattrs`: GPT attribute bits to set (0–2, 48–63).
  *   - `partuuid`: partition GUID (gpt only).
  *   - `fsuuid`: filesystem UUID (btrfs, ext2/3/4, xfs), or 8 hex digits for fat.
- *   - `features`, `extendedoptions`: mkfs `-O` / `-E` options.
- *   - `flags`: parted flags to set (`boot`, `esp`…).
+ *   - `features`, `extendedoptions`: mkfs `-O` / `-E` options; `flags`: parted flags.
  *   - `fsck`: check at boot (fstab pass number); default true.
  * - `mountpoints`:
  *   - `mountpoint` (required, unique): path in the root.
@@ -51,9 +45,9 @@
  *   - `options`: extra fstab options.
  *   - `buildtime`: mount only during the build, not in fstab; default false.
  */
-import { z } from 'zod';
+import { type z } from 'zod';
 import { defineAction, PropertyError, type VerifyContext } from '../action.js';
-import { bool, listOf, mapping, oneOf, str, strList } from '../recipe/properties.js';
+import { bool, listOf, mapping, oneOf, parseGoInt, str, strList } from '../recipe/properties.js';
 import { actionFields } from './fields.js';
 import { parseImageSize, parseSize } from './size.js';
 
@@ -101,8 +95,7 @@ const FAT = ['fat', 'fat12', 'fat16', 'fat32', 'msdos', 'vfat'];
 const UUID_FS = ['btrfs', 'ext2', 'ext3', 'ext4', 'xfs'];
 const LABEL_LIMITS = new Map<string, number>([
   ...FAT.map((fs) => [fs, 11] as const),
-  ['ext2', 16], ['ext3', 16], ['ext4', 16],
-  ['btrfs', 255], ['hfs', 255], ['hfsplus', 255], ['f2fs', 512], ['xfs', 12],
+  ...[['ext2', 16], ['ext3', 16], ['ext4', 16], ['xfs', 12], ['btrfs', 255], ['hfs', 255], ['hfsplus', 255], ['f2fs', 512]] as const,
 ]);
 
 /** A partition as it is created: numbered, labelled, with the name parted's mkpart takes. */
@@ -138,24 +131,25 @@ export function partitionTable(p: ImagePartition): PartitionEntry[] {
 function verifyPartition(part: Partition, at: string, p: ImagePartition, ctx: VerifyContext): void {
   const gpt = p.partitiontype === 'gpt';
   if (part.fsuuid !== undefined) {
-    if (UUID_FS.includes(part.fs) ? !GUID.test(part.fsuuid) : FAT.includes(part.fs) ? !HEX32.test(part.fsuuid) : true) {
-      throw new PropertyError(`${at}.fsuuid`, UUID_FS.includes(part.fs) || FAT.includes(part.fs)
-        ? `incorrect filesystem UUID "${part.fsuuid}" for ${part.fs}: expected ${FAT.includes(part.fs) ? '8 hexadecimal digits' : 'a GUID'}`
-        : `setting the filesystem UUID is not supported for ${part.fs}`);
+    const [format, expected] = UUID_FS.includes(part.fs) ? [GUID, 'a GUID'] : FAT.includes(part.fs) ? [HEX32, '8 hexadecimal digits'] : [];
+    if (!format) throw new PropertyError(`${at}.fsuuid`, `setting the filesystem UUID is not supported for ${part.fs}`);
+    if (!format.test(part.fsuuid)) {
+      throw new PropertyError(`${at}.fsuuid`, `incorrect filesystem UUID "${part.fsuuid}" for ${part.fs}: expected ${expected}`);
     }
   }
   if (part.partlabel !== undefined && !gpt) {
     throw new PropertyError(`${at}.partlabel`, "'partlabel' can only be set on a gpt partition table");
   }
   if (part.partuuid !== undefined && !(gpt && GUID.test(part.partuuid))) {
-    throw new PropertyError(`${at}.partuuid`, gpt ? `incorrect partition UUID "${part.partuuid}": expected a GUID` : "'partuuid' can only be set on a gpt partition table");
+    const message = gpt ? `incorrect partition UUID "${part.partuuid}": expected a GUID` : "'partuuid' can only be set on a gpt partition table";
+    throw new PropertyError(`${at}.partuuid`, message);
   }
   const typeLength = gpt ? 36 : 2;
   if (part.parttype !== undefined && part.parttype.length !== typeLength) {
     throw new PropertyError(`${at}.parttype`, `incorrect partition type for ${part.name}: expected ${typeLength} characters`);
   }
   part.partattrs.forEach((bit, j) => {
-    const n = /^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.test(bit) ? Number(bit.replace(/^0(?=[0-7])/, '0o')) : NaN;
+    const n = parseGoInt(bit) ?? -1;
     if (!(n >= 0 && n <= 2) && !(n >= 48 && n <= 63)) {
       throw new PropertyError(`${at}.partattrs.${j}`, `partition attribute bit '${bit}' outside of valid range (0-2, 48-63)`);
     }
@@ -163,7 +157,8 @@ function verifyPartition(part: Partition, at: string, p: ImagePartition, ctx: Ve
   const label = part.fslabel ?? part.name;
   const limit = LABEL_LIMITS.get(part.fs);
   if (limit !== undefined && label.length > limit) {
-    throw new PropertyError(`${at}.${part.fslabel === undefined ? 'name' : 'fslabel'}`, `filesystem label "${label}" is too long for ${part.fs} (at most ${limit} characters)`);
+    const property = `${at}.${part.fslabel === undefined ? 'name' : 'fslabel'}`;
+    throw new PropertyError(property, `filesystem label "${label}" is too long for ${part.fs} (at most ${limit} characters)`);
   }
   if (limit === undefined && part.fs !== 'none' && part.fslabel !== undefined) {
     ctx.warn(`${at}.fslabel`, `setting a filesystem label for ${part.fs} is not supported`);
@@ -174,15 +169,14 @@ export const imagePartition = defineAction({
   kind: 'image-partition',
   schema,
   verify(p, ctx) {
+    const gpt = p.partitiontype === 'gpt';
     if (p.gpt_gap !== undefined) {
-      if (p.partitiontype !== 'gpt') throw new PropertyError('gpt_gap', "'gpt_gap' can only be used with a gpt partition table");
+      if (!gpt) throw new PropertyError('gpt_gap', "'gpt_gap' can only be used with a gpt partition table");
       if (parseSize(p.gpt_gap, false) === undefined) throw new PropertyError('gpt_gap', `cannot parse GPT offset "${p.gpt_gap}"`);
       ctx.warn('gpt_gap', "'gpt_gap' needs a parted that supports an offset argument to mklabel");
     }
-    if (p.diskid !== undefined && !(p.partitiontype === 'gpt' ? GUID : HEX32).test(p.diskid)) {
-      throw new PropertyError('diskid', p.partitiontype === 'gpt'
-        ? `incorrect disk GUID "${p.diskid}"`
-        : `incorrect disk ID "${p.diskid}": expected a 32-bit hexadecimal number (8 digits)`);
+    if (p.diskid !== undefined && !(gpt ? GUID : HEX32).test(p.diskid)) {
+      throw new PropertyError('diskid', `incorrect disk ID "${p.diskid}": expected ${gpt ? 'a GUID' : '8 hexadecimal digits'}`);
     }
     p.partitions.forEach((part, i) => {
       if (p.partitions.findIndex((other) => other.name === part.name) < i) {

@@ -22,12 +22,14 @@
  * origin `recipe` the source must exist.
  */
 import { defineAction, PropertyError } from '../action.js';
-import { mapping, str } from '../recipe/properties.js';
+import { mapping, parseGoInt, str } from '../recipe/properties.js';
 import { actionFields, inRecipeDir } from './fields.js';
 import { checkOrigin } from './origins.js';
 
-/** Bytes as Go's ParseInt(s, 0, 64) reads them, or sectors: `Ns`. */
-const OFFSET = /^(\d+s|[-+]?(0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO]?[0-7_]*|[1-9][0-9_]*))$/;
+/** Bytes in Go's integer forms (debos reads them with ParseInt), or sectors: `Ns`. */
+function isOffset(text: string): boolean {
+  return /^\d+s$/.test(text) || (parseGoInt(text) ?? -1) >= 0;
+}
 
 interface RawProperties {
   readonly origin?: string | undefined;
@@ -60,7 +62,7 @@ export const raw = defineAction({
     const { origin, source } = rawSource(p);
     if (!source) throw new PropertyError(p.path === undefined ? 'source' : 'path', "'source' can't be empty");
     checkOrigin(origin, ctx, p.path === undefined ? 'origin' : 'source');
-    if (!OFFSET.test(p.offset)) {
+    if (!isOffset(p.offset)) {
       throw new PropertyError('offset', `offset "${p.offset}" is neither a number of bytes nor of sectors (like 32s)`);
     }
   },

@@ -32,16 +32,17 @@ export const bool = () =>
     return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : undefined;
   });
 
-/** Go's integer literal forms: decimal, 0x hex, 0o or leading-0 octal, 0b binary. */
-export const int = () =>
-  scalar('an integer', (text) => {
-    const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO]?[0-7]+|[0-9]+)$/.exec(text.replaceAll('_', ''));
-    if (!m) return undefined;
-    const digits = m[2]!;
-    // Number() reads 0x, 0o and 0b; YAML 1.1 also reads a leading 0 as octal.
-    const n = Number(/^0[0-7]/.test(digits) ? `0o${digits.slice(1)}` : digits);
-    return Number.isSafeInteger(n) ? (m[1] === '-' ? -n : n) : undefined;
-  });
+/** An integer in Go's literal forms (decimal, 0x, 0o or YAML 1.1's leading-0 octal, 0b, `_`). */
+export function parseGoInt(text: string): number | undefined {
+  const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO]?[0-7]+|[0-9]+)$/.exec(text.replaceAll('_', ''));
+  if (!m) return undefined;
+  const digits = m[2]!;
+  // Number() reads 0x, 0o and 0b itself.
+  const n = Number(/^0[0-7]/.test(digits) ? `0o${digits.slice(1)}` : digits);
+  return Number.isSafeInteger(n) ? (m[1] === '-' ? -n : n) : undefined;
+}
+
+export const int = () => scalar('an integer', parseGoInt);
 
 export const str = () => scalar('a string', (text) => text);
 

@@ -65,7 +65,7 @@ export function validateAction(node: unknown, context: ActionContext, lenient: b
     // debos ignores unknown properties; lenient loading does too, but says so.
     const unknown = problemsOf(result.error.issues, subject, input, def.schema).filter((p) => p.unknownProperty);
     for (const p of unknown) {
-      warnings.push(p);
+      warnings.push(finding(p));
       input = withoutProperty(input, p.path);
     }
     if (unknown.length > 0) result = def.schema.safeParse(input);

@@ -48,10 +48,10 @@ test('partlabel and partuuid only on gpt; partuuid and diskid formats', () => {
   ]);
   assert.deepEqual(errors(image({ partitions: [part('a', { partuuid: 'nope' })] })), ['partitions[0].partuuid: image-partition action: incorrect partition UUID "nope": expected a GUID']);
   assert.equal(params(image({ diskid: '00002222-4444-6666-AAAA-BBBBCCCCFFFF' })).diskid, '00002222-4444-6666-AAAA-BBBBCCCCFFFF');
-  assert.deepEqual(errors(image({ diskid: 'deadbeef' })), ['diskid: image-partition action: incorrect disk GUID "deadbeef"']);
+  assert.deepEqual(errors(image({ diskid: 'deadbeef' })), ['diskid: image-partition action: incorrect disk ID "deadbeef": expected a GUID']);
   assert.equal(params(image({ partitiontype: 'msdos', diskid: 'deadbeef' })).diskid, 'deadbeef');
   assert.deepEqual(errors(image({ partitiontype: 'msdos', diskid: 'deadbeef0' })), [
-    'diskid: image-partition action: incorrect disk ID "deadbeef0": expected a 32-bit hexadecimal number (8 digits)',
+    'diskid: image-partition action: incorrect disk ID "deadbeef0": expected 8 hexadecimal digits',
   ]);
 });
 

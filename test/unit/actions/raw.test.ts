@@ -26,7 +26,7 @@ test('offsets in bytes (Go integer forms) or sectors', () => {
   for (const offset of ['0', '1024', '0x400', '0o17', '017', '0b1', '42s', '1_000']) {
     assert.equal(params({ action: 'raw', source: 'x', offset }).offset, offset);
   }
-  for (const offset of ['1k', 's', '-1s', '0x']) {
+  for (const offset of ['1k', 's', '-1s', '0x', '-1']) {
     assert.deepEqual(errors({ action: 'raw', source: 'x', offset }), [
       `offset: raw action: offset "${offset}" is neither a number of bytes nor of sectors (like 32s)`,
     ]);
