@@ -28,7 +28,7 @@ export async function run({ options, positionals }: ParsedArgs): Promise<number>
   const choice = await chooseBackendFor(options);
   const bus = new EventBus();
   bus.add(new PlainLog(process.stdout, options.verbose));
-  const result = await runBuild(plan, config, choice, bus, (session) => {
+  const result = await runBuild(plan, config, choice, bus, { control: (session) => {
     if (!options.debugShell) return runStraight;
     const control: Control = {
       beforeAction: runStraight.beforeAction,
@@ -38,11 +38,11 @@ export async function run({ options, positionals }: ParsedArgs): Promise<number>
         const ctx = session.contextOf(index);
         const shell = await ctx.shell({ chroot: true, cols: process.stdout.columns || 80, rows: process.stdout.rows || 24, ...(options.shell ? { shell: options.shell } : {}) });
         await attachTerminal(shell, process.stdin, process.stdout);
-        return 'abort';
+        return { do: 'abort' };
       },
     };
     return control;
-  });
+  } });
   if (result.status === 'success') return 0;
   const code = result.error ? report(result.error, options.verbose) : 1;
   if (result.kept) process.stderr.write(`The workspace is kept in ${result.workspace}; \`debstep shell\` enters its root.\n`);

@@ -40,6 +40,21 @@ export interface BuildSession {
   readonly bus: EventBus;
   /** The stage context of a planned step, for shells with the action's environment. */
   contextOf(index: number): StageContext;
+  /**
+   * Takes the steps of `next` from plan index `from` on, in place of the current ones
+   * (after the recipe was edited). Earlier steps must be unchanged (see firstChangedStep).
+   */
+  adopt(next: Plan, from: number): void;
+}
+
+/** The first step before `before` whose action differs between two plans of a recipe. */
+export function firstChangedStep(old: Plan, next: Plan, before: number): number | undefined {
+  for (let n = 1; n < before; n++) {
+    const a = old.steps[n - 1]?.action;
+    const b = next.steps[n - 1]?.action;
+    if (!a || !b || a.kind !== b.kind || a.yaml !== b.yaml || a.recipeDir !== b.recipeDir) return n;
+  }
+  return undefined;
 }
 
 async function createMachine(choice: BackendChoice, ws: Workspace): Promise<Machine> {
@@ -68,14 +83,15 @@ function runnable(step: PlanStep, context: StageContext): RunnableStep {
   return { index: step.number, kind: step.action.kind, description: step.action.description, context, stages };
 }
 
-/** Runs a planned build on the chosen machine with `control` deciding at pauses. */
-export async function runBuild(
-  plan: Plan,
-  config: BuildConfig,
-  choice: BackendChoice,
-  bus: EventBus,
-  control: (session: BuildSession) => Control,
-): Promise<BuildResult> {
+export interface FrontEnd {
+  /** Makes the Control that decides at pauses, once the session exists. */
+  control(session: BuildSession): Control;
+  /** Whether to keep the workspace; by default after a failure or with --keep. */
+  keep?(outcome: BuildOutcome): boolean;
+}
+
+/** Runs a planned build on the chosen machine, the front end deciding at pauses. */
+export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendChoice, bus: EventBus, front: FrontEnd): Promise<BuildResult> {
   const started = Date.now();
   const ws = await Workspace.create(config.stateDir, plan.recipe.file);
   bus.add(new FullLog(ws.logFile));
@@ -100,9 +116,23 @@ export async function runBuild(
       buildTimeFiles: await buildTimeFiles(),
       hostMirror: () => (mirror ??= hostDebianMirror()),
     };
-    const contexts = plan.steps.map((s) => new StageContext(services, s.number, s.action.recipeDir, plan.recipe.architecture, plan.recipe.sectorSize));
+    const contextFor = (p: Plan, s: PlanStep) => new StageContext(services, s.number, s.action.recipeDir, p.recipe.architecture, p.recipe.sectorSize);
+    const contexts = plan.steps.map((s) => contextFor(plan, s));
     const steps = plan.steps.map((s, i) => runnable(s, contexts[i]!));
-    const session: BuildSession = { plan, machine, workspace: ws, bus, contextOf: (index) => contexts[index - 1]! };
+    const session: BuildSession = {
+      plan,
+      machine,
+      workspace: ws,
+      bus,
+      contextOf: (index) => contexts[index - 1]!,
+      adopt(next, from) {
+        const fresh = next.steps.slice(from - 1);
+        const freshContexts = fresh.map((s) => contextFor(next, s));
+        contexts.splice(from - 1, Infinity, ...freshContexts);
+        steps.splice(from - 1, Infinity, ...fresh.map((s, i) => runnable(s, freshContexts[i]!)));
+        (this as { plan: Plan }).plan = next;
+      },
+    };
     bus.emit({
       type: 'build-start',
       recipe: plan.recipe.file,
@@ -112,12 +142,12 @@ export async function runBuild(
       workspace: ws.dir,
       steps: plan.steps.map((s) => ({ index: s.number, kind: s.action.kind, description: s.action.description, where: formatPos(s.action.where) })),
     });
-    outcome = await runSteps({ recipe: plan.recipe.file, steps, machine, workspace: ws, bus, control: control(session) });
+    outcome = await runSteps({ recipe: plan.recipe.file, steps, machine, workspace: ws, bus, control: front.control(session) });
   } catch (err) {
     outcome = { status: 'failed', error: err as Error, tainted: false, skipped: [] };
   }
   await machine?.close().catch(() => {});
-  const kept = outcome.status !== 'success' || config.keep;
+  const kept = front.keep ? front.keep(outcome) : outcome.status !== 'success' || config.keep;
   await ws.saveState({ recipe: plan.recipe.file, architecture: plan.recipe.architecture, status: outcome.status });
   bus.emit({
     type: 'build-end',

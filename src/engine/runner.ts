@@ -17,20 +17,26 @@ export interface RunnableStep {
   readonly stages: Partial<Record<Exclude<Stage, 'verify'>, (ctx: StageContext) => Promise<void>>>;
 }
 
-export type BeforeDecision = { readonly do: 'run' } | { readonly do: 'skip' } | { readonly do: 'abort' };
-export type FailureDecision = 'retry' | 'skip' | 'abort';
+/** What the controller answers before an action and after a failure. */
+export type Decision =
+  /** Run the action (before it), or run it again (after its failure). */
+  | { readonly do: 'run' }
+  | { readonly do: 'skip' }
+  | { readonly do: 'abort' }
+  /** Undo the actions from `to` on (cleanups, root layers) and go on from `to`. */
+  | { readonly do: 'rewind'; readonly to: number };
 
 /** The debugger's say in the run; a plain build runs everything and stops at a failure. */
 export interface Control {
-  beforeAction(index: number): Promise<BeforeDecision>;
-  afterFailure(index: number, error: ActionFailure): Promise<FailureDecision>;
+  beforeAction(index: number): Promise<Decision>;
+  afterFailure(index: number, error: ActionFailure): Promise<Decision>;
   /** Told when an action starts running, with the way to interrupt its command. */
   onRunning?(index: number, interrupt: () => void): void;
 }
 
 export const runStraight: Control = {
   beforeAction: async () => ({ do: 'run' }),
-  afterFailure: async () => 'abort',
+  afterFailure: async () => ({ do: 'abort' }),
 };
 
 export interface BuildOutcome {
@@ -43,7 +49,8 @@ export interface BuildOutcome {
 
 interface RunnerDeps {
   readonly recipe: string;
-  readonly steps: readonly RunnableStep[];
+  /** The steps to run. The debugger may replace steps not yet run (edit and go on). */
+  readonly steps: RunnableStep[];
   readonly machine: Machine;
   readonly workspace: Workspace;
   readonly bus: EventBus;
@@ -67,17 +74,36 @@ async function runStage(bus: EventBus, step: RunnableStep, stage: Exclude<Stage,
 export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
   const { recipe, steps, machine, workspace, bus, control } = deps;
   const pre = machine.backend === 'vm' ? 'preMachine' : 'preNoMachine';
-  const skipped: number[] = [];
+  let skipped: number[] = [];
   const cleanups: RunnableStep[] = [];
   const prepared: RunnableStep[] = [];
   let error: Error | undefined;
   let aborted = false;
 
-  try {
-    for (const step of steps) {
-      prepared.push(step);
-      await runStage(bus, step, pre);
+  const prepare = async (step: RunnableStep) => {
+    if (prepared.includes(step)) return;
+    prepared.push(step);
+    await runStage(bus, step, pre);
+  };
+  const skip = (step: RunnableStep) => {
+    skipped.push(step.index);
+    bus.emit({ type: 'action-end', index: step.index, status: 'skipped', durationMs: 0 });
+  };
+  /** Undoes the actions from `index` on: their cleanups, last first, and their layers. */
+  const rewind = async (index: number) => {
+    while (cleanups.length > 0 && cleanups.at(-1)!.index >= index) {
+      await runStage(bus, cleanups.pop()!, 'cleanup').catch(() => {});
     }
+    skipped = skipped.filter((s) => s < index);
+    const dropped = workspace.rewindTo(index);
+    await machine.mountRoot(workspace.current());
+    await machine.dropLayers(workspace.layersDir, dropped);
+    bus.emit({ type: 'rewind', index });
+  };
+  const position = (index: number) => Math.max(0, steps.findIndex((s) => s.index === index));
+
+  try {
+    for (const step of steps) await prepare(step);
     let i = 0;
     let attempt = 1;
     while (i < steps.length) {
@@ -87,19 +113,24 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
         aborted = true;
         break;
       }
+      if (decision.do === 'rewind') {
+        await rewind(decision.to);
+        [i, attempt] = [position(decision.to), 1];
+        continue;
+      }
       if (decision.do === 'skip') {
-        skipped.push(step.index);
-        bus.emit({ type: 'action-end', index: step.index, status: 'skipped', durationMs: 0 });
+        skip(step);
         i++;
         continue;
       }
+      await prepare(step);
       await machine.mountRoot(workspace.beginAction(step.index, attempt));
       await workspace.saveState({ recipe, architecture: step.context.architecture, status: 'running' });
       bus.emit({ type: 'snapshot', index: step.index, layer: `before action ${step.index}` });
       bus.emit({ type: 'action-start', index: step.index, kind: step.kind, description: step.description, attempt });
       const started = Date.now();
+      cleanups.push(step);
       try {
-        cleanups.push(step);
         const interrupt = new AbortController();
         step.context.signal = interrupt.signal;
         control.onRunning?.(step.index, () => interrupt.abort());
@@ -107,30 +138,23 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
           step.context.signal = undefined;
         });
         bus.emit({ type: 'action-end', index: step.index, status: 'done', durationMs: Date.now() - started });
-        i++;
-        attempt = 1;
+        [i, attempt] = [i + 1, 1];
       } catch (err) {
         const failure = err as ActionFailure;
         bus.emit({ type: 'action-end', index: step.index, status: 'failed', durationMs: Date.now() - started, error: failure.message });
         const next = await control.afterFailure(step.index, failure);
-        if (next === 'abort') {
+        if (next.do === 'abort') {
           error = failure;
           break;
         }
-        // The failed attempt's cleanup runs now; the root goes back to before the action.
-        cleanups.pop();
-        await runStage(bus, step, 'cleanup').catch(() => {});
-        const dropped = workspace.rewindTo(step.index);
-        await machine.mountRoot(workspace.current());
-        await machine.dropLayers(workspace.layersDir, dropped);
-        if (next === 'retry') {
-          attempt++;
-        } else {
-          skipped.push(step.index);
-          bus.emit({ type: 'action-end', index: step.index, status: 'skipped', durationMs: 0 });
-          i++;
-          attempt = 1;
-        }
+        // Whatever comes next starts from the root as it was before this action (or earlier).
+        const to = next.do === 'rewind' ? next.to : step.index;
+        await rewind(to);
+        if (next.do === 'run') attempt++;
+        else if (next.do === 'skip') {
+          skip(step);
+          [i, attempt] = [i + 1, 1];
+        } else [i, attempt] = [position(to), 1];
       }
     }
   } catch (err) {

@@ -3,9 +3,9 @@
 // every change. Pauses and resumes are events too.
 import { type ActionFailure } from '../errors.js';
 import { type EventBus, type StepInfo } from '../events.js';
-import { type BeforeDecision, type Control, type FailureDecision } from '../runner.js';
+import { type Control, type Decision } from '../runner.js';
 import { type Breakpoint } from './breakpoints.js';
-import { type Command, type ControllerState, type Decision, initialState, type Input, reduce } from './reducer.js';
+import { type Command, type ControllerState, initialState, type Input, reduce } from './reducer.js';
 
 export class Controller implements Control {
   private current: ControllerState;
@@ -30,6 +30,12 @@ export class Controller implements Control {
     return () => this.listeners.delete(listener);
   }
 
+  /** The plan changed (the recipe was edited): the steps to show and match breakpoints on. */
+  setSteps(steps: readonly StepInfo[]): void {
+    this.current = { ...this.current, steps };
+    for (const listener of this.listeners) listener(this.current);
+  }
+
   /** A command from the front end. */
   send(command: Command): void {
     const pausedAt = this.current.pause?.index;
@@ -38,12 +44,12 @@ export class Controller implements Control {
     if (pausedAt !== undefined && !this.current.pause) this.bus.emit({ type: 'resumed', index: pausedAt, command: command.type });
   }
 
-  beforeAction(index: number): Promise<BeforeDecision> {
-    return this.ask({ type: 'question', question: { type: 'before', index } }) as Promise<BeforeDecision>;
+  beforeAction(index: number): Promise<Decision> {
+    return this.ask({ type: 'question', question: { type: 'before', index } });
   }
 
-  afterFailure(index: number, error: ActionFailure): Promise<FailureDecision> {
-    return this.ask({ type: 'question', question: { type: 'failed', index, error: error.message } }) as Promise<FailureDecision>;
+  afterFailure(index: number, error: ActionFailure): Promise<Decision> {
+    return this.ask({ type: 'question', question: { type: 'failed', index, error: error.message } });
   }
 
   onRunning(_index: number, interrupt: () => void): void {

@@ -2,7 +2,7 @@
 // after a failure; the front end sends commands. A question either gets an answer at once
 // or pauses the build until a command answers it.
 import { type PauseReason, type StepInfo } from '../events.js';
-import { type BeforeDecision, type FailureDecision } from '../runner.js';
+import { type Decision } from '../runner.js';
 import { type Breakpoint, matches, sameBreakpoint } from './breakpoints.js';
 
 export type Mode =
@@ -17,6 +17,8 @@ export type Command =
   | { readonly type: 'run-to'; readonly index: number }
   | { readonly type: 'retry' }
   | { readonly type: 'skip' }
+  /** Undo the actions from this index on and pause before it (after editing the recipe). */
+  | { readonly type: 'rewind'; readonly index: number }
   /** Stop before the next action. */
   | { readonly type: 'pause' }
   | { readonly type: 'abort' }
@@ -55,7 +57,7 @@ export interface ControllerState {
   readonly notice?: string;
 }
 
-export type Decision = BeforeDecision | FailureDecision;
+export type { Decision };
 
 export interface Reduced {
   readonly state: ControllerState;
@@ -82,9 +84,9 @@ function answer(state: ControllerState, decision: Decision, changes: Partial<Con
 
 function ask(state: ControllerState, q: Question): Reduced {
   const { notice: _old, ...s } = state;
-  if (s.stopping) return answer(s, q.type === 'before' ? { do: 'abort' } : 'abort', s.stopping === 'detach' ? { detached: true } : {});
+  if (s.stopping) return answer(s, { do: 'abort' }, s.stopping === 'detach' ? { detached: true } : {});
   if (q.type === 'failed') {
-    if (!s.breakOnFailure) return answer(s, 'abort');
+    if (!s.breakOnFailure) return answer(s, { do: 'abort' });
     return { state: { ...s, pause: { index: q.index, reason: 'failure', error: q.error } } };
   }
   if (s.runAgain === q.index) {
@@ -122,11 +124,15 @@ function command(state: ControllerState, c: Command): Reduced {
     if (c.type === 'continue') return { state: { ...state, mode: { type: 'run' } } };
     return { state: { ...state, notice: `${c.type} needs a paused build` } };
   }
-  if (c.type === 'abort') return answer(state, pause.reason === 'failure' ? 'abort' : { do: 'abort' });
-  if (c.type === 'detach') return answer(state, pause.reason === 'failure' ? 'abort' : { do: 'abort' }, { detached: true });
-  if (c.type === 'skip') return answer(state, pause.reason === 'failure' ? 'skip' : { do: 'skip' }, { tainted: true });
+  if (c.type === 'abort') return answer(state, { do: 'abort' });
+  if (c.type === 'detach') return answer(state, { do: 'abort' }, { detached: true });
+  if (c.type === 'skip') return answer(state, { do: 'skip' }, { tainted: true });
+  if (c.type === 'rewind') {
+    if (c.index > pause.index) return { state: { ...state, notice: `action ${c.index} has not run yet` } };
+    return answer(state, { do: 'rewind', to: c.index }, { runAgain: c.index, mode: { type: 'step' } });
+  }
   if (pause.reason === 'failure') {
-    if (c.type === 'retry') return answer(state, 'retry', { runAgain: pause.index });
+    if (c.type === 'retry') return answer(state, { do: 'run' }, { runAgain: pause.index });
     return { state: { ...state, notice: `action ${pause.index} failed: retry, skip or quit` } };
   }
   switch (c.type) {

@@ -97,7 +97,7 @@ test('a failure pauses; retry re-runs the action without pausing before it again
   assert.equal(r.decision, undefined, 'continue cannot pass a failure');
   assert.match(r.state.notice ?? '', /retry, skip or quit/);
   r = send(r.state, { type: 'retry' });
-  assert.equal(r.decision, 'retry');
+  assert.deepEqual(r.decision, { do: 'run' });
   r = before(r.state, 2);
   assert.deepEqual(r.decision, { do: 'run' });
   assert.equal(r.state.runAgain, undefined);
@@ -116,7 +116,7 @@ test('skip taints the build, before an action and after a failure', () => {
   assert.deepEqual(r.decision, { do: 'skip' });
   assert.equal(r.state.tainted, true);
   const f = send(failed(initialState(steps, [], false), 3).state, { type: 'skip' });
-  assert.equal(f.decision, 'skip');
+  assert.deepEqual(f.decision, { do: 'skip' });
   assert.equal(f.state.tainted, true);
 });
 
@@ -126,14 +126,14 @@ test('abort and detach stop the build; detach keeps the workspace', () => {
   const d = send(paused, { type: 'detach' });
   assert.deepEqual(d.decision, { do: 'abort' });
   assert.equal(d.state.detached, true);
-  assert.equal(send(failed(initialState(steps, [], false), 2).state, { type: 'abort' }).decision, 'abort');
+  assert.deepEqual(send(failed(initialState(steps, [], false), 2).state, { type: 'abort' }).decision, { do: 'abort' });
 });
 
 test('abort while an action runs stops at the next question', () => {
   let s = before(initialState(steps, [], false), 1).state;
   s = send(s, { type: 'abort' }).state;
   assert.equal(s.stopping, 'abort');
-  assert.equal(failed(s, 1).decision, 'abort');
+  assert.deepEqual(failed(s, 1).decision, { do: 'abort' });
   assert.deepEqual(before(s, 2).decision, { do: 'abort' });
 });
 
@@ -145,7 +145,7 @@ test('pause while running stops before the next action', () => {
 
 test('with break-on-failure off a failure ends the build', () => {
   const s = send(initialState(steps, [], false), { type: 'break-on-failure', on: false }).state;
-  assert.equal(failed(s, 2).decision, 'abort');
+  assert.deepEqual(failed(s, 2).decision, { do: 'abort' });
 });
 
 test('commands that need a pause say so instead of acting', () => {
@@ -153,4 +153,15 @@ test('commands that need a pause say so instead of acting', () => {
   const r = send(s, { type: 'retry' });
   assert.equal(r.decision, undefined);
   assert.match(r.state.notice ?? '', /needs a paused build/);
+});
+
+test('rewind goes back to an action that already ran and runs it at once', () => {
+  let r = failed(initialState(steps, [], false), 3);
+  const ahead = send(r.state, { type: 'rewind', index: 4 });
+  assert.equal(ahead.decision, undefined);
+  assert.match(ahead.state.notice ?? '', /has not run yet/);
+  r = send(r.state, { type: 'rewind', index: 2 });
+  assert.deepEqual(r.decision, { do: 'rewind', to: 2 });
+  assert.deepEqual(before(r.state, 2).decision, { do: 'run' });
+  assert.deepEqual(before(before(r.state, 2).state, 3).state.pause, { index: 3, reason: 'step' }, 'then it steps');
 });

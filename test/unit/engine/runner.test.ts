@@ -143,3 +143,20 @@ test('abort while a command runs interrupts it', async (t) => {
   assert.equal(sawSignal?.aborted, true);
   assert.equal(outcome.status, 'failed');
 });
+
+test('rewind undoes later actions: their cleanups run and their layers go', async (t) => {
+  const { machine, log, step, run, bus } = await setup(t);
+  const steps = [step(1, ['true']), step(2, ['true']), step(3, ['true'])];
+  const controller = new Controller(steps.map((s) => ({ index: s.index, kind: s.kind, description: s.description, where: '' })), { breakpoints: [{ type: 'index', index: 3 }], stepFirst: false }, bus);
+  let rewound = false;
+  controller.subscribe((s) => {
+    if (s.pause?.index !== 3) return;
+    const command = rewound ? ({ type: 'continue' } as const) : ({ type: 'rewind', index: 2 } as const);
+    rewound = true;
+    queueMicrotask(() => controller.send(command));
+  });
+  const outcome = await run(steps, controller);
+  assert.equal(outcome.status, 'success');
+  assert.deepEqual(log.filter((l) => /^(run|cleanup)/.test(l)), ['run 1', 'run 2', 'cleanup 2', 'run 2', 'run 3', 'cleanup 3', 'cleanup 2', 'cleanup 1']);
+  assert.deepEqual(machine.calls.filter((c) => c.what === 'dropLayers').map((c) => c.detail), [['L002', 'work-L002']]);
+});
