@@ -1,7 +1,13 @@
-// The Go text/template engine, as debos uses it to render recipes.
-// PLACEHOLDER: the template helper implements this; the exported API is the contract the
-// recipe loader builds on.
+// The Go text/template engine, as debos uses it to render recipes: parse with the given
+// functions on top of the builtins, execute with the -t variables as data, and keep what
+// the recipe loader needs (missing keys, a map from output back to source).
 import { RecipeError, type SourcePos } from '../../errors.js';
+import { BUILTINS } from './builtins.js';
+import { execute, ExecError } from './exec.js';
+import { sprintf } from './fmt/print.js';
+import { Output } from './output.js';
+import { parse, ParseError } from './parser.js';
+import { SourceText } from './source-text.js';
 import { type GoFunc, type GoValue } from './value.js';
 
 export interface RenderOptions {
@@ -40,13 +46,35 @@ export class TemplateError extends RecipeError {
 }
 
 export function renderTemplate(source: string, opts: RenderOptions): RenderResult {
-  void opts;
+  const funcs = opts.funcs ?? new Map<string, GoFunc>();
+  const src = new SourceText(source);
+  const at = (pos: number): SourcePos => ({ file: opts.file, ...src.lineCol(pos) });
+
+  let trees: ReturnType<typeof parse>;
+  try {
+    trees = parse(source, opts.name, (name) => funcs.has(name) || BUILTINS.has(name));
+  } catch (e) {
+    if (!(e instanceof ParseError)) throw e;
+    const goMessage = sprintf(`template: ${opts.name}:${e.line}: ${e.format}`, e.args);
+    throw new TemplateError(e.message, goMessage, {
+      file: opts.file,
+      line: e.line,
+      col: src.colOnLine(e.pos, e.line),
+    });
+  }
+
+  const out = new Output();
+  const hits: { key: string; pos: number }[] = [];
+  try {
+    execute({ source: src, parseName: opts.name, trees, funcs, out, missingKeys: hits, frames: [] }, opts.name, opts.data);
+  } catch (e) {
+    if (!(e instanceof ExecError)) throw e;
+    throw new TemplateError(e.message, e.goMessage, e.pos === null ? { file: opts.file, line: 1, col: 1 } : at(e.pos));
+  }
+
   return {
-    text: source,
-    missingKeys: [],
-    sourceAt: (offset) => {
-      const before = source.slice(0, offset).split('\n');
-      return { file: opts.file, line: before.length, col: (before.at(-1)?.length ?? 0) + 1 };
-    },
+    text: out.text(),
+    missingKeys: hits.map((h) => ({ key: h.key, where: at(h.pos) })),
+    sourceAt: (offset) => at(out.sourceIndex(offset)),
   };
 }
