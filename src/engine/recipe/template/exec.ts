@@ -79,7 +79,7 @@ export interface Frame {
 /** Executes the template `name` with data as dot. */
 export function execute(ctx: ExecContext, name: string, data: GoValue): void {
   const tree = ctx.trees.get(name);
-  const s = new State(ctx, name, 0, [{ name: '$', value: data }]);
+  const s: State = new State(ctx, name, 0, [{ name: '$', value: data }]);
   if (tree === undefined) s.errorf('%q is an incomplete or empty template', name);
   s.walk(data, tree.root);
 }
@@ -292,7 +292,7 @@ class State {
     }
     const base = d - period + 1;
     const f = frames[base + ((MAX_EXEC_DEPTH - base) % period)]!;
-    const s = new State(this.ctx, f.tmpl, MAX_EXEC_DEPTH, []);
+    const s: State = new State(this.ctx, f.tmpl, MAX_EXEC_DEPTH, []);
     s.at(f.node);
     s.errorf('exceeded maximum template depth (%v)', BigInt(MAX_EXEC_DEPTH));
   }
