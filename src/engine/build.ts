@@ -67,6 +67,14 @@ async function createMachine(choice: BackendChoice, ws: Workspace): Promise<Mach
   throw new HostError('the VM backend is not available in this version', { hint: 'use --backend host (as root)' });
 }
 
+/** Fails before anything runs when the plan holds an action debstep cannot run yet. */
+function checkSupported(plan: Plan): void {
+  for (const step of plan.steps) {
+    const why = findAction(step.action.kind)?.unsupported;
+    if (why) throw new HostError(`action ${step.number} (${step.action.kind}, ${formatPos(step.action.where)}) cannot run: ${why}`);
+  }
+}
+
 function runnable(step: PlanStep, context: StageContext): RunnableStep {
   const def = findAction(step.action.kind);
   if (!def) throw new HostError(`no implementation for action ${step.action.kind}`);
@@ -93,6 +101,7 @@ export interface FrontEnd {
 /** Runs a planned build on the chosen machine, the front end deciding at pauses. */
 export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendChoice, bus: EventBus, front: FrontEnd): Promise<BuildResult> {
   const started = Date.now();
+  checkSupported(plan);
   const ws = await Workspace.create(config.stateDir, plan.recipe.file);
   bus.add(new FullLog(ws.logFile));
   bus.add(new JsonLines(ws.eventsFile));

@@ -2,10 +2,12 @@
 // the origins, and `exec`, which runs a command with events, the build-time chroot files
 // and failure reporting that every action needs.
 import { type ExecRequest, type ExecResult, type Machine, type PtySession, type ShellRequest } from '../vm/machine.js';
-import { type Diagnosis } from '../vm/binfmt.js';
+import { mkdir } from 'node:fs/promises';
+import { type Diagnosis, isForeign } from '../vm/binfmt.js';
 import { type BuildTimeFile, withBuildTimeFiles } from './chroot-files.js';
 import { CommandError, HostError } from './errors.js';
 import { type EventBus } from './events.js';
+import { which } from '../util/which.js';
 
 /** The named places actions read from, resolved to paths on the build host. */
 export class Origins {
@@ -54,6 +56,8 @@ export interface BuildServices {
 export interface ExecOptions {
   /** Return a non-zero exit instead of throwing CommandError. */
   readonly allowFailure?: boolean;
+  /** Runs after a failure, before the error is thrown (to show a tool's own log). */
+  readonly onFailure?: () => Promise<void>;
 }
 
 let nextCommandId = 1;
@@ -96,11 +100,29 @@ export class StageContext {
   get verbose(): boolean {
     return this.services.verbose;
   }
-  cache(name: string): string {
-    return this.services.cache(name);
+  /** A cache directory shared between builds (created when missing). */
+  async cache(name: string): Promise<string> {
+    const dir = this.services.cache(name);
+    await mkdir(dir, { recursive: true });
+    return dir;
+  }
+
+  /** The package cache for this architecture, shared by debootstrap, mmdebstrap and apt. */
+  packageCache(): Promise<string> {
+    return this.cache(`apt-archives/${this.architecture}`);
+  }
+
+  /** Whether the target's binaries need emulation here. */
+  get foreign(): boolean {
+    return isForeign(this.architecture);
   }
   hostMirror(): Promise<string> {
     return this.services.hostMirror();
+  }
+
+  /** Whether a program is installed where commands run (the VM shares the host's /usr). */
+  async hasTool(name: string): Promise<boolean> {
+    return (await which(name)) !== undefined;
   }
 
   /** The path of `origin` for this action. */
@@ -142,6 +164,7 @@ export class StageContext {
     const result = req.chroot ? await withBuildTimeFiles(machine.files, this.services.buildTimeFiles, run) : await run();
     bus.emit({ type: 'command-end', id, index: this.index, exitStatus: result.exitStatus, signal: result.signal, durationMs: result.durationMs });
     if (result.exitStatus === 0 || opts.allowFailure) return result;
+    await opts.onFailure?.();
     const how = result.exitStatus === null ? `was killed by ${result.signal}` : `failed with exit status ${result.exitStatus}`;
     throw new CommandError(`${req.label}: command ${how}`, req.argv, result.exitStatus, result.signal, result.outputTail, {
       hint: await this.hintFor(result),

@@ -22,8 +22,6 @@ export interface WorkspaceState {
   /** Layers in order, oldest first; the root is all of them stacked. */
   readonly layers: readonly string[];
   readonly status: 'running' | 'success' | 'failed' | 'aborted';
-  /** 1-based index of the last action that ran (or started). */
-  readonly lastAction: number;
 }
 
 const layerName = (index: number, attempt: number) => `L${String(index).padStart(3, '0')}${attempt > 1 ? `-${attempt}` : ''}`;
@@ -66,7 +64,7 @@ export class Workspace {
     const id = `${basename(recipe).replace(/\.ya?ml$/, '')}-${stamp}-${randomBytes(2).toString('hex')}`;
     const ws = new Workspace(join(stateDir, 'builds', id), stateDir);
     try {
-      for (const d of [ws.root, join(ws.layersDir, 'base'), ws.scratch, ws.downloads, ws.cache('apt-archives'), ws.cache('debootstrap')]) {
+      for (const d of [ws.root, join(ws.layersDir, 'base'), ws.scratch, ws.downloads]) {
         await mkdir(d, { recursive: true });
       }
     } catch (err) {

@@ -1,7 +1,8 @@
 // Host diagnostics for `debstep doctor`: each check says what it found and, for a problem,
 // the command that fixes it.
 import { access, constants, mkdir, mkdtemp, rm, statfs } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { which } from '../util/which.js';
 import { diagnoseArch, hostArchitecture, isForeign } from './binfmt.js';
 import { hostBinfmtView } from './host/binfmt-view.js';
 import { spawnCommand } from './host/exec.js';
@@ -53,19 +54,6 @@ const TOOLS: readonly Tool[] = [
   { command: 'pacstrap', pkg: 'arch-install-scripts', neededFor: 'the pacstrap action (Arch Linux)', optional: true },
   { command: 'pacman', pkg: 'pacman-package-manager', neededFor: 'the pacman and pacstrap actions (Arch Linux)', optional: true },
 ];
-
-const SBIN_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
-
-/** The full path of a command on PATH (plus the sbin directories), or undefined. */
-export async function which(command: string): Promise<string | undefined> {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), ...SBIN_PATH];
-  for (const dir of dirs) {
-    if (!dir) continue;
-    const path = join(dir, command);
-    if (await access(path, constants.X_OK).then(() => true, () => false)) return path;
-  }
-  return undefined;
-}
 
 export async function checkTools(): Promise<Check[]> {
   return Promise.all(
@@ -130,7 +118,7 @@ export async function checkOverlay(stateDir: string): Promise<Check> {
   try {
     const script = 'mkdir l u w m && mount -t overlay overlay -o lowerdir=l,upperdir=u,workdir=w m && touch m/f && test -e u/f';
     const lines: string[] = [];
-    const r = await spawnCommand(['unshare', '--mount', '--propagation', 'private', 'sh', '-c', script], { env: { PATH: SBIN_PATH.join(':') }, cwd: dir }, (_s, l) => lines.push(l));
+    const r = await spawnCommand(['unshare', '--mount', '--propagation', 'private', 'sh', '-c', script], { env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' }, cwd: dir }, (_s, l) => lines.push(l));
     if (r.exitStatus === 0) return { name, severity: 'ok', detail: `${stateDir} can hold overlayfs layers (instant snapshots for retry)` };
     return { name, severity: 'problem', detail: `overlayfs does not work on ${stateDir}: ${lines.join(' ')}`, remedy: 'use a --state-dir on a local file system such as ext4, xfs or btrfs, not on overlayfs' };
   } finally {

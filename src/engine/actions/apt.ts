@@ -16,6 +16,7 @@
  */
 import { defineAction } from '../action.js';
 import { bool, mapping, strList } from '../recipe/properties.js';
+import { aptGetInstall } from './apt-get.js';
 import { actionFields } from './fields.js';
 
 export const apt = defineAction({
@@ -27,4 +28,5 @@ export const apt = defineAction({
     unauthenticated: bool().default(false),
     update: bool().default(true),
   }),
+  run: (p, ctx) => aptGetInstall(ctx, p),
 });

@@ -29,27 +29,87 @@
  *
  * Files named here must exist when the recipe is checked.
  */
+import { access } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { type z } from 'zod';
 import { defineAction, type NamedFile } from '../action.js';
+import { type StageContext } from '../stage.js';
 import { bool, mapping, str, strList } from '../recipe/properties.js';
 import { actionFields, inRecipeDir } from './fields.js';
 
+const SCRIPTS = '/usr/share/debootstrap/scripts';
+/** Suites whose debootstrap scripts know usr-is-merged; older ones get it excluded. */
+const KNOWS_USR_IS_MERGED = ['sid', 'unstable', 'testing', 'bookworm', 'trixie', 'forky'];
+
+const exists = (path: string) => access(path).then(() => true, () => false);
+
+/** The suite's own script, else its parent suite's, else unstable's (debos's fallback). */
+async function scriptFor(p: { suite: string; 'parent-suite'?: string | undefined; script?: string | undefined }): Promise<string> {
+  if (p.script) return p.script;
+  for (const suite of [p.suite, p['parent-suite']]) {
+    if (suite && (await exists(`${SCRIPTS}/${suite}`))) return `${SCRIPTS}/${suite}`;
+  }
+  return `${SCRIPTS}/unstable`;
+}
+
+type Params = z.output<typeof schema>;
+
+async function debootstrapArgv(p: Params, ctx: StageContext, mirror: string): Promise<string[]> {
+  const abs = (file: string) => resolve(ctx.recipeDir, file);
+  const argv = ['debootstrap', p['merged-usr'] ? '--merged-usr' : '--no-merged-usr'];
+  if (!p['check-gpg']) argv.push('--no-check-gpg');
+  else if (p['keyring-file']) argv.push(`--keyring=${abs(p['keyring-file'])}`);
+  if (p['keyring-package']) argv.push(`--include=${p['keyring-package']}`);
+  if (p.certificate) argv.push(`--certificate=${abs(p.certificate)}`);
+  if (p['private-key']) argv.push(`--private-key=${abs(p['private-key'])}`);
+  argv.push(`--components=${p.components.join(',')}`);
+  if (ctx.foreign) argv.push('--foreign', `--arch=${ctx.architecture}`);
+  if (p.variant) argv.push(`--variant=${p.variant}`);
+  if (!KNOWS_USR_IS_MERGED.includes(p.suite)) argv.push('--exclude=usr-is-merged');
+  // Ours: packages fetched once are kept for the next build.
+  argv.push(`--cache-dir=${await ctx.packageCache()}`);
+  argv.push(p.suite, ctx.rootDir, mirror, await scriptFor(p));
+  return argv;
+}
+
+async function run(p: Params, ctx: StageContext): Promise<void> {
+  const mirror = p.mirror ?? (await ctx.hostMirror());
+  const showLog = async () =>
+    void (await ctx.exec({ argv: ['cat', `${ctx.rootDir}/debootstrap/debootstrap.log`], chroot: false, label: 'debootstrap.log' }, { allowFailure: true }));
+  await ctx.exec({ argv: await debootstrapArgv(p, ctx, mirror), chroot: false, label: 'debootstrap' }, { onFailure: showLog });
+  if (ctx.foreign) {
+    // The second stage runs target binaries: plain chroot, as debos does (it makes device nodes).
+    await ctx.ensureTargetRuns();
+    const argv = ['chroot', ctx.rootDir, '/debootstrap/debootstrap', '--no-check-gpg', '--second-stage', `--components=${p.components.join(',')}`];
+    await ctx.exec({ argv, chroot: false, label: 'debootstrap (stage 2)' }, { onFailure: showLog });
+  }
+  const files = ctx.machine.files;
+  await files.writeFile('/etc/apt/sources.list', `deb ${mirror} ${p.suite} ${p.components.join(' ')}\n`);
+  // debootstrap copied the host's resolv.conf in; the image gets none of ours.
+  await files.remove('/etc/resolv.conf');
+  await ctx.exec({ argv: ['apt-get', 'clean'], chroot: true, label: 'apt' });
+}
+
+const schema = mapping({
+  ...actionFields('debootstrap'),
+  suite: str(),
+  mirror: str().optional(),
+  components: strList().default(['main']),
+  variant: str().optional(),
+  'keyring-package': str().optional(),
+  'keyring-file': str().optional(),
+  certificate: str().optional(),
+  'private-key': str().optional(),
+  'merged-usr': bool().default(true),
+  'check-gpg': bool().default(true),
+  'parent-suite': str().optional(),
+  script: str().optional(),
+});
+
 export const debootstrap = defineAction({
   kind: 'debootstrap',
-  schema: mapping({
-    ...actionFields('debootstrap'),
-    suite: str(),
-    mirror: str().optional(),
-    components: strList().default(['main']),
-    variant: str().optional(),
-    'keyring-package': str().optional(),
-    'keyring-file': str().optional(),
-    certificate: str().optional(),
-    'private-key': str().optional(),
-    'merged-usr': bool().default(true),
-    'check-gpg': bool().default(true),
-    'parent-suite': str().optional(),
-    script: str().optional(),
-  }),
+  schema,
+  run,
   files(p, ctx) {
     const named: NamedFile[] = [];
     for (const property of ['keyring-file', 'certificate', 'private-key'] as const) {

@@ -19,6 +19,7 @@ import { actionFields } from './fields.js';
 
 export const filesystemDeploy = defineAction({
   kind: 'filesystem-deploy',
+  unsupported: 'disk images are not supported yet',
   defaultDescription: 'Deploying filesystem',
   schema: mapping({
     ...actionFields('filesystem-deploy'),

@@ -167,6 +167,7 @@ function verifyPartition(part: Partition, at: string, p: ImagePartition, ctx: Ve
 
 export const imagePartition = defineAction({
   kind: 'image-partition',
+  unsupported: 'disk images are not supported yet',
   schema,
   verify(p, ctx) {
     const gpt = p.partitiontype === 'gpt';

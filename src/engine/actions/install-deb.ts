@@ -20,7 +20,13 @@
  *
  * With origin `recipe`, a package named without glob characters must exist.
  */
+import { stat } from 'node:fs/promises';
+import { basename, relative } from 'node:path';
 import { defineAction, PropertyError } from '../action.js';
+import { BuildError } from '../errors.js';
+import { glob } from '../../util/glob.js';
+import { type Bind } from '../../vm/machine.js';
+import { aptGetInstall } from './apt-get.js';
 import { bool, mapping, str, strList } from '../recipe/properties.js';
 import { actionFields, inRecipeDir } from './fields.js';
 import { checkOrigin } from './origins.js';
@@ -50,4 +56,29 @@ export const installDeb = defineAction({
       : p.packages.flatMap((pattern, i) =>
           GLOB.test(pattern) ? [] : [{ property: `packages.${i}`, path: inRecipeDir(ctx, pattern), kind: 'file' as const }],
         ),
+  async run(p, ctx) {
+    const origin = ctx.origin(p.origin);
+    let files: string[];
+    if ((await stat(origin)).isFile()) {
+      if (p.packages.length > 0) throw new BuildError(`origin ${p.origin} is a single file: 'packages' must be empty`);
+      files = [origin];
+    } else {
+      files = [];
+      for (const pattern of p.packages) {
+        const found = await glob(origin, pattern);
+        if (found.length === 0) throw new BuildError(`no package matches ${pattern} in ${origin}`);
+        files.push(...found);
+      }
+    }
+    // Files in the root are named by their path there; others are bound in under /tmp.
+    const binds: Bind[] = [];
+    const packages = [...new Set(files)].map((file, i) => {
+      const inRoot = relative(ctx.rootDir, file);
+      if (!inRoot.startsWith('..')) return `/${inRoot}`;
+      const target = `/tmp/debstep-debs/${i}-${basename(file)}`;
+      binds.push({ source: file, target, readOnly: true });
+      return target;
+    });
+    await aptGetInstall(ctx, { ...p, packages, binds });
+  },
 });

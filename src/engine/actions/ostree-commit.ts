@@ -28,6 +28,7 @@ import { actionFields } from './fields.js';
 
 export const ostreeCommit = defineAction({
   kind: 'ostree-commit',
+  unsupported: 'OSTree is not supported yet',
   schema: mapping({
     ...actionFields('ostree-commit'),
     repository: str(),

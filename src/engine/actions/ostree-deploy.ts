@@ -28,6 +28,7 @@ import { actionFields } from './fields.js';
 
 export const ostreeDeploy = defineAction({
   kind: 'ostree-deploy',
+  unsupported: 'OSTree is not supported yet',
   schema: mapping({
     ...actionFields('ostree-deploy'),
     repository: str(),

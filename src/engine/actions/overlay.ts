@@ -16,7 +16,7 @@
  * With origin `recipe` the source must exist. Ownership, extended attributes and
  * timestamps are not copied.
  */
-import { posix } from 'node:path';
+import { posix, resolve } from 'node:path';
 import { defineAction, PropertyError } from '../action.js';
 import { mapping, str } from '../recipe/properties.js';
 import { actionFields, inRecipeDir } from './fields.js';
@@ -49,4 +49,13 @@ export const overlay = defineAction({
     (p.origin ?? 'recipe') === 'recipe'
       ? [{ property: p.source === undefined ? 'origin' : 'source', path: inRecipeDir(ctx, p.source ?? '.'), kind: 'any' }]
       : [],
+  async run(p, ctx) {
+    const origin = p.origin ?? 'recipe';
+    const files = ctx.machine.files;
+    // A source in the root itself resolves as the chroot would; others are host paths.
+    const source = origin === 'filesystem' ? await files.resolve(p.source ?? '/') : resolve(ctx.origin(origin), p.source ?? '.');
+    ctx.info(`Overlaying ${source} on ${p.destination}`);
+    await files.mkdir(posix.dirname(posix.join('/', p.destination)));
+    await files.copyIn(source, p.destination);
+  },
 });

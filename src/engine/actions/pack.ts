@@ -12,9 +12,12 @@
  *   name), none; default gz.
  * - `subdir`: pack only this directory of the root (it must exist when the action runs).
  */
-import { defineAction } from '../action.js';
+import { resolve } from 'node:path';
+import { defineAction, PropertyError } from '../action.js';
+import { BuildError } from '../errors.js';
 import { mapping, oneOf, str } from '../recipe/properties.js';
-import { TAR_COMPRESSIONS } from './archive.js';
+import { TAR_COMPRESSIONS, tarCreateCompression } from './archive.js';
+import { staysInside } from './overlay.js';
 import { actionFields } from './fields.js';
 
 export const pack = defineAction({
@@ -25,4 +28,17 @@ export const pack = defineAction({
     compression: oneOf([...TAR_COMPRESSIONS, 'auto', 'none']).default('gz'),
     subdir: str().optional(),
   }),
+  verify(p) {
+    if (!staysInside(p.file)) throw new PropertyError('file', `file "${p.file}" leads out of the artifact directory`);
+  },
+  async run(p, ctx) {
+    const file = resolve(ctx.artifactDir, p.file);
+    const dir = p.subdir === undefined ? ctx.rootDir : await ctx.machine.files.resolve(p.subdir);
+    if (p.subdir !== undefined && !(await ctx.machine.files.exists(p.subdir))) {
+      throw new BuildError(`subdir ${p.subdir} does not exist in the root`);
+    }
+    ctx.info(`Compressing to ${file}`);
+    const compression = await tarCreateCompression(p.compression, ctx);
+    await ctx.exec({ argv: ['tar', 'cf', file, '--xattrs', '--xattrs-include=*.*', ...compression, '-C', dir, '.'], chroot: false, label: 'pack' });
+  },
 });

@@ -46,6 +46,7 @@ export function rawSource(p: RawProperties): { origin: string; source: string } 
 
 export const raw = defineAction({
   kind: 'raw',
+  unsupported: 'disk images are not supported yet',
   schema: mapping({
     ...actionFields('raw'),
     source: str().optional(),

@@ -23,8 +23,12 @@
  * - `postprocess`: run on the host after everything else; default false. Not with `chroot`.
  * - `label`: label for the output lines; default: derived from the command or script.
  */
+import { posix, resolve } from 'node:path';
+import { type z } from 'zod';
 import { defineAction, PropertyError } from '../action.js';
 import { bool, mapping, str } from '../recipe/properties.js';
+import { type StageContext } from '../stage.js';
+import { type Bind } from '../../vm/machine.js';
 import { actionFields, inRecipeDir } from './fields.js';
 
 /** `script: path args…` names the script up to its first space. */
@@ -32,16 +36,51 @@ export function scriptPath(script: string): string {
   return script.split(' ', 1)[0]!;
 }
 
+const LABEL_MAX = 40;
+
+/** The label of the output lines: `label`, else the script and its arguments, else the
+ * command's first line, cut at 40 characters; `...` marks what was cut. */
+export function runLabel(p: { label?: string | undefined; script?: string | undefined; command?: string | undefined }): string {
+  if (p.label) return p.label;
+  const text = p.script !== undefined ? posix.basename(p.script) : (p.command ?? '');
+  const first = text.split('\n', 1)[0]!;
+  const cut = first.slice(0, LABEL_MAX);
+  return cut.length < text.length ? `${cut}...` : cut;
+}
+
+const SCRIPT_DIR = '/tmp/script';
+
+async function runCommand(p: z.output<typeof schema>, ctx: StageContext): Promise<void> {
+  let cmdline = p.command ?? '';
+  const binds: Bind[] = [];
+  if (p.script !== undefined) {
+    const path = resolve(ctx.recipeDir, scriptPath(p.script));
+    const args = p.script.slice(scriptPath(p.script).length);
+    // In the root the script's directory is bound at /tmp/script, as debos does.
+    if (p.chroot) binds.push({ source: posix.dirname(path), target: SCRIPT_DIR, readOnly: true });
+    cmdline = (p.chroot ? posix.join(SCRIPT_DIR, posix.basename(path)) : path) + args;
+  }
+  const env: Record<string, string> = {};
+  if (!p.chroot) {
+    env.RECIPEDIR = ctx.recipeDir;
+    env.ARTIFACTDIR = ctx.artifactDir;
+    if (!p.postprocess) env.ROOTDIR = ctx.rootDir;
+  }
+  await ctx.exec({ argv: ['sh', '-e', '-c', cmdline], chroot: p.chroot, label: runLabel(p), env, binds });
+}
+
+const schema = mapping({
+  ...actionFields('run'),
+  chroot: bool().default(false),
+  postprocess: bool().default(false),
+  script: str().optional(),
+  command: str().optional(),
+  label: str().optional(),
+});
+
 export const run = defineAction({
   kind: 'run',
-  schema: mapping({
-    ...actionFields('run'),
-    chroot: bool().default(false),
-    postprocess: bool().default(false),
-    script: str().optional(),
-    command: str().optional(),
-    label: str().optional(),
-  }),
+  schema,
   verify(p) {
     if (p.chroot && p.postprocess) {
       throw new PropertyError('postprocess', "'chroot' and 'postprocess' are mutually exclusive");
@@ -55,4 +94,11 @@ export const run = defineAction({
   },
   files: (p, ctx) =>
     p.script ? [{ property: 'script', path: inRecipeDir(ctx, scriptPath(p.script)), kind: 'file' }] : [],
+  async run(p, ctx) {
+    if (!p.postprocess) await runCommand(p, ctx);
+  },
+  // debos runs postprocess commands on the host after everything else.
+  async postMachine(p, ctx) {
+    if (p.postprocess) await runCommand(p, ctx);
+  },
 });

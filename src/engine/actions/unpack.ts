@@ -20,7 +20,9 @@
  */
 import { defineAction, PropertyError } from '../action.js';
 import { mapping, oneOf, str } from '../recipe/properties.js';
-import { archiveType, TAR_COMPRESSIONS } from './archive.js';
+import { archiveType, TAR_COMPRESSIONS, unpackArchive } from './archive.js';
+import { staysInside } from './overlay.js';
+import { join } from 'node:path';
 import { actionFields, inRecipeDir } from './fields.js';
 import { checkOrigin } from './origins.js';
 
@@ -38,10 +40,21 @@ export const unpack = defineAction({
       throw new PropertyError('', "one of 'file' or 'origin' is required");
     }
     if (p.origin !== undefined) checkOrigin(p.origin, ctx);
+    if (p.file !== undefined && !staysInside(p.file)) throw new PropertyError('file', `file "${p.file}" leads out of its origin`);
     if (p.compression !== undefined && p.file && archiveType(p.file) !== 'tar') {
       throw new PropertyError('compression', "'compression' is supported for tar archives only");
     }
   },
   files: (p, ctx) =>
     p.origin === 'recipe' && p.file ? [{ property: 'file', path: inRecipeDir(ctx, p.file), kind: 'file' }] : [],
+  async run(p, ctx) {
+    const origin = ctx.origin(p.origin ?? 'artifacts');
+    const file = p.file === undefined ? origin : join(origin, p.file);
+    let dest = ctx.rootDir;
+    if (p.destdir !== undefined) {
+      await ctx.machine.files.mkdir(p.destdir);
+      dest = await ctx.machine.files.resolve(p.destdir);
+    }
+    await unpackArchive(ctx, file, dest, { compression: p.compression });
+  },
 });

@@ -525,7 +525,8 @@ class State {
         return callFunction(calleeName, f, rest, (g, a) => invokeGo(g, a));
       }
       if (fn instanceof Builtin) return fn.fn(...argv);
-      return invokeGo(fn, argv.map(unbox));
+      // Go passes interface arguments as they are: a nil interface stays nil.
+      return invokeGo(fn, argv.map((a) => (a instanceof Boxed ? a.inner : a)));
     } catch (e) {
       if (isStackOverflow(e) || e instanceof ExecError) throw e;
       this.at(node);
@@ -639,8 +640,9 @@ function panicMessage(e: unknown): string {
   return sprint([String(e)]);
 }
 
+/** Whether JS ran out of stack (V8 may report it as another Error while handling one). */
 function isStackOverflow(e: unknown): boolean {
-  return e instanceof RangeError && /call stack/i.test(e.message);
+  return e instanceof Error && e.message.includes('Maximum call stack size exceeded');
 }
 
 function sameFrame(a: Frame | undefined, b: Frame | undefined): boolean {
