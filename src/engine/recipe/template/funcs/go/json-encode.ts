@@ -2,7 +2,7 @@
 // to, U+2028/U+2029 always escaped, floats in ES6 style except that -0 keeps its sign, and
 // Go's error texts for NaN, infinities, functions and cycles.
 import { GoFunc, GoMap, GoNumber, GoSlice, isStruct, type GoValue } from '../../value.js';
-import { NilSlice } from './reflect.js';
+import { NilMap, NilSlice } from './reflect.js';
 import { compareStrings } from './strings.js';
 import { GoTime } from './time/time.js';
 
@@ -96,6 +96,7 @@ export function encodeJSON(v: GoValue, opts: EncodeOptions): string {
       return composite('[', ']', value.items.map((x) => encode(x, depth + 1)), depth);
     }
     if (value instanceof GoMap) {
+      if (value instanceof NilMap) return 'null';
       if (seen.has(value)) {
         throw new JsonError(`json: unsupported value: encountered a cycle via ${value.type}`);
       }

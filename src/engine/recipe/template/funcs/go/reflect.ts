@@ -24,6 +24,13 @@ export class NilSlice extends GoSlice {
   }
 }
 
+/** A nil map: reads as empty, but encoding/json writes it as null. */
+export class NilMap extends GoMap {
+  constructor(elem: GoType) {
+    super(elem, new Map());
+  }
+}
+
 /** reflect.Kind's name for a value; "invalid" for nil. */
 export function kindOf(v: GoValue): string {
   if (v === null || v === undefined) return 'invalid';
@@ -77,6 +84,7 @@ export function deepEqual(a: GoValue, b: GoValue): boolean {
     return a.items.length === b.items.length && a.items.every((x, i) => deepEqual(x, b.items[i]));
   }
   if (a instanceof GoMap && b instanceof GoMap) {
+    if (a instanceof NilMap !== b instanceof NilMap) return false;
     if (a.entries.size !== b.entries.size) return false;
     for (const [k, v] of a.entries) {
       if (!b.entries.has(k) || !deepEqual(v, b.entries.get(k))) return false;

@@ -3,7 +3,7 @@
 // iterates maps in random order, so keys and values come back in insertion order here.
 import { GoMap, GoSlice, type GoFunc, type GoValue } from '../../value.js';
 import { asString, defineFunc } from '../define.js';
-import { goPanic, typeAssertionError } from '../go/reflect.js';
+import { goPanic, NilMap, typeAssertionError } from '../go/reflect.js';
 import { anyList, strval } from './coerce.js';
 
 const DICT = 'map[string]interface {}';
@@ -59,7 +59,8 @@ export const dictFuncs: readonly GoFunc[] = [
       return d;
     }),
   defineFunc('unset', 'func(d map[string]interface{}, key string) map[string]interface{}', (d, key) => {
-    entries(d).delete(asString(key));
+    if (!(d instanceof GoMap)) return new NilMap('interface {}');
+    d.entries.delete(asString(key));
     return d;
   }),
   defineFunc('hasKey', 'func(d map[string]interface{}, key string) bool', (d, key) =>
