@@ -5,7 +5,7 @@ import { sprintf } from './fmt/print.js';
 import { compareGoStrings } from './fmt/runes.js';
 import { floatOf, intOf, kindOf } from './kind.js';
 import { unbox, type Val } from './types.js';
-import { GoFuncError, GoMap, GoSlice, GoFunc, typeOf, type GoValue } from './value.js';
+import { GoFunc, GoFuncError, GoMap, GoSlice, NilMap, NilSlice, typeOf, type GoValue } from './value.js';
 
 type BasicKind = 'invalid' | 'bool' | 'complex' | 'int' | 'float' | 'string' | 'uint';
 
@@ -28,7 +28,7 @@ function basicKind(v: GoValue): BasicKind {
 }
 
 function isNil(v: GoValue): boolean {
-  return v === undefined || v === null;
+  return v === undefined || v === null || v instanceof NilSlice || v instanceof NilMap;
 }
 
 function comparable(v: GoValue): boolean {

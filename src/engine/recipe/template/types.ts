@@ -3,7 +3,7 @@
 // of values read out of map[string]interface{} or []interface{} containers.
 import { GoComplex } from './complex.js';
 import { makeInt } from './kind.js';
-import { GoMap, GoNumber, GoSlice, typeOf, type GoType, type GoValue } from './value.js';
+import { GoNumber, NilMap, NilSlice, typeOf, type GoType, type GoValue } from './value.js';
 
 /** The parameter type of builtins that take reflect.Value: any value, even an invalid one. */
 export const REFLECT_VALUE: GoType = 'reflect.Value';
@@ -65,8 +65,8 @@ export function canBeNil(t: GoType): boolean {
 export function zeroValue(t: GoType): GoValue {
   if (t === REFLECT_VALUE) return undefined;
   if (isInterfaceType(t)) return null;
-  if (t.startsWith('[]')) return new GoSlice(t.slice(2), []);
-  if (t.startsWith('map[string]')) return new GoMap(t.slice('map[string]'.length), new Map());
+  if (t.startsWith('[]')) return new NilSlice(t.slice(2));
+  if (t.startsWith('map[string]')) return new NilMap(t.slice('map[string]'.length));
   switch (t) {
     case 'string':
       return '';

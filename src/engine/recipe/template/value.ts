@@ -46,6 +46,23 @@ export class GoMap {
   }
 }
 
+/**
+ * A nil slice (the zero value of a slice type). It reads, ranges and prints (%v) like an
+ * empty slice, but %#v, encoding/json and comparisons with nil tell it apart.
+ */
+export class NilSlice extends GoSlice {
+  constructor(elem: GoType) {
+    super(elem, []);
+  }
+}
+
+/** A nil map: reads as empty; assigning to it panics; %#v, JSON and eq see nil. */
+export class NilMap extends GoMap {
+  constructor(elem: GoType) {
+    super(elem, new Map());
+  }
+}
+
 /** Thrown by a GoFunc to return a non-nil error as its last result. */
 export class GoFuncError extends Error {}
 

@@ -2,7 +2,7 @@
 // with Go's verb dispatch per kind, %!verb(type=value) errors and argument indexes.
 import { GoComplex } from '../complex.js';
 import { floatOf, floatSize, intOf, kindOf } from '../kind.js';
-import { GoFunc, GoMap, GoNumber, GoSlice, isStruct, typeOf, type GoStruct, type GoValue } from '../value.js';
+import { GoFunc, GoMap, GoNumber, GoSlice, isStruct, NilMap, NilSlice, typeOf, type GoStruct, type GoValue } from '../value.js';
 import { Fmt, LDIGITS, UDIGITS } from './format.js';
 import { compareGoStrings, utf8String } from './runes.js';
 
@@ -12,6 +12,7 @@ const NO_VALUE = Symbol('no value');
 const addresses = new WeakMap<object, bigint>();
 let nextAddress = 0xc000010000n;
 function addressOf(v: object): bigint {
+  if (v instanceof NilSlice || v instanceof NilMap) return 0n;
   let a = addresses.get(v);
   if (a === undefined) {
     a = nextAddress;
@@ -154,12 +155,16 @@ class Printer {
     this.badVerb(verb);
   }
 
-  private fmtBytes(v: Uint8Array, verb: string, typeString: string): void {
+  private fmtBytes(v: Uint8Array, verb: string, typeString: string, isNil = false): void {
     const f = this.fmt;
     switch (verb) {
       case 'v':
       case 'd':
         if (f.sharpV) {
+          if (isNil) {
+            this.write(typeString + '(nil)');
+            return;
+          }
           this.write(typeString + '{');
           v.forEach((c, i) => {
             if (i > 0) this.write(', ');
@@ -248,7 +253,7 @@ class Printer {
       return;
     }
     if (arg instanceof GoSlice && arg.elem === 'uint8') {
-      this.fmtBytes(bytesOf(arg), verb, '[]byte');
+      this.fmtBytes(bytesOf(arg), verb, '[]byte', arg instanceof NilSlice);
       return;
     }
     if (this.printBasic(arg, verb)) return;
@@ -302,6 +307,10 @@ class Printer {
     }
     if (this.printBasic(value, verb)) return;
     if (value instanceof GoMap) {
+      if (f.sharpV && value instanceof NilMap) {
+        this.write(value.type + '(nil)');
+        return;
+      }
       if (f.sharpV) this.write(value.type + '{');
       else this.write('map[');
       const keys = [...value.entries.keys()].sort(compareGoStrings);
@@ -317,6 +326,10 @@ class Printer {
     if (value instanceof GoSlice) {
       if (value.elem === 'uint8' && 'sqxX'.includes(verb)) {
         this.fmtBytes(bytesOf(value), verb, value.type);
+        return;
+      }
+      if (f.sharpV && value instanceof NilSlice) {
+        this.write(value.type + '(nil)');
         return;
       }
       if (f.sharpV) {
