@@ -626,11 +626,13 @@ function invokeGo(fn: GoFunc, args: GoValue[]): Val {
   return box(fn.result, result === undefined && isInterfaceType(fn.result) ? null : result);
 }
 
-/** The name call reports for a callee that arrived as the pipeline's final value. */
+/** The name call reports for a callee that arrived as the pipeline's final value: Go's
+ * reflect.Value.String(), the string itself or "<T Value>". */
 function callee(final: Final): string {
   if (final === MISSING) return '';
   const v = unbox(final);
-  return v instanceof GoFunc ? `<${v.type} Value>` : sprintf('%v', [v ?? null]);
+  if (typeof v === 'string') return v;
+  return v === undefined ? '<invalid Value>' : `<${typeOf(v)} Value>`;
 }
 
 /** What Go's safeCall makes of an error result or a recovered panic. */
