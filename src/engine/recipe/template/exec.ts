@@ -587,7 +587,7 @@ class State {
       if (n.type === 'number' && n.isInt) return makeInt(t, n.int64);
       this.errorf('expected integer; found %s', nodeString(n));
     }
-    if (isInterfaceType(t) || t === REFLECT_VALUE) return this.evalEmptyInterface(dot, n);
+    if (isInterfaceType(t) || t === REFLECT_VALUE) return this.evalEmptyInterface(n);
     if (t === 'string') {
       if (n.type === 'string') return n.text;
       this.errorf('expected string; found %s', nodeString(n));
@@ -599,7 +599,8 @@ class State {
     this.errorf("can't handle %s for arg of type %s", nodeString(n), t);
   }
 
-  private evalEmptyInterface(dot: Val, n: ArgNode): Val {
+  /** A constant passed where any type will do; other nodes were evaluated by evalArg. */
+  private evalEmptyInterface(n: ArgNode): Val {
     this.at(n);
     switch (n.type) {
       case 'bool':

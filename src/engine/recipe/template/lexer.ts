@@ -538,7 +538,7 @@ function isHighSurrogate(c: number): boolean {
 }
 
 /** fmt's %#U of a rune: U+0041 'A' (the quoted form only when printable). */
-export function goRuneName(r: number): string {
+function goRuneName(r: number): string {
   const hex = r.toString(16).toUpperCase().padStart(4, '0');
   return isPrint(r) ? `U+${hex} '${String.fromCodePoint(r)}'` : `U+${hex}`;
 }

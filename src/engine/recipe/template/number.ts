@@ -90,7 +90,7 @@ function parseInt64(s: string): bigint | undefined {
 }
 
 /** strconv.ParseFloat(s, 64), undefined on a syntax error or overflow. */
-export function parseFloat64(s: string): number | undefined {
+function parseFloat64(s: string): number | undefined {
   // Go's readFloat: sign, optional 0x, digits with one dot, then e (decimal) or p (hex,
   // required) exponent; underscores checked separately.
   const hex = /^[+-]?0[xX]./.test(s);
@@ -120,7 +120,7 @@ export function parseFloat64(s: string): number | undefined {
   return sign === '-' ? -v : v;
 }
 
-export class NumberSyntaxError extends Error {}
+class NumberSyntaxError extends Error {}
 
 /** parse.NumberNode's interpretation of a number, char or complex constant. */
 export function parseNumber(text: string, kind: 'number' | 'charConstant' | 'complex'): NumberValue {

@@ -77,7 +77,6 @@ export function validRune(r: number): boolean {
 }
 
 const printRe = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
-const graphicRe = /^[\p{L}\p{M}\p{N}\p{P}\p{S}\p{Zs}]$/u;
 const letterRe = /^\p{L}$/u;
 const digitRe = /^\p{Nd}$/u;
 
@@ -86,12 +85,6 @@ export function isPrint(r: number): boolean {
   if (r < 0x80) return r >= 0x20 && r < 0x7f;
   if (!validRune(r)) return false;
   return printRe.test(String.fromCodePoint(r));
-}
-
-export function isGraphic(r: number): boolean {
-  if (r < 0x80) return r >= 0x20 && r < 0x7f;
-  if (!validRune(r)) return false;
-  return graphicRe.test(String.fromCodePoint(r));
 }
 
 export function isLetter(r: number): boolean {
