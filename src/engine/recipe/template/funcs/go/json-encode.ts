@@ -1,8 +1,7 @@
 // encoding/json's Marshal for template values: map keys sorted, <>& escaped unless asked not
 // to, U+2028/U+2029 always escaped, floats in ES6 style except that -0 keeps its sign, and
 // Go's error texts for NaN, infinities, functions and cycles.
-import { GoFunc, GoMap, GoNumber, GoSlice, isStruct, type GoValue } from '../../value.js';
-import { NilMap, NilSlice } from './reflect.js';
+import { GoFunc, GoMap, GoNumber, GoSlice, isStruct, NilMap, NilSlice, type GoValue } from '../../value.js';
 import { compareStrings } from './strings.js';
 import { GoTime } from './time/time.js';
 

@@ -8,28 +8,12 @@ import {
   GoNumber,
   GoSlice,
   isStruct,
+  NilMap,
+  NilSlice,
   typeOf,
   type GoType,
   type GoValue,
 } from '../../value.js';
-
-/**
- * A nil slice. It prints and measures like an empty one, but encoding/json writes it as null
- * and reflect.DeepEqual tells it from an empty slice, so functions that return Go's nil slices
- * (rest of an empty list, regexFindAll without a match) return this.
- */
-export class NilSlice extends GoSlice {
-  constructor(elem: GoType) {
-    super(elem, []);
-  }
-}
-
-/** A nil map: reads as empty, but encoding/json writes it as null. */
-export class NilMap extends GoMap {
-  constructor(elem: GoType) {
-    super(elem, new Map());
-  }
-}
 
 /** reflect.Kind's name for a value; "invalid" for nil. */
 export function kindOf(v: GoValue): string {

@@ -1,9 +1,9 @@
 // sprig's dictionary functions over map[string]interface{}. Maps are references: set and
 // unset change the map they are given (and return it), the others build new values. Go
 // iterates maps in random order, so keys and values come back in insertion order here.
-import { GoMap, GoSlice, type GoFunc, type GoValue } from '../../value.js';
+import { GoMap, GoSlice, NilMap, type GoFunc, type GoValue } from '../../value.js';
 import { asString, defineFunc } from '../define.js';
-import { goPanic, NilMap, typeAssertionError } from '../go/reflect.js';
+import { goPanic, typeAssertionError } from '../go/reflect.js';
 import { anyList, strval } from './coerce.js';
 
 const DICT = 'map[string]interface {}';
@@ -54,7 +54,7 @@ export const dictFuncs: readonly GoFunc[] = [
   }),
   defineFunc('set', 'func(d map[string]interface{}, key string, value interface{}) map[string]interface{}',
     (d, key, value = null) => {
-      if (!(d instanceof GoMap)) throw goPanic('assignment to entry in nil map');
+      if (!(d instanceof GoMap) || d instanceof NilMap) throw goPanic('assignment to entry in nil map');
       d.entries.set(asString(key), value);
       return d;
     }),

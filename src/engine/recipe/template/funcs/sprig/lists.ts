@@ -1,9 +1,9 @@
 // sprig's list functions. Each takes any slice (reflection), returns a new []interface{}
 // rather than changing its argument, and comes in two flavours: NAME panics on a non-slice,
 // mustNAME returns the same message as an error. Both surface as the call's error text.
-import { GoFuncError, GoSlice, type GoFunc, type GoValue } from '../../value.js';
+import { GoFuncError, GoSlice, NilSlice, type GoFunc, type GoValue } from '../../value.js';
 import { aliases, asInt, asString, defineFunc } from '../define.js';
-import { deepEqual, goPanic, kindOf, NilSlice, nilDereference, runtimeError } from '../go/reflect.js';
+import { deepEqual, goPanic, kindOf, nilDereference, runtimeError } from '../go/reflect.js';
 import { compareStrings } from '../go/strings.js';
 import { anyList, listItems, strslice, strval, toInt64 } from './coerce.js';
 import { isEmpty } from './defaults.js';

@@ -1,9 +1,8 @@
 // sprig's regular expression functions, in Go's RE2 syntax. The plain ones compile with
 // regexp.MustCompile (a bad pattern panics with "regexp: Compile(`...`): ..."), except
 // regexMatch, which reports no match; the must* ones return the compile error.
-import { GoFuncError, GoSlice, type GoFunc, type GoValue } from '../../value.js';
+import { GoFuncError, GoSlice, NilSlice, type GoFunc, type GoValue } from '../../value.js';
 import { asInt, asString, defineFunc } from '../define.js';
-import { NilSlice } from '../go/reflect.js';
 import { compile, mustCompileMessage, quoteMeta, type GoRegexp } from '../go/regexp/regexp.js';
 import { RegexpSyntaxError } from '../go/regexp/syntax.js';
 
