@@ -1,7 +1,7 @@
 // What build and debug share: options turned into a checked plan, a frozen BuildConfig
 // and the backend choice, with debos's flag rules.
 import { stat } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseSize } from '../engine/actions/size.js';
 import { backendRequest, type BackendChoice, chooseBackend } from '../engine/backend.js';
 import { type BuildConfig } from '../engine/build.js';
@@ -44,7 +44,7 @@ export async function buildConfig(o: Options): Promise<BuildConfig> {
 /** Plans the recipe, printing what --print-recipe asks for and the warnings. */
 export async function planForBuild(file: string, o: Options, out: NodeJS.WritableStream): Promise<Plan> {
   const vars = templateVars(o);
-  const plan = await planRecipe(relative(process.cwd(), file) || file, { vars, lenient: o.lenient });
+  const plan = await planRecipe(file, { vars, lenient: o.lenient });
   if (o.printRecipe) {
     out.write('Template variables:\n');
     for (const [k, v] of vars) out.write(`  ${k}: ${v}\n`);

@@ -1,5 +1,4 @@
 // debstep check: validate the recipe and print the numbered, flattened plan and warnings.
-import { relative } from 'node:path';
 import { formatPos } from '../engine/errors.js';
 import { planRecipe, type Plan } from '../engine/plan.js';
 import { type ParsedArgs, templateVars } from './options.js';
@@ -27,7 +26,7 @@ export function formatWarnings(plan: Plan): string {
 
 export async function run({ options, positionals }: ParsedArgs): Promise<number> {
   const file = recipeArg('check', positionals);
-  const plan = await planRecipe(relative(process.cwd(), file) || file, { vars: templateVars(options), lenient: options.lenient });
+  const plan = await planRecipe(file, { vars: templateVars(options), lenient: options.lenient });
   process.stdout.write(formatPlan(plan));
   process.stderr.write(formatWarnings(plan));
   return 0;

@@ -1,1 +1,90 @@
-export async function run(): Promise<number> { return 2; }
+// debstep debug: the build, action by action, in the terminal debugger (src/tui/).
+import { ACTION_KINDS } from '../engine/actions/index.js';
+import { type Breakpoint, parseBreakpoint } from '../engine/controller/breakpoints.js';
+import { runBuild } from '../engine/build.js';
+import { ActionFailure, UsageError } from '../engine/errors.js';
+import { EventBus } from '../engine/events.js';
+import { type Plan } from '../engine/plan.js';
+import { openEditor } from '../tui/editor.js';
+import { openDebugger } from '../tui/open-debugger.js';
+import { enterPrivateMountNamespace } from '../vm/host/namespace.js';
+import { buildConfig, checkFlags, chooseBackendFor, planForBuild } from './build-setup.js';
+import { type ParsedArgs } from './options.js';
+import { recipeArg } from './recipe-arg.js';
+import { report } from './report.js';
+
+/** A --break SPEC, checked against the plan: an index must name an action. */
+function checkedBreakpoint(spec: string, plan: Plan): Breakpoint {
+  const bp = parseBreakpoint(spec, ACTION_KINDS);
+  if (bp.type === 'index' && (bp.index < 1 || bp.index > plan.steps.length)) {
+    throw new UsageError(`--break ${spec}: the plan has actions 1 to ${plan.steps.length}`, { hint: `debstep check ${plan.recipe.file} lists them` });
+  }
+  return bp;
+}
+
+/** Swallows what planForBuild prints for --print-recipe when the recipe is planned again. */
+const discard = { write: () => true } as unknown as NodeJS.WritableStream;
+
+export async function run({ options, positionals }: ParsedArgs): Promise<number> {
+  const file = recipeArg('debug', positionals);
+  checkFlags(options);
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw new UsageError('debstep debug needs a terminal: its input and output must be a TTY', {
+      hint: 'run it in a terminal (tmux works too); without one, debstep build runs the recipe and --debug-shell opens a shell on failure',
+    });
+  }
+  // As root, the build lives in a private mount namespace (see namespace.ts).
+  if (process.getuid?.() === 0 && !options.dryRun) {
+    const entered = await enterPrivateMountNamespace();
+    if (entered !== true) return entered;
+  }
+  const plan = await planForBuild(file, options, process.stdout);
+  if (options.dryRun) {
+    process.stdout.write('==== Recipe done (Dry run) ====\n');
+    return 0;
+  }
+  const breakpoints = options.breakpoints.map((spec) => checkedBreakpoint(spec, plan));
+  const config = await buildConfig(options);
+  const choice = await chooseBackendFor(options);
+  const bus = new EventBus();
+  const { debugger: dbg, controller, screen } = openDebugger({
+    plan,
+    bus,
+    breakpoints,
+    step: options.step,
+    verbose: options.verbose,
+    io: { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+    replan: () => planForBuild(file, options, discard),
+    editor: openEditor,
+    ...(options.shell ? { shell: options.shell } : {}),
+  });
+  // A signal (the terminal closed, kill) stops the build as quitting does, keeping the workspace.
+  const onSignal = () => dbg.stop(true);
+  const signals = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
+  for (const s of signals) process.on(s, onSignal);
+  screen.open();
+  let result;
+  try {
+    result = await runBuild(plan, config, choice, bus, {
+      control: (session) => {
+        dbg.attach(session);
+        return controller;
+      },
+      keep: (outcome) => dbg.keep ?? (outcome.status !== 'success' || config.keep),
+    });
+    await dbg.done;
+  } finally {
+    screen.close();
+    for (const s of signals) process.off(s, onSignal);
+  }
+  const tainted = result.tainted ? ` (tainted: skipped action${result.skipped.length === 1 ? '' : 's'} ${result.skipped.join(', ')})` : '';
+  const kept = result.kept ? `The workspace is kept in ${result.workspace}; \`debstep shell\` enters its root.\n` : '';
+  if (result.status === 'success') {
+    process.stdout.write(`==== Recipe done${tainted} ====\n${kept}`);
+    return 0;
+  }
+  const code = result.error ? report(result.error, options.verbose) : 1;
+  if (result.status === 'aborted') process.stderr.write(`The build was stopped before it finished${tainted}.\n`);
+  process.stderr.write(kept);
+  return result.error instanceof ActionFailure ? 1 : code;
+}

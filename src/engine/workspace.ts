@@ -3,7 +3,7 @@
 // directories, the full log and the events. Removed after success unless --keep; kept
 // after a failure for `debstep shell`.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { type RootLayers } from '../vm/machine.js';
@@ -130,5 +130,7 @@ export class Workspace {
 
   async remove(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
+    const last = join(this.stateDir, 'builds', 'last');
+    if ((await readlink(last).catch(() => undefined)) === basename(this.dir)) await rm(last, { force: true });
   }
 }
