@@ -25,173 +25,170 @@ function quoteChar(c: number): string {
   return `'${quote(String.fromCodePoint(c)).slice(1, -1)}'`;
 }
 
-class SyntaxError extends Error {}
-
-/** Go's checkValid: the first syntax error in data, or undefined. */
+/**
+ * Go's checkValid: feeds the bytes one by one to the scanner's state machine and returns the
+ * first syntax error, or undefined. A state machine rather than recursion, because Go accepts
+ * 10000 levels of nesting.
+ */
 function checkValid(data: Buffer): string | undefined {
-  let i = 0;
-  let depth = 0;
-  const peek = (): number | undefined => data[i];
-  // Go's scanner ends the input by feeding it a space, so running out inside a token that
-  // cannot contain one (a number, true, an escape) reports that space as the culprit.
-  const fail = (context: string, spaceAtEnd = false): never => {
-    const c = data[i] ?? (spaceAtEnd ? 0x20 : undefined);
-    throw new SyntaxError(
-      c === undefined ? 'unexpected end of JSON input' : `invalid character ${quoteChar(c)} ${context}`,
-    );
+  type Step = (c: number) => void;
+  const stack: Array<'key' | 'value' | 'array'> = [];
+  let err: string | undefined;
+  let endTop = false;
+  const fail = (c: number, context: string): void => {
+    err = `invalid character ${quoteChar(c)} ${context}`;
   };
-  const skipSpace = (): void => {
-    while (i < data.length && isSpace(data[i] ?? 0)) i++;
+  // A literal's remaining letters, each checked against the input.
+  const literal = (word: string, rest: string, next: Step): Step => (c) => {
+    if (c !== rest.charCodeAt(0)) return fail(c, `in literal ${word} (expecting '${rest[0]}')`);
+    step = rest.length > 1 ? literal(word, rest.slice(1), next) : next;
   };
-  const expect = (word: string): void => {
-    for (const ch of word.slice(1)) {
-      if (peek() !== ch.charCodeAt(0)) fail(`in literal ${word} (expecting '${ch}')`, true);
-      i++;
-    }
-  };
-  const digits = (): void => {
-    while (isDigit(peek() ?? -1)) i++;
+  const push = (c: number, state: 'key' | 'array', next: Step): void => {
+    stack.push(state);
+    if (stack.length > MAX_DEPTH) return fail(c, 'exceeded max depth');
+    step = next;
   };
 
-  function value(): void {
-    skipSpace();
-    const c = peek();
-    if (c === undefined) fail('');
-    i++;
+  const beginValue: Step = (c) => {
+    if (isSpace(c)) return;
     switch (c) {
-      case 0x7b: // {
-      case 0x5b: // [
-        if (++depth > MAX_DEPTH) {
-          i--;
-          fail('exceeded max depth');
-        }
-        if (c === 0x7b) object();
-        else array();
-        depth--;
-        return;
+      case 0x7b:
+        return push(c, 'key', beginStringOrEmpty);
+      case 0x5b:
+        return push(c, 'array', beginValueOrEmpty);
       case 0x22:
-        return string();
+        step = inString;
+        return;
+      case 0x2d:
+        step = neg;
+        return;
+      case 0x30:
+        step = zero;
+        return;
       case 0x74:
-        return expect('true');
+        step = literal('true', 'rue', endValue);
+        return;
       case 0x66:
-        return expect('false');
+        step = literal('false', 'alse', endValue);
+        return;
       case 0x6e:
-        return expect('null');
-    }
-    if (c === 0x2d || isDigit(c ?? -1)) return number(c ?? 0);
-    i--;
-    fail('looking for beginning of value');
-  }
-
-  function number(first: number): void {
-    let c = first;
-    if (c === 0x2d) {
-      c = peek() ?? -1;
-      if (!isDigit(c)) fail('in numeric literal', true);
-      i++;
-    }
-    if (c !== 0x30) digits();
-    if (peek() === 0x2e) {
-      i++;
-      if (!isDigit(peek() ?? -1)) fail('after decimal point in numeric literal', true);
-      digits();
-    }
-    if (peek() === 0x65 || peek() === 0x45) {
-      i++;
-      if (peek() === 0x2b || peek() === 0x2d) i++;
-      if (!isDigit(peek() ?? -1)) fail('in exponent of numeric literal', true);
-      digits();
-    }
-  }
-
-  function string(): void {
-    for (;;) {
-      const c = peek();
-      if (c === undefined) fail('');
-      if (c === 0x22) {
-        i++;
+        step = literal('null', 'ull', endValue);
         return;
-      }
-      if (c === 0x5c) {
-        i++;
-        const e = peek();
-        if (e === 0x75) {
-          i++;
-          for (let k = 0; k < 4; k++) {
-            if (!isHex(peek() ?? -1)) fail('in \\u hexadecimal character escape', true);
-            i++;
-          }
-          continue;
-        }
-        if (e === undefined || !'bfnrt\\/"'.includes(String.fromCharCode(e))) {
-          fail('in string escape code', true);
-        }
-        i++;
-        continue;
-      }
-      if ((c ?? 0) < 0x20) fail('in string literal');
-      i++;
     }
-  }
-
-  function object(): void {
-    skipSpace();
-    if (peek() === 0x7d) {
-      i++;
+    if (c >= 0x31 && c <= 0x39) step = digits;
+    else fail(c, 'looking for beginning of value');
+  };
+  const beginValueOrEmpty: Step = (c) => {
+    if (isSpace(c)) return;
+    if (c === 0x5d) return endValue(c);
+    beginValue(c);
+  };
+  const beginStringOrEmpty: Step = (c) => {
+    if (isSpace(c)) return;
+    if (c === 0x7d) {
+      stack[stack.length - 1] = 'value';
+      return endValue(c);
+    }
+    beginString(c);
+  };
+  const beginString: Step = (c) => {
+    if (isSpace(c)) return;
+    if (c === 0x22) step = inString;
+    else fail(c, 'looking for beginning of object key string');
+  };
+  const pop = (): void => {
+    stack.pop();
+    if (stack.length === 0) {
+      step = endTopStep;
+      endTop = true;
+    } else step = endValue;
+  };
+  const endValue: Step = (c) => {
+    const top = stack[stack.length - 1];
+    if (top === undefined) {
+      step = endTopStep;
+      endTop = true;
+      return endTopStep(c);
+    }
+    if (isSpace(c)) {
+      step = endValue;
       return;
     }
-    for (;;) {
-      skipSpace();
-      if (peek() !== 0x22) fail('looking for beginning of object key string');
-      i++;
-      string();
-      skipSpace();
-      if (peek() !== 0x3a) fail('after object key');
-      i++;
-      value();
-      skipSpace();
-      if (peek() === 0x2c) {
-        i++;
-        continue;
-      }
-      if (peek() === 0x7d) {
-        i++;
-        return;
-      }
-      fail('after object key:value pair');
-    }
-  }
+    if (top === 'key') {
+      if (c !== 0x3a) return fail(c, 'after object key');
+      stack[stack.length - 1] = 'value';
+      step = beginValue;
+    } else if (top === 'value') {
+      if (c === 0x2c) {
+        stack[stack.length - 1] = 'key';
+        step = beginString;
+      } else if (c === 0x7d) pop();
+      else fail(c, 'after object key:value pair');
+    } else if (c === 0x2c) step = beginValue;
+    else if (c === 0x5d) pop();
+    else fail(c, 'after array element');
+  };
+  const endTopStep: Step = (c) => {
+    if (!isSpace(c)) fail(c, 'after top-level value');
+  };
+  const inString: Step = (c) => {
+    if (c === 0x22) step = endValue;
+    else if (c === 0x5c) step = inStringEsc;
+    else if (c < 0x20) fail(c, 'in string literal');
+  };
+  const inStringEsc: Step = (c) => {
+    if ('bfnrt\\/"'.includes(String.fromCharCode(c))) step = inString;
+    else if (c === 0x75) step = hexDigits(4);
+    else fail(c, 'in string escape code');
+  };
+  const hexDigits = (n: number): Step => (c) => {
+    if (!isHex(c)) return fail(c, 'in \\u hexadecimal character escape');
+    step = n > 1 ? hexDigits(n - 1) : inString;
+  };
+  const neg: Step = (c) => {
+    if (c === 0x30) step = zero;
+    else if (c >= 0x31 && c <= 0x39) step = digits;
+    else fail(c, 'in numeric literal');
+  };
+  const digits: Step = (c) => {
+    if (isDigit(c)) return;
+    zero(c);
+  };
+  const zero: Step = (c) => {
+    if (c === 0x2e) step = dot;
+    else if (c === 0x65 || c === 0x45) step = exponent;
+    else endValue(c);
+  };
+  const dot: Step = (c) => {
+    if (isDigit(c)) step = fraction;
+    else fail(c, 'after decimal point in numeric literal');
+  };
+  const fraction: Step = (c) => {
+    if (isDigit(c)) return;
+    if (c === 0x65 || c === 0x45) step = exponent;
+    else endValue(c);
+  };
+  const exponent: Step = (c) => {
+    if (c === 0x2b || c === 0x2d) step = exponentSign;
+    else exponentSign(c);
+  };
+  const exponentSign: Step = (c) => {
+    if (isDigit(c)) step = exponentDigits;
+    else fail(c, 'in exponent of numeric literal');
+  };
+  const exponentDigits: Step = (c) => {
+    if (!isDigit(c)) endValue(c);
+  };
 
-  function array(): void {
-    skipSpace();
-    if (peek() === 0x5d) {
-      i++;
-      return;
-    }
-    for (;;) {
-      value();
-      skipSpace();
-      if (peek() === 0x2c) {
-        i++;
-        continue;
-      }
-      if (peek() === 0x5d) {
-        i++;
-        return;
-      }
-      fail('after array element');
-    }
+  let step: Step = beginValue;
+  for (const c of data) {
+    step(c);
+    if (err !== undefined) return err;
   }
-
-  try {
-    value();
-    skipSpace();
-    if (i < data.length) fail('after top-level value');
-  } catch (e) {
-    if (e instanceof SyntaxError) return e.message;
-    throw e;
-  }
-  return undefined;
+  // Go ends the input by feeding a space: a token that cannot hold one reports it.
+  if (endTop) return undefined;
+  step(0x20);
+  return err ?? (endTop ? undefined : 'unexpected end of JSON input');
 }
 
 /** json.Unmarshal(data, &v) with v an interface{}. */
@@ -199,7 +196,7 @@ export function decodeJSON(text: string): Decoded {
   const data = Buffer.from(text, 'utf8');
   const syntax = checkValid(data);
   if (syntax !== undefined) return { value: null, error: syntax };
-  // Valid JSON: a plain recursive reader, remembering the first type error as Go does.
+  // Valid JSON: a plain reader, remembering the first type error as Go does.
   let error: string | undefined;
   let i = 0;
   const skipSpace = (): void => {
@@ -207,80 +204,42 @@ export function decodeJSON(text: string): Decoded {
   };
 
   function readString(): string {
-    const units: number[] = [];
-    const bytes: number[] = [];
-    const flush = (): void => {
-      if (bytes.length > 0) {
-        const s = Buffer.from(bytes).toString('utf8');
-        for (let k = 0; k < s.length; k++) units.push(s.charCodeAt(k));
-        bytes.length = 0;
-      }
-    };
-    i++; // opening quote
+    let out = '';
+    let start = ++i; // past the opening quote
     for (;;) {
-      const c = data[i++] ?? 0x22;
-      if (c === 0x22) break;
+      const c = data[i];
+      if (c === 0x22 || c === undefined) {
+        out += data.toString('utf8', start, i++);
+        return out;
+      }
       if (c !== 0x5c) {
-        bytes.push(c);
+        i++;
         continue;
       }
-      flush();
-      const e = String.fromCharCode(data[i++] ?? 0);
-      if (e !== 'u') {
-        units.push(({ b: 8, f: 12, n: 10, r: 13, t: 9 } as Record<string, number>)[e] ?? e.charCodeAt(0));
-        continue;
-      }
-      const hex = (at: number): number => Number.parseInt(data.subarray(at, at + 4).toString(), 16);
-      const unit = hex(i);
-      i += 4;
-      const isHigh = unit >= 0xd800 && unit < 0xdc00;
-      const low = data[i] === 0x5c && data[i + 1] === 0x75 ? hex(i + 2) : -1;
-      if (isHigh && low >= 0xdc00 && low < 0xe000) {
-        units.push(unit, low);
-        i += 6;
+      // Escapes are ASCII, so the bytes before one are whole UTF-8 characters.
+      out += data.toString('utf8', start, i);
+      const e = String.fromCharCode(data[i + 1] ?? 0);
+      i += 2;
+      if (e === 'u') {
+        const hex = (at: number): number => Number.parseInt(data.toString('latin1', at, at + 4), 16);
+        const unit = hex(i);
+        i += 4;
+        const low = data[i] === 0x5c && data[i + 1] === 0x75 ? hex(i + 2) : -1;
+        if (unit >= 0xd800 && unit < 0xdc00 && low >= 0xdc00 && low < 0xe000) {
+          out += String.fromCharCode(unit, low);
+          i += 6;
+        } else {
+          // A surrogate that is not half of a valid pair decodes as U+FFFD.
+          out += unit >= 0xd800 && unit < 0xe000 ? '\ufffd' : String.fromCharCode(unit);
+        }
       } else {
-        // A surrogate that is not half of a valid pair decodes as U+FFFD.
-        units.push(unit >= 0xd800 && unit < 0xe000 ? 0xfffd : unit);
+        out += ({ b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' } as Record<string, string>)[e] ?? e;
       }
+      start = i;
     }
-    flush();
-    return String.fromCharCode(...units);
   }
 
-  function readValue(): GoValue {
-    skipSpace();
-    const c = data[i];
-    if (c === 0x7b) {
-      i++;
-      const map = new GoMap('interface {}', new Map());
-      for (;;) {
-        skipSpace();
-        if (data[i] === 0x7d) {
-          i++;
-          return map;
-        }
-        if (data[i] === 0x2c) i++;
-        skipSpace();
-        const key = readString();
-        skipSpace();
-        i++; // colon
-        map.entries.set(key, readValue());
-      }
-    }
-    if (c === 0x5b) {
-      i++;
-      const items: GoValue[] = [];
-      for (;;) {
-        skipSpace();
-        if (data[i] === 0x5d) {
-          i++;
-          return new GoSlice('interface {}', items);
-        }
-        if (data[i] === 0x2c) i++;
-        items.push(readValue());
-      }
-    }
-    if (c === 0x22) return readString();
+  function readScalar(): GoValue {
     for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
       if (data.subarray(i, i + word.length).toString() === word) {
         i += word.length;
@@ -296,6 +255,45 @@ export function decodeJSON(text: string): Decoded {
     return null;
   }
 
-  const value = readValue();
+  // An explicit stack, as the input may nest 10000 deep.
+  interface Open {
+    readonly items?: GoValue[];
+    readonly map?: GoMap;
+    key?: string;
+  }
+  const stack: Open[] = [];
+  let result: GoValue = null;
+  const emit = (v: GoValue): void => {
+    const top = stack[stack.length - 1];
+    if (top === undefined) result = v;
+    else if (top.items) top.items.push(v);
+    else {
+      top.map?.entries.set(top.key ?? '', v);
+      top.key = undefined;
+    }
+  };
+  for (;;) {
+    skipSpace();
+    const c = data[i];
+    if (c === undefined) break;
+    const top = stack[stack.length - 1];
+    if (c === 0x2c || c === 0x3a) i++;
+    else if (c === 0x7b) {
+      i++;
+      stack.push({ map: new GoMap('interface {}', new Map()) });
+    } else if (c === 0x5b) {
+      i++;
+      stack.push({ items: [] });
+    } else if (c === 0x7d || c === 0x5d) {
+      i++;
+      const done = stack.pop();
+      emit(done?.map ?? new GoSlice('interface {}', done?.items ?? []));
+    } else if (c === 0x22) {
+      const text = readString();
+      if (top?.map && top.key === undefined) top.key = text;
+      else emit(text);
+    } else emit(readScalar());
+  }
+  const value = result;
   return { value, error };
 }
