@@ -124,7 +124,7 @@ const topLevel = z.looseObject({
 
 async function loadFile(file: string, vars: ReadonlyMap<string, string>, state: LoadState, parent?: Parent): Promise<Recipe | undefined> {
   const { rendered } = await renderRecipeFile(file, vars);
-  for (const { key, where } of rendered.missingKeys) {
+  for (const { key, where } of rendered.missingKeys.filter((m) => m.printed)) {
     state.warnings.push({ message: `template variable "${key}" is not set; it renders as "<no value>"`, where });
   }
   const doc = parseYaml(rendered.text, (offset) => rendered.sourceAt(offset));

@@ -78,27 +78,33 @@ describe('missingKeys', () => {
     const src = 'a: {{ .arch }}\nb: {{ .suite }} {{ $.mirror }}\nc: {{ .suite }}';
     const r = render(src, { arch: 'amd64' });
     assert.deepEqual(r.missingKeys, [
-      { key: 'suite', where: { file: FILE, line: 2, col: 8 } },
-      { key: 'mirror', where: { file: FILE, line: 2, col: 22 } },
-      { key: 'suite', where: { file: FILE, line: 3, col: 8 } },
+      { key: 'suite', where: { file: FILE, line: 2, col: 8 }, printed: true },
+      { key: 'mirror', where: { file: FILE, line: 2, col: 22 }, printed: true },
+      { key: 'suite', where: { file: FILE, line: 3, col: 8 }, printed: true },
     ]);
     assert.equal(r.text, 'a: amd64\nb: <no value> <no value>\nc: <no value>');
   });
 
-  test('the idiom or .x "default" still reports the key; index and set keys do not', () => {
-    const r = render('{{ $s := or .suite "bookworm" }}{{ index . "other" }}{{ .set }}', { set: '' });
+  test('the idiom or .x "default" reports the key as read, not printed; index and set keys not at all', () => {
+    const r = render('{{ $s := or .suite "bookworm" }}{{ or .arch "amd64" }}{{ index . "other" }}{{ .set }}{{ if .maybe }}x{{ end }}', { set: '' });
     assert.deepEqual(
-      r.missingKeys.map((k) => k.key),
-      ['suite'],
+      r.missingKeys.map((k) => [k.key, k.printed]),
+      [['suite', false], ['arch', false], ['maybe', false]],
     );
+  });
+
+  test('a missing key printed through a pipeline is marked printed', () => {
+    const r = render('{{ .x }}{{ .y | print }}', {});
+    assert.deepEqual(r.missingKeys.map((k) => [k.key, k.printed]), [['x', true], ['y', false]]);
+    assert.equal(r.text, '<no value><nil>', 'as Go renders it');
   });
 
   test('keys in chains and variables point at the missing name', () => {
     const data = new GoMap('interface {}', new Map<string, GoValue>([['cfg', new GoMap('string', new Map([['a', '1']]))]]));
     const r = renderTemplate('{{ .cfg.b }} {{ $c := .cfg }}{{ $c.zz }}', { name: 't', file: FILE, data });
     assert.deepEqual(r.missingKeys, [
-      { key: 'b', where: { file: FILE, line: 1, col: 9 } },
-      { key: 'zz', where: { file: FILE, line: 1, col: 36 } },
+      { key: 'b', where: { file: FILE, line: 1, col: 9 }, printed: true },
+      { key: 'zz', where: { file: FILE, line: 1, col: 36 }, printed: true },
     ]);
   });
 

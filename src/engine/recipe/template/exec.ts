@@ -42,6 +42,8 @@ export class ExecError extends Error {
 export interface MissingKeyHit {
   readonly key: string;
   readonly pos: number;
+  /** The action printed the missing value: "<no value>" is in the output. */
+  printed: boolean;
 }
 
 export interface ExecContext {
@@ -154,8 +156,13 @@ class State {
       case 'action': {
         // Do not pop variables so they persist until next end.
         // Also, if the action declares variables, don't print the result.
+        const before = this.ctx.missingKeys.length;
         const val = this.evalPipeline(dot, node.pipe);
-        if (node.pipe.decl.length === 0) this.printValue(node, val, node.delimPos);
+        if (node.pipe.decl.length > 0) return;
+        // A missing key that reaches the output prints "<no value>": the one worth a warning
+        // (`or .x "default"` reads a missing key too, on purpose).
+        if (unbox(val) === undefined) this.ctx.missingKeys.slice(before).forEach((hit) => (hit.printed = true));
+        this.printValue(node, val, node.delimPos);
         return;
       }
       case 'break':
@@ -456,7 +463,7 @@ class State {
       // If it's a map, attempt to use the field name as a key.
       if (hasArgs) this.errorf('%s is not a method but has arguments', fieldName);
       if (!receiver.entries.has(fieldName)) {
-        this.ctx.missingKeys.push({ key: fieldName, pos: namePos });
+        this.ctx.missingKeys.push({ key: fieldName, pos: namePos, printed: false });
         return undefined;
       }
       return box(receiver.elem, receiver.entries.get(fieldName));

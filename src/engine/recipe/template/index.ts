@@ -3,7 +3,7 @@
 // the recipe loader needs (missing keys, a map from output back to source).
 import { RecipeError, type SourcePos } from '../../errors.js';
 import { BUILTINS } from './builtins.js';
-import { execute, ExecError } from './exec.js';
+import { execute, ExecError, type MissingKeyHit } from './exec.js';
 import { sprintf } from './fmt/print.js';
 import { Output } from './output.js';
 import { parse, ParseError } from './parser.js';
@@ -24,11 +24,13 @@ export interface RenderOptions {
 export interface MissingKey {
   readonly key: string;
   readonly where: SourcePos;
+  /** Whether it reached the output as "<no value>" (else it was only tested or defaulted). */
+  readonly printed: boolean;
 }
 
 export interface RenderResult {
   readonly text: string;
-  /** Each map key that was read but absent (it printed as "<no value>"); check warns. */
+  /** Each map key that was read but absent; check warns about those that were printed. */
   readonly missingKeys: readonly MissingKey[];
   /** The template source position that produced the output at this offset of `text`. */
   sourceAt(offset: number): SourcePos;
@@ -64,7 +66,7 @@ export function renderTemplate(source: string, opts: RenderOptions): RenderResul
   }
 
   const out = new Output();
-  const hits: { key: string; pos: number }[] = [];
+  const hits: MissingKeyHit[] = [];
   try {
     execute({ source: src, parseName: opts.name, trees, funcs, out, missingKeys: hits, frames: [] }, opts.name, opts.data);
   } catch (e) {
@@ -74,7 +76,7 @@ export function renderTemplate(source: string, opts: RenderOptions): RenderResul
 
   return {
     text: out.text(),
-    missingKeys: hits.map((h) => ({ key: h.key, where: at(h.pos) })),
+    missingKeys: hits.map((h) => ({ key: h.key, where: at(h.pos), printed: h.printed })),
     sourceAt: (offset) => at(out.sourceIndex(offset)),
   };
 }
