@@ -1,0 +1,77 @@
+// Bootstrapping real roots from the host's mirror: debootstrap and mmdebstrap for amd64,
+// the ported debos example recipe, and an arm64 root through binfmt_misc and qemu-user.
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { hostDebianMirror } from '../../src/engine/host-mirror.js';
+import { debstep, mountsUnder, REPO, tarList, tarRead, tarVerbose, tempDir } from '../helpers/debstep.js';
+
+async function build(t: Parameters<typeof tempDir>[0], recipe: string, args: string[] = []) {
+  const dir = await tempDir(t);
+  const art = join(dir, 'out');
+  await mkdir(art);
+  await writeFile(join(dir, 'recipe.yaml'), recipe);
+  const r = await debstep(['build', join(dir, 'recipe.yaml'), '--artifactdir', art, '--state-dir', join(dir, 'state'), ...args]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.deepEqual(await mountsUnder(dir), []);
+  return { art, r };
+}
+
+for (const tool of ['debootstrap', 'mmdebstrap'] as const) {
+  test(`a minbase bookworm amd64 root with ${tool}`, async (t) => {
+    const { art, r } = await build(t, `architecture: amd64
+actions:
+  - action: ${tool}
+    suite: bookworm
+    variant: minbase
+  - action: pack
+    file: root.tar.gz
+`);
+    const tar = join(art, 'root.tar.gz');
+    const members = await tarList(tar);
+    assert.match((await tarRead(tar, './etc/debian_version')).toString(), /^12\./);
+    assert.ok(members.includes('./usr/bin/bash'));
+    assert.match(await tarVerbose(tar, './bin'), /-> usr\/bin/, 'merged /usr');
+    assert.ok(!members.includes('./etc/resolv.conf'), 'the host resolv.conf is not left in the image');
+    assert.ok(!members.some((m) => m.endsWith('.deb')), 'no packages left in the image');
+    assert.ok(!members.some((m) => /policy-rc\.d$/.test(m)));
+    if (tool === 'debootstrap') {
+      // No mirror in the recipe: the host's apt sources name it.
+      assert.equal((await tarRead(tar, './etc/apt/sources.list')).toString(), `deb ${await hostDebianMirror()} bookworm main\n`);
+      assert.match(r.stdout, /==== debootstrap ====/);
+    }
+  });
+}
+
+test('the ported debos example recipe: a user, sudoers overlay and hostname, packed', async (t) => {
+  const dir = await tempDir(t);
+  const r = await debstep(['build', join(REPO, 'recipes/debian-example/debian-example.yaml'), '--artifactdir', dir, '--state-dir', join(dir, 'state')]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const tar = join(dir, 'debian-example-ospack-bookworm-amd64.tar.gz');
+  assert.equal((await tarRead(tar, './etc/hostname')).toString(), 'debian\n');
+  assert.match((await tarRead(tar, './etc/passwd')).toString(), /^user:x:1000:1000:User,,,:\/home\/user:\/bin\/bash$/m);
+  assert.match((await tarRead(tar, './etc/group')).toString(), /^sudo:x:27:user$/m);
+  assert.equal((await tarRead(tar, './etc/sudoers.d/user')).toString(), '%sudo    ALL=(ALL) NOPASSWD: /usr/bin/su\n');
+  const members = await tarList(tar);
+  for (const pkg of ['usr/bin/sudo', 'usr/sbin/sshd', 'usr/sbin/adduser', 'usr/sbin/init']) assert.ok(members.includes(`./${pkg}`), pkg);
+});
+
+test('an arm64 root: aarch64 binaries, and chroot commands run as aarch64', async (t) => {
+  const { art } = await build(t, `architecture: arm64
+actions:
+  - action: mmdebstrap
+    suite: bookworm
+    variant: minbase
+  - action: run
+    chroot: true
+    command: uname -m > /uname-m
+  - action: pack
+    file: root.tar.gz
+`);
+  const tar = join(art, 'root.tar.gz');
+  const bash = await tarRead(tar, './usr/bin/bash');
+  assert.equal(bash.subarray(0, 4).toString('latin1'), '\x7fELF');
+  assert.equal(bash.readUInt16LE(18), 0xb7, 'e_machine is AArch64');
+  assert.equal((await tarRead(tar, './uname-m')).toString(), 'aarch64\n');
+});
