@@ -47,7 +47,7 @@ export async function run({ options, positionals }: ParsedArgs): Promise<number>
   const config = await buildConfig(options);
   const choice = await chooseBackendFor(options);
   const bus = new EventBus();
-  const { debugger: dbg, controller, screen } = openDebugger({
+  const { debugger: dbg, controller, screen, crashed } = openDebugger({
     plan,
     bus,
     breakpoints,
@@ -77,6 +77,8 @@ export async function run({ options, positionals }: ParsedArgs): Promise<number>
     screen.close();
     for (const s of signals) process.off(s, onSignal);
   }
+  const crash = crashed();
+  if (crash) throw crash;
   const tainted = result.tainted ? ` (tainted: skipped action${result.skipped.length === 1 ? '' : 's'} ${result.skipped.join(', ')})` : '';
   const kept = result.kept ? `The workspace is kept in ${result.workspace}; \`debstep shell\` enters its root.\n` : '';
   if (result.status === 'success') {

@@ -1,0 +1,14 @@
+// Key presses to intents (keymap.ts decides), handed to the debugger.
+import { useInput } from 'ink';
+import { type Intent, intentFor } from '../keymap.js';
+import { type Dialog } from '../ui-state.js';
+
+export function useDebuggerKeys(onIntent: (intent: Intent) => void, dialog: Dialog['type'] | undefined, isActive = true): void {
+  useInput(
+    (input, key) => {
+      const intent = intentFor(input, key, dialog);
+      if (intent) onIntent(intent);
+    },
+    { isActive },
+  );
+}

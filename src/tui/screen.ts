@@ -1,0 +1,97 @@
+// The debugger's hold on the terminal: the Ink app on the alternate screen, and the
+// hand-over to an interactive program (a shell, the editor). While that program runs,
+// Ink is unmounted (no rendering, no input handling) and the normal screen shows; when
+// it exits, the alternate screen comes back and the app is mounted again. All state is
+// in the store, so nothing is lost in between.
+import { render, type Instance } from 'ink';
+import { type ReactElement } from 'react';
+import { attachTerminal } from '../util/attach-terminal.js';
+import { type PtySession } from '../vm/machine.js';
+import { type Size } from './layout.js';
+
+const ENTER_ALTERNATE = '\x1b[?1049h\x1b[H\x1b[2J';
+const LEAVE_ALTERNATE = '\x1b[?1049l';
+const SHOW_CURSOR = '\x1b[?25h';
+
+export interface ScreenIo {
+  readonly stdin: NodeJS.ReadStream;
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+}
+
+/** The terminal while the debugger is put away. */
+export interface Tty {
+  readonly size: Size;
+  print(lines: readonly string[]): void;
+  /** Gives the terminal to an interactive session until it exits; its exit status. */
+  attach(session: PtySession): Promise<number | null>;
+}
+
+/** What the debugger needs from the terminal. */
+export interface Terminal {
+  size(): Size;
+  /** Puts the debugger away, runs `fn` on the normal screen, and brings the debugger back. */
+  handOver<T>(fn: (tty: Tty) => Promise<T>): Promise<T>;
+}
+
+export class Screen implements Terminal {
+  private ink: Instance | undefined;
+  private opened = false;
+
+  constructor(
+    private readonly app: () => ReactElement,
+    private readonly io: ScreenIo,
+    /** The app crashed (Ink unmounted it): the build must not wait for keys that never come. */
+    private readonly onCrash: (err: Error) => void,
+  ) {}
+
+  size(): Size {
+    return { columns: this.io.stdout.columns || 80, rows: this.io.stdout.rows || 24 };
+  }
+
+  open(): void {
+    this.io.stdout.write(ENTER_ALTERNATE);
+    this.opened = true;
+    this.mount();
+  }
+
+  close(): void {
+    this.unmount();
+    if (this.opened) this.io.stdout.write(LEAVE_ALTERNATE + SHOW_CURSOR);
+    this.opened = false;
+  }
+
+  async handOver<T>(fn: (tty: Tty) => Promise<T>): Promise<T> {
+    const { stdin, stdout } = this.io;
+    this.unmount();
+    stdout.write(LEAVE_ALTERNATE + SHOW_CURSOR);
+    const tty: Tty = {
+      size: this.size(),
+      print: (lines) => void stdout.write(lines.map((l) => `${l}\r\n`).join('')),
+      attach: (session) => attachTerminal(session, stdin, stdout),
+    };
+    try {
+      return await fn(tty);
+    } finally {
+      stdout.write(ENTER_ALTERNATE);
+      this.mount();
+    }
+  }
+
+  private mount(): void {
+    this.ink = render(this.app(), {
+      stdin: this.io.stdin,
+      stdout: this.io.stdout,
+      stderr: this.io.stderr,
+      // Ctrl-C is a key like the others: it asks whether to keep the workspace.
+      exitOnCtrlC: false,
+      patchConsole: false,
+    });
+    this.ink.waitUntilExit().catch((err: unknown) => this.onCrash(err instanceof Error ? err : new Error(String(err))));
+  }
+
+  private unmount(): void {
+    this.ink?.unmount();
+    this.ink = undefined;
+  }
+}
