@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { GoNumber, GoSlice } from '../../../src/engine/recipe/template/value.js';
 import { sliceBytes, splitN, title, toLower, toUpper, trimSpace } from '../../../src/engine/recipe/template/funcs/go/strings.js';
-import { canBackquote, parseFloat, parseInt, quote } from '../../../src/engine/recipe/template/funcs/go/strconv.js';
+import { parseFloat, parseInt } from '../../../src/engine/recipe/template/funcs/go/strconv.js';
 import { call, callError } from './sprig-call.js';
 
 describe('byte-oriented functions', () => {
@@ -65,15 +65,6 @@ test('repeat refuses what Go refuses and what JS cannot hold', () => {
 describe('quoting', () => {
   test('quote is strconv.Quote of each non-nil argument', () => {
     assert.equal(call('quote', 'a"b', null, 1n, '\u00ff\u0007\u{1f600}\u{e0001}'), '"a\\"b" "1" "ÿ\\a😀\\U000e0001"');
-  });
-  test('a lone surrogate quotes as the replacement character', () => {
-    assert.equal(quote('\ud800'), '"\ufffd"');
-  });
-  test('canBackquote rejects what a raw string cannot hold', () => {
-    assert.equal(canBackquote('a\tb'), true);
-    assert.equal(canBackquote('a`b'), false);
-    assert.equal(canBackquote('a\nb'), false);
-    assert.equal(canBackquote('\ufeff'), false);
   });
 });
 

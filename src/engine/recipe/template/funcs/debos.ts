@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { type GoFunc } from '../value.js';
 import { asBigInt, asString, defineFunc } from './define.js';
 import { goPanic } from './go/reflect.js';
-import { quote } from './go/strconv.js';
+import { quote } from '../fmt/quote.js';
 
 // alessio/shellescape.Quote: words made only of safe characters stay bare, anything else is
 // single-quoted with each ' written as '"'"'.

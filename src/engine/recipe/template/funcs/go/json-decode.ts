@@ -4,7 +4,7 @@
 // looking for beginning of value"); a number too large for float64 is a type error that leaves
 // nil in its place.
 import { GoMap, GoSlice, type GoValue } from '../../value.js';
-import { quote } from './strconv.js';
+import { quote } from '../../fmt/quote.js';
 
 export interface Decoded {
   readonly value: GoValue;

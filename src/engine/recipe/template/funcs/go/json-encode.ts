@@ -1,8 +1,9 @@
 // encoding/json's Marshal for template values: map keys sorted, <>& escaped unless asked not
 // to, U+2028/U+2029 always escaped, floats in ES6 style except that -0 keeps its sign, and
 // Go's error texts for NaN, infinities, functions and cycles.
+import { GoComplex } from '../../complex.js';
 import { GoFunc, GoMap, GoNumber, GoSlice, isStruct, NilMap, NilSlice, type GoValue } from '../../value.js';
-import { compareStrings } from './strings.js';
+import { compareGoStrings } from '../../fmt/runes.js';
 import { GoTime } from './time/time.js';
 
 export class JsonError extends Error {}
@@ -100,14 +101,16 @@ export function encodeJSON(v: GoValue, opts: EncodeOptions): string {
         throw new JsonError(`json: unsupported value: encountered a cycle via ${value.type}`);
       }
       seen.add(value);
-      const keys = [...value.entries.keys()].sort(compareStrings);
+      const keys = [...value.entries.keys()].sort(compareGoStrings);
       const parts = keys.map(
         (k) => encodeString(k, opts.escapeHTML) + colon + encode(value.entries.get(k) ?? null, depth + 1),
       );
       seen.delete(value);
       return composite('{', '}', parts, depth);
     }
-    if (value instanceof GoFunc) throw new JsonError(`json: unsupported type: ${value.type}`);
+    if (value instanceof GoFunc || value instanceof GoComplex) {
+      throw new JsonError(`json: unsupported type: ${value.type}`);
+    }
     if (value instanceof GoTime) {
       const text = value.marshalText();
       if (text instanceof Error) {

@@ -1,6 +1,7 @@
 // The reflection facts sprig's functions decide on (a value's kind, nil-ness, deep equality)
 // and the panics Go raises along the way. text/template turns a panicking function call into
 // "error calling NAME: <panic value>", so a panic becomes a GoFuncError with Go's exact text.
+import { GoComplex } from '../../complex.js';
 import {
   GoFunc,
   GoFuncError,
@@ -32,6 +33,7 @@ export function kindOf(v: GoValue): string {
   if (v instanceof GoSlice) return 'slice';
   if (v instanceof GoMap) return 'map';
   if (v instanceof GoFunc) return 'func';
+  if (v instanceof GoComplex) return v.type;
   return 'struct';
 }
 

@@ -1,10 +1,9 @@
 // Go's strings package where it differs from JavaScript's string methods: Go strings are UTF-8
 // bytes (lengths and slice indices count bytes), Go splits and replaces per rune rather than per
 // UTF-16 unit, and Go's case mapping is Unicode's simple (one rune to one rune) mapping.
+import { utf8Length } from '../../fmt/runes.js';
 import { goPanic, runtimeError } from './reflect.js';
 
-/** len(s) in Go: the UTF-8 byte count. */
-export const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
 
 /**
  * s[start:end] in Go, by byte offsets. A cut inside a multi-byte character yields bytes that a
@@ -71,7 +70,7 @@ export function splitN(s: string, sep: string, n: number): string[] {
 /** strings.Repeat, with its panics. */
 export function repeat(s: string, count: number): string {
   if (count < 0) throw goPanic('strings: negative Repeat count');
-  const length = byteLength(s) * count;
+  const length = utf8Length(s) * count;
   if (length > Number.MAX_SAFE_INTEGER) throw goPanic('strings: Repeat output length overflow');
   // Go would try to allocate it; a JavaScript string cannot be that long.
   if (length > 1 << 28) throw goPanic(`strings: Repeat output of ${length} bytes is too long`);
@@ -140,17 +139,4 @@ export function title(s: string): string {
     prev = c;
   }
   return out;
-}
-
-/** Go's string ordering: bytewise on UTF-8, which is code point order. */
-export function compareStrings(a: string, b: string): number {
-  const ai = a[Symbol.iterator]();
-  const bi = b[Symbol.iterator]();
-  for (;;) {
-    const x = ai.next();
-    const y = bi.next();
-    if (x.done || y.done) return x.done ? (y.done ? 0 : -1) : 1;
-    const d = (x.value.codePointAt(0) ?? 0) - (y.value.codePointAt(0) ?? 0);
-    if (d !== 0) return d;
-  }
 }

@@ -1,7 +1,7 @@
 // The part of Go's net/url that sprig's urlParse and urlJoin use: Parse, URL.String and the
 // escaping rules behind them, with Go's error texts. WHATWG URL (Node's URL) normalises and
 // rejects differently, so Go's reading is written out.
-import { quote } from './strconv.js';
+import { quote } from '../../fmt/quote.js';
 
 type Mode = 'path' | 'host' | 'zone' | 'userPassword' | 'query' | 'fragment';
 

@@ -1,10 +1,11 @@
 // sprig's emptiness rules and the functions built on them (default, empty, coalesce, all,
 // any) plus ternary.
+import { GoComplex } from '../../complex.js';
 import { GoMap, GoNumber, GoSlice, type GoFunc, type GoValue } from '../../value.js';
 import { asBool, defineFunc } from '../define.js';
 
 /**
- * sprig's empty: nil, zero numbers, false, and empty strings, slices and maps are empty;
+ * sprig's empty: nil, zero numbers (complex too), false, and empty strings, slices and maps are empty;
  * structs (time.Time) and functions never are.
  */
 export function isEmpty(v: GoValue): boolean {
@@ -22,6 +23,7 @@ export function isEmpty(v: GoValue): boolean {
   if (v instanceof GoNumber) return v.value === 0 || v.value === 0n;
   if (v instanceof GoSlice) return v.items.length === 0;
   if (v instanceof GoMap) return v.entries.size === 0;
+  if (v instanceof GoComplex) return v.re === 0 && v.im === 0;
   return false;
 }
 

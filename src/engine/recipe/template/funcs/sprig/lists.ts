@@ -4,7 +4,7 @@
 import { GoFuncError, GoSlice, NilSlice, type GoFunc, type GoValue } from '../../value.js';
 import { aliases, asInt, asString, defineFunc } from '../define.js';
 import { deepEqual, goPanic, kindOf, nilDereference, runtimeError } from '../go/reflect.js';
-import { compareStrings } from '../go/strings.js';
+import { compareGoStrings } from '../../fmt/runes.js';
 import { anyList, listItems, strslice, strval, toInt64 } from './coerce.js';
 import { isEmpty } from './defaults.js';
 
@@ -74,7 +74,7 @@ const contains = (haystack: GoValue[], needle: GoValue): boolean =>
 function sortAlpha(list: GoValue): GoValue {
   if (!(list instanceof GoSlice)) return new GoSlice('string', [strval(list)]);
   return new GoSlice('string', [...strslice(list).items].sort((a, b) =>
-    compareStrings(asString(a), asString(b)),
+    compareGoStrings(asString(a), asString(b)),
   ));
 }
 

@@ -4,9 +4,9 @@ import { createHash } from 'node:crypto';
 import { sprint } from '../../fmt.js';
 import { type GoFunc, type GoValue } from '../../value.js';
 import { aliases, asInt as int, asString as str, defineFunc } from '../define.js';
-import { quote } from '../go/strconv.js';
+import { quote } from '../../fmt/quote.js';
+import { utf8Length as byteLength } from '../../fmt/runes.js';
 import {
-  byteLength,
   repeat,
   replaceAll,
   sliceBytes,

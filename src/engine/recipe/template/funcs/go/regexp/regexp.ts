@@ -1,7 +1,7 @@
 // Go's regexp package over JavaScript's engine: Compile with Go's syntax and errors, and the
 // match loops (FindAll, ReplaceAll, Split) with Go's rules for empty matches, which differ
 // from String#matchAll and String#replace.
-import { canBackquote, quote } from '../strconv.js';
+import { canBackquote, quote } from '../../../fmt/quote.js';
 import { parseRegexp } from './syntax.js';
 import { translate } from './translate.js';
 
