@@ -63,11 +63,14 @@ export async function mountsUnder(fragment: string): Promise<string[]> {
   return [...found];
 }
 
-/** The processes whose command line mentions `fragment`. */
+/** The live processes whose command line mentions `fragment`. Zombies are dead: a
+ * container's init may never reap them, so they do not count. */
 export async function processesMentioning(fragment: string): Promise<string[]> {
   const found: string[] = [];
   for (const pid of await readdir('/proc')) {
     if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+    if (/^State:\s+Z/m.test(status)) continue;
     const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
     if (cmdline.includes(fragment)) found.push(`${pid}: ${cmdline.replace(/\0/g, ' ')}`);
   }
