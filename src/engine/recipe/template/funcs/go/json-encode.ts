@@ -24,7 +24,7 @@ const shortEscapes: Record<string, string> = {
   '\t': '\\t',
 };
 
-export function encodeString(s: string, escapeHTML: boolean): string {
+function encodeString(s: string, escapeHTML: boolean): string {
   let out = '"';
   for (const c of s) {
     const short = shortEscapes[c];

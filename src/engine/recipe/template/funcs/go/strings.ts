@@ -88,7 +88,7 @@ function greekSimpleUpper(r: number): number | undefined {
 }
 
 /** unicode.ToUpper for one rune. */
-export function upperRune(c: string): string {
+function upperRune(c: string): string {
   const full = c.toUpperCase();
   if ([...full].length === 1) return full;
   const greek = greekSimpleUpper(c.codePointAt(0) ?? 0);
@@ -96,7 +96,7 @@ export function upperRune(c: string): string {
 }
 
 /** unicode.ToLower for one rune (only U+0130 lowers to more than one rune in full mapping). */
-export function lowerRune(c: string): string {
+function lowerRune(c: string): string {
   return [...c.toLowerCase()][0] ?? c;
 }
 
@@ -110,7 +110,7 @@ const digraphTitle: Record<number, number> = {
 };
 
 /** unicode.ToTitle for one rune. */
-export function titleRune(c: string): string {
+function titleRune(c: string): string {
   const r = c.codePointAt(0) ?? 0;
   const digraph = digraphTitle[r];
   if (digraph !== undefined) return String.fromCodePoint(digraph);

@@ -33,7 +33,7 @@ function shouldEscape(c: number, mode: Mode): boolean {
   return true;
 }
 
-export function escape(s: string, mode: Mode): string {
+function escape(s: string, mode: Mode): string {
   let out = '';
   for (const b of Buffer.from(s, 'utf8')) {
     if (b === 0x20 && mode === 'query') out += '+';
@@ -43,7 +43,7 @@ export function escape(s: string, mode: Mode): string {
   return out;
 }
 
-export function unescape(s: string, mode: Mode): string {
+function unescape(s: string, mode: Mode): string {
   const bytes = Buffer.from(s, 'utf8');
   const out: number[] = [];
   for (let i = 0; i < bytes.length; i++) {

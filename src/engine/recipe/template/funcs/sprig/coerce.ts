@@ -2,7 +2,7 @@
 // are slim-sprig's own reflection-based ones (Masterminds sprig delegates to spf13/cast, which
 // also reads "0x1f"/"017" prefixes; slim-sprig parses strings as plain base 10).
 import { sprint } from '../../fmt.js';
-import { GoNumber, GoSlice, isStruct, type GoType, type GoValue } from '../../value.js';
+import { GoNumber, GoSlice, isStruct, type GoValue } from '../../value.js';
 import { parseFloat, parseInt } from '../go/strconv.js';
 import { kindOf, nilDereference } from '../go/reflect.js';
 
@@ -10,7 +10,7 @@ const MIN_INT64 = -(1n << 63n);
 const MAX_INT64 = (1n << 63n) - 1n;
 
 /** Wraps a result to int64, as Go's two's-complement arithmetic does on overflow. */
-export const wrapInt64 = (n: bigint): bigint => BigInt.asIntN(64, n);
+const wrapInt64 = (n: bigint): bigint => BigInt.asIntN(64, n);
 
 /** Go's float64 → int64 conversion on amd64: truncation, or MinInt64 when out of range. */
 export function floatToInt64(f: number): bigint {
@@ -50,7 +50,7 @@ export function toFloat64(v: GoValue): number {
 }
 
 /** The bytes of a []byte value as Go would hold them. */
-export function byteSliceText(v: GoSlice): string {
+function byteSliceText(v: GoSlice): string {
   return Buffer.from(v.items.map((b) => Number(b instanceof GoNumber ? b.value : 0))).toString();
 }
 
@@ -93,5 +93,3 @@ export const anyList = (items: GoValue[]): GoSlice => new GoSlice('interface {}'
 /** An int64 result, as sprig's arithmetic declares. */
 export const int64 = (n: bigint): GoNumber => new GoNumber('int64', wrapInt64(n));
 
-/** A []T result. */
-export const sliceOf = (elem: GoType, items: GoValue[]): GoSlice => new GoSlice(elem, items);

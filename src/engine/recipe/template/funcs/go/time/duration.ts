@@ -1,8 +1,8 @@
 // time.Duration (int64 nanoseconds): String, ParseDuration and Round, as Go writes them.
 
-export const NANOSECOND = 1n;
-export const MICROSECOND = 1000n;
-export const MILLISECOND = 1000000n;
+const NANOSECOND = 1n;
+const MICROSECOND = 1000n;
+const MILLISECOND = 1000000n;
 export const SECOND = 1000000000n;
 export const MINUTE = 60n * SECOND;
 export const HOUR = 60n * MINUTE;

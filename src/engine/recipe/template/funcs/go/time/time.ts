@@ -165,7 +165,7 @@ const timeMethods: Record<string, Method> = {
 };
 
 /** Unix seconds of Go's zero Time, January 1 of year 1, UTC. */
-export const ZERO_SEC = daysFromCivil(1, 1, 1) * SECONDS_PER_DAY;
+const ZERO_SEC = daysFromCivil(1, 1, 1) * SECONDS_PER_DAY;
 
 /** time.Time{}. */
 export const zeroTime = (): GoTime => new GoTime(ZERO_SEC, 0, UTC);
