@@ -1,0 +1,172 @@
+// The guest agent: started by the guest's /init with the host's own node binary, it runs
+// the host's requests with HostMachine's code (chroot in a private mount namespace,
+// root-confined file operations, overlay mounting, node-pty shells), so a command behaves
+// in the VM exactly as it does on the host backend.
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, openSync, readFileSync, readdirSync } from 'node:fs';
+import { release, uptime } from 'node:os';
+import { join } from 'node:path';
+import { DebstepError } from '../../engine/errors.js';
+import { type Stream } from '../../engine/events.js';
+import { HostMachine } from '../host/host-machine.js';
+import { type PtySession } from '../machine.js';
+import { BUSYBOX, READY_MARK } from './init-script.js';
+import { type Call, FrameDecoder, type GuestMessage, type HostMessage, agentConfigSchema, encodeFrame, hostMessageSchema } from './protocol.js';
+
+/** The device of the virtio-serial port named `name`. */
+function findPort(name: string): string | undefined {
+  const base = '/sys/class/virtio-ports';
+  for (const dev of existsSync(base) ? readdirSync(base) : []) {
+    if (readFileSync(join(base, dev, 'name'), 'utf8').trim() === name) return `/dev/${dev}`;
+  }
+  return undefined;
+}
+
+async function waitFor(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((r) => setTimeout(r, 20));
+}
+
+async function main(): Promise<void> {
+  const config = agentConfigSchema.parse(JSON.parse(readFileSync(process.argv[2]!, 'utf8')));
+  const machine = new HostMachine(config.rootDir, 'inside the VM');
+  // init loads the remaining modules and mounts the disks while node starts up.
+  await waitFor(() => existsSync(READY_MARK));
+  const device = findPort(config.port);
+  if (!device) throw new Error(`no virtio-serial port named ${config.port} (is virtio_console loaded?)`);
+  // A virtio port opens once: the reader below shares this descriptor.
+  const fd = openSync(device, 'r+');
+  const out = createWriteStream('', { fd, autoClose: false });
+  const send = (m: GuestMessage) => void out.write(encodeFrame(m));
+  const log = (message: string) => send({ type: 'log', message });
+
+  let shuttingDown = false;
+  const running = new Map<number, AbortController>();
+  const ptys = new Map<number, PtySession>();
+  // Output lines are sent in batches: thousands of one-line frames cost more than the lines.
+  const pending = new Map<number, [Stream, string][]>();
+  let flushQueued = false;
+  const flush = () => {
+    flushQueued = false;
+    for (const [id, lines] of pending) send({ type: 'output', id, lines });
+    pending.clear();
+  };
+  const output = (id: number) => (stream: Stream, line: string) => {
+    const lines = pending.get(id) ?? [];
+    lines.push([stream, line]);
+    pending.set(id, lines);
+    if (lines.length >= 500) flush();
+    else if (!flushQueued) {
+      flushQueued = true;
+      setImmediate(flush);
+    }
+  };
+  const fail = (id: number, err: unknown) => {
+    flush();
+    const hint = err instanceof DebstepError ? err.hint : undefined;
+    send({ type: 'error', id, message: err instanceof Error ? err.message : String(err), ...(hint ? { hint } : {}) });
+  };
+
+  const handle = async (m: HostMessage): Promise<void> => {
+    switch (m.type) {
+      case 'exec': {
+        const abort = new AbortController();
+        running.set(m.id, abort);
+        try {
+          const { type: _t, id: _i, ...req } = m;
+          const result = await machine.exec({ ...req, signal: abort.signal }, output(m.id));
+          flush();
+          send({ type: 'exit', id: m.id, ...result, outputTail: [...result.outputTail] });
+        } finally {
+          running.delete(m.id);
+        }
+        return;
+      }
+      case 'cancel':
+        running.get(m.id)?.abort();
+        return;
+      case 'shell': {
+        const { type: _t, id: _i, ...req } = m;
+        const pty = await machine.shell(req);
+        ptys.set(m.id, pty);
+        pty.onData((data) => send({ type: 'pty-data', id: m.id, data }));
+        pty.onExit((status) => {
+          ptys.delete(m.id);
+          send({ type: 'pty-exit', id: m.id, status });
+        });
+        send({ type: 'result', id: m.id, value: null });
+        return;
+      }
+      case 'pty-input':
+        ptys.get(m.id)?.write(m.data);
+        return;
+      case 'pty-resize':
+        ptys.get(m.id)?.resize(m.cols, m.rows);
+        return;
+      case 'pty-kill':
+        ptys.get(m.id)?.kill();
+        return;
+      case 'call':
+        send({ type: 'result', id: m.id, value: await call(machine, m.call) });
+        return;
+      case 'shutdown':
+        shuttingDown = true;
+        reader.kill();
+        for (const pty of ptys.values()) pty.kill();
+        for (const abort of running.values()) abort.abort();
+        await machine.close();
+        send({ type: 'result', id: m.id, value: null });
+        out.end(() => process.exit(0));
+        return;
+    }
+  };
+
+  const decoder = new FrameDecoder<HostMessage>(
+    hostMessageSchema,
+    (m) => void handle(m).catch((err: unknown) => fail(m.id, err)),
+    (why) => log(`agent: ignored a bad request: ${why}`),
+  );
+  // Reading the port in node would park a libuv thread in a blocking read(), and node
+  // waits for its threads when it exits: a cat child reads instead, into a pipe.
+  const reader = spawn(BUSYBOX, ['cat'], { stdio: [fd, 'pipe', 'inherit'] });
+  reader.stdout.setEncoding('utf8');
+  reader.stdout.on('data', (chunk: string) => decoder.push(chunk));
+  // The host went away: nothing left to do but let init power the VM off.
+  reader.on('exit', () => {
+    if (!shuttingDown) process.exit(3);
+  });
+  setInterval(() => send({ type: 'alive' }), config.aliveEveryMs);
+  send({ type: 'ready', kernel: release(), uptime: uptime(), agentUptime: process.uptime() });
+}
+
+async function call(machine: HostMachine, c: Call): Promise<unknown> {
+  const files = machine.files;
+  switch (c.method) {
+    case 'resolve':
+      return files.resolve(c.path);
+    case 'exists':
+      return files.exists(c.path);
+    case 'readFile':
+      return (await files.readFile(c.path)).toString('base64');
+    case 'writeFile':
+      return files.writeFile(c.path, Buffer.from(c.data, 'base64'), c.mode).then(() => null);
+    case 'remove':
+      return files.remove(c.path).then(() => null);
+    case 'rename':
+      return files.rename(c.from, c.to).then(() => null);
+    case 'mkdir':
+      return files.mkdir(c.path, c.mode).then(() => null);
+    case 'copyIn':
+      return files.copyIn(c.source, c.destination).then(() => null);
+    case 'diagnoseArch':
+      return machine.diagnoseArch(c.arch);
+    case 'mountRoot':
+      return machine.mountRoot(c.layers ?? undefined).then(() => null);
+    case 'dropLayers':
+      return machine.dropLayers(c.dir, c.names).then(() => null);
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`debstep-agent: FATAL: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(2);
+});

@@ -1,0 +1,184 @@
+// Everything a guest needs before QEMU starts, decided and built on the host: the
+// acceleration, the kernel and its modules, what the guest sees of the host, its disks,
+// the initramfs and the QEMU command line. Each decision is reported with its reason.
+import { access, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { HostError } from '../../engine/errors.js';
+import { defaultStateDir } from '../../engine/workspace.js';
+import { which } from '../../util/which.js';
+import { type AccelDecision, decideAccel } from './accel.js';
+import { AGENT_NODE_FLAGS, agentProgram, packageRoot } from './agent-launch.js';
+import { hostBinfmtRegistrations } from './binfmt-handlers.js';
+import { createExt4Image } from './disk-image.js';
+import { guestLayout, nodePrefix } from './guest-layout.js';
+import { buildInitramfs, moduleLoads, staticBusybox } from './initramfs.js';
+import { type GuestDisk, type GuestMount, type GuestPlan } from './init-script.js';
+import { type KernelChoice, chooseKernel } from './kernel.js';
+import { type ModulePlan, type WantedModule, readModuleTree, resolveModules } from './modules.js';
+import { type QemuMachineOptions, diskBytes, memoryMb } from './options.js';
+import { type AgentConfig } from './protocol.js';
+import { pvhKernel } from './pvh-kernel.js';
+import { qemuArgv } from './qemu-argv.js';
+
+/** Loaded before the shares are mounted and the agent starts. */
+const EARLY_MODULES: readonly WantedModule[] = [
+  { name: 'virtio_pci', required: true, why: 'virtio devices' },
+  { name: 'virtio_console', required: true, why: 'the control channel' },
+  { name: '9pnet_virtio', required: true, why: 'host shares' },
+  { name: '9p', required: true, why: 'host shares' },
+];
+
+/** Loaded while the agent starts. */
+const LATE_MODULES: readonly WantedModule[] = [
+  { name: 'virtio_blk', required: true, why: 'the layers disk' },
+  { name: 'ext4', required: true, why: 'the layers disk' },
+  { name: 'overlay', required: true, why: 'the layered root' },
+  { name: 'virtio_net', required: false, why: 'the network' },
+  { name: 'loop', required: false, why: 'disk images' },
+  { name: 'binfmt_misc', required: false, why: 'foreign architectures' },
+];
+
+const CONTROL_PORT = 'debstep.control';
+const LAYERS_SERIAL = 'debstep-layers';
+const SCRATCH_SERIAL = 'debstep-scratch';
+/** The addresses QEMU's user-mode network gives a guest. */
+const NETWORK = { address: '10.0.2.15/24', gateway: '10.0.2.2', nameserver: '10.0.2.3' };
+/** 9p message size: larger messages, fewer round trips for big files. */
+const MSIZE = 512 * 1024;
+
+export interface BootSetup {
+  readonly argv: readonly string[];
+  readonly accel: AccelDecision;
+  readonly kernel: KernelChoice;
+  /** What the guest mounts, for telling which host paths it sees. */
+  readonly mounts: readonly GuestMount[];
+  readonly controlSocket: string;
+  /** Made for this machine only: deleted when it closes. */
+  readonly scratchImage: string | undefined;
+}
+
+type Say = (source: string, message: string) => void;
+
+const exists = (path: string) => access(path).then(() => true, () => false);
+
+function planModules(tree: Awaited<ReturnType<typeof readModuleTree>>, kernel: KernelChoice, say: Say): { early: ModulePlan; late: ModulePlan } {
+  const early = resolveModules(tree, EARLY_MODULES);
+  const loaded = new Set(early.load.map((m) => m.name));
+  const lateAll = resolveModules(tree, LATE_MODULES);
+  const late = { ...lateAll, load: lateAll.load.filter((m) => !loaded.has(m.name)) };
+  for (const m of [...early.missing, ...late.missing]) {
+    if (m.required) {
+      throw new HostError(`the kernel ${kernel.release} has no ${m.name} module, which the VM needs for ${m.why}`, {
+        hint: 'boot a kernel with virtio, 9p, ext4 and overlayfs (a distribution kernel such as linux-image-amd64), passing its image and modules',
+      });
+    }
+    say('modules', `${m.name} is not available in ${kernel.release}: the guest has no ${m.why}`);
+  }
+  const builtin = [...new Set([...early.builtin, ...late.builtin])];
+  if (builtin.length) say('modules', `built into the kernel, not loaded: ${builtin.join(', ')}`);
+  return { early, late };
+}
+
+async function unpackedKernel(image: string, cacheDir: string | undefined, tempDir: string) {
+  const dir = cacheDir ?? join(defaultStateDir(), 'cache', 'vm');
+  return pvhKernel(image, dir).catch(() => pvhKernel(image, tempDir));
+}
+
+export async function prepareBoot(opts: QemuMachineOptions, tempDir: string, say: Say, detail: Say): Promise<BootSetup> {
+  const qemu = await which('qemu-system-x86_64');
+  if (!qemu) throw new HostError('the VM backend needs qemu-system-x86_64, and it is not installed', { hint: 'apt-get install qemu-system-x86' });
+  const [accel, kernel, busybox, binfmt, agent] = await Promise.all([
+    decideAccel(opts.accel ?? 'auto'),
+    chooseKernel({ ...(opts.kernel ? { kernel: opts.kernel } : {}), ...(opts.modules ? { modules: opts.modules } : {}) }),
+    staticBusybox(),
+    hostBinfmtRegistrations(),
+    agentProgram(tempDir),
+  ]);
+  say('accel', accel.reason);
+  say('kernel', `${kernel.image}: ${kernel.reason}; modules from ${kernel.modulesDir}`);
+  const boot = await unpackedKernel(kernel.image, opts.cacheDir, tempDir);
+  detail('kernel', boot.note);
+  const tree = await readModuleTree(kernel.modulesDir);
+  const { early, late } = planModules(tree, kernel, say);
+  detail('modules', `load order: ${[...early.load, ...late.load].map((m) => m.name).join(' ')}`);
+  detail('agent', agent.note);
+
+  const scratchDir = opts.scratchDir ?? '/scratch';
+  const layout = await guestLayout({
+    shares: opts.shares ?? [],
+    // tempDir holds the agent and what is staged for copying into the root.
+    readOnly: [packageRoot(), tempDir, ...[nodePrefix(process.execPath)].filter((p): p is string => p !== undefined)],
+  });
+  for (const m of layout.mounts) {
+    detail('mounts', m.type === 'bind' ? `${m.path}: the host's ${m.hostPath}, read-only` : `${m.path}: 9p share ${m.tag} of the host's ${m.hostPath}, ${m.readOnly ? 'read-only' : 'read-write'}, cache=${m.cache}`);
+  }
+
+  const layersImage = opts.layersImage ?? `${opts.layersDir}.img`;
+  if (await exists(layersImage)) {
+    detail('disks', `layers: reusing ${layersImage}`);
+  } else {
+    const bytes = diskBytes(opts.layersSize ?? '64GiB', 'layers size');
+    await createExt4Image(layersImage, bytes, 'debstep-layers', (await exists(opts.layersDir)) ? opts.layersDir : undefined);
+    detail('disks', `layers: made ${layersImage} (sparse ext4, ${bytes} bytes) from ${opts.layersDir}`);
+  }
+  const disks: { path: string; serial: string; guest: GuestDisk }[] = [
+    { path: layersImage, serial: LAYERS_SERIAL, guest: { serial: LAYERS_SERIAL, path: opts.layersDir, options: 'noatime,noinit_itable' } },
+  ];
+  let scratchImage: string | undefined;
+  if (opts.scratchSize !== undefined) {
+    const bytes = diskBytes(opts.scratchSize, 'scratch size');
+    scratchImage = join(dirname(layersImage), `scratch-${randomBytes(4).toString('hex')}.img`);
+    await createExt4Image(scratchImage, bytes, 'debstep-scratch');
+    disks.push({ path: scratchImage, serial: SCRATCH_SERIAL, guest: { serial: SCRATCH_SERIAL, path: scratchDir, options: 'noatime,noinit_itable' } });
+    detail('disks', `scratch: ${scratchImage} (sparse ext4, ${bytes} bytes) at ${scratchDir}`);
+  } else {
+    detail('disks', `scratch: tmpfs at ${scratchDir}`);
+  }
+
+  const config: AgentConfig = { port: CONTROL_PORT, rootDir: opts.rootDir, aliveEveryMs: 2000 };
+  const configPath = join(tempDir, 'agent.json');
+  await writeFile(configPath, JSON.stringify(config));
+  const plan: GuestPlan = {
+    earlyModules: moduleLoads(early.load),
+    lateModules: moduleLoads(late.load),
+    mounts: layout.mounts,
+    msize: MSIZE,
+    agent: {
+      argv: [process.execPath, ...AGENT_NODE_FLAGS, agent.script, configPath],
+      env: {
+        PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+        HOME: '/root',
+        LANG: 'C.UTF-8',
+        TERM: process.env.TERM ?? 'xterm-256color',
+        ...opts.env,
+      },
+    },
+    disks: disks.map((d) => d.guest),
+    tmpfs: scratchImage ? [] : [scratchDir],
+    dirs: [opts.rootDir],
+    network: NETWORK,
+    binfmt,
+  };
+  const initrd = join(tempDir, 'initramfs.cpio');
+  await writeFile(initrd, await buildInitramfs({ plan, busybox: busybox.data, tree, modules: [...early.load, ...late.load], links: layout.links, nameserver: NETWORK.nameserver }));
+  detail('initramfs', `${initrd}: busybox from ${busybox.path}, ${early.load.length + late.load.length} modules, ${binfmt.length} binfmt handlers`);
+
+  const controlSocket = join(tempDir, 'control.sock');
+  const argv = qemuArgv({
+    binary: qemu,
+    accel: accel.accel,
+    memoryMb: memoryMb(opts.memory),
+    cpus: opts.cpus ?? 2,
+    kernel: boot.path,
+    initrd,
+    append: ['console=ttyS0', 'panic=-1', ...(opts.showBoot ? ['loglevel=7'] : ['quiet']), ...(opts.kernelArgs ?? [])],
+    shares: layout.exports,
+    disks,
+    controlSocket,
+    controlPort: CONTROL_PORT,
+    network: true,
+  });
+  detail('qemu', argv.map((a) => (/[\s'"]/.test(a) ? JSON.stringify(a) : a)).join(' '));
+  return { argv, accel, kernel, mounts: layout.mounts, controlSocket, scratchImage };
+}

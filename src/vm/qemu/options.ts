@@ -1,0 +1,69 @@
+// What a QEMU machine is asked for, and the sizes in it read the way debos reads them.
+import { UsageError } from '../../engine/errors.js';
+import { parseImageSize, parseSize } from '../../engine/actions/size.js';
+import { type AccelChoice } from './accel.js';
+
+export type Diagnostic = (source: string, message: string) => void;
+
+export interface QemuMachineOptions {
+  /** The target root, at the same path in the guest (ROOTDIR). */
+  readonly rootDir: string;
+  /** The workspace's layers directory; in the guest an ext4 disk is mounted there. */
+  readonly layersDir: string;
+  /** The disk image holding the layers; made (sparse, from layersDir's contents) when
+   * missing, reused when present. Default: layersDir + ".img". */
+  readonly layersImage?: string;
+  /** Size of a new layers image. Default 64GiB (sparse: only what is written is used). */
+  readonly layersSize?: string | number;
+  /** Host directories shared read-write at the same paths (workspace, artifacts, recipes). */
+  readonly shares?: readonly string[];
+  /** RAM: "2Gb", "512MB" (binary units, as debos's --memory) or megabytes. Default 2Gb. */
+  readonly memory?: string | number;
+  /** Default 2, as debos. */
+  readonly cpus?: number;
+  /** Default auto: KVM when a probe guest runs, else TCG (said in the diagnostics). */
+  readonly accel?: AccelChoice;
+  /** A sparse ext4 scratch disk of this size ("10G", decimal as debos's --scratchsize, or
+   * bytes) mounted at scratchDir; without it scratchDir is a tmpfs. */
+  readonly scratchSize?: string | number;
+  /** Default /scratch. */
+  readonly scratchDir?: string;
+  /** Kernel image and its modules directory; default: the running or newest installed kernel. */
+  readonly kernel?: string;
+  readonly modules?: string;
+  /** Extra kernel command-line arguments. */
+  readonly kernelArgs?: readonly string[];
+  /** Environment for every command in the guest on top of the basic one (proxies, -e). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Where the unpacked kernel is cached. Default: the user's cache, else a temporary directory. */
+  readonly cacheDir?: string;
+  /** The guest must be ready within this; default 60 s under TCG, 20 s under KVM. */
+  readonly bootTimeoutMs?: number;
+  /** A guest silent for this long is taken as hung; default 45 s under TCG, 15 s under KVM. */
+  readonly hangTimeoutMs?: number;
+  /** Kernel messages at full verbosity, and every console line to onConsole. */
+  readonly showBoot?: boolean;
+  /** Detailed diagnostics: modules, mounts, the QEMU command line, each command's environment. */
+  readonly verbose?: boolean;
+  readonly onDiagnostic?: Diagnostic;
+  readonly onConsole?: (line: string) => void;
+}
+
+const MiB = 1024 * 1024;
+
+/** Megabytes of RAM for `-m`. */
+export function memoryMb(memory: string | number | undefined): number {
+  if (memory === undefined) return 2048;
+  if (typeof memory === 'number') return memory;
+  const bytes = parseSize(memory.trim(), true);
+  if (bytes === undefined || bytes < 128 * MiB) throw new UsageError(`invalid memory size "${memory}": expected something like 2Gb or 512MB, at least 128MB`);
+  return Math.floor(bytes / MiB);
+}
+
+/** Bytes of a disk size: decimal units, binary only when spelled GiB, MiB… */
+export function diskBytes(size: string | number, what: string): number {
+  if (typeof size === 'number') return size;
+  const bytes = parseImageSize(size.trim());
+  if (bytes === undefined || bytes < 16 * MiB) throw new UsageError(`invalid ${what} "${size}": expected something like 10G or 512MB, at least 16MB`);
+  return bytes;
+}

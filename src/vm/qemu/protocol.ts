@@ -1,0 +1,130 @@
+// What the host and the guest agent say to each other over the virtio-serial control
+// channel: one JSON object per line. Requests carry an id; the guest answers with streamed
+// output, pty data, and one final exit, result or error for that id. The serial console
+// stays free for the kernel and init, so a dying guest can still say why.
+import { z } from 'zod';
+
+const env = z.record(z.string(), z.string());
+const bind = z.object({ source: z.string(), target: z.string(), readOnly: z.boolean().optional() });
+const layers = z.object({ dir: z.string(), upper: z.string(), work: z.string(), lowers: z.array(z.string()) });
+
+/** Root file operations and machine calls, run by the agent with HostMachine's code. */
+export const callSchema = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('resolve'), path: z.string() }),
+  z.object({ method: z.literal('exists'), path: z.string() }),
+  z.object({ method: z.literal('readFile'), path: z.string() }),
+  /** data in base64. */
+  z.object({ method: z.literal('writeFile'), path: z.string(), data: z.string(), mode: z.number().optional() }),
+  z.object({ method: z.literal('remove'), path: z.string() }),
+  z.object({ method: z.literal('rename'), from: z.string(), to: z.string() }),
+  z.object({ method: z.literal('mkdir'), path: z.string(), mode: z.number().optional() }),
+  z.object({ method: z.literal('copyIn'), source: z.string(), destination: z.string() }),
+  z.object({ method: z.literal('diagnoseArch'), arch: z.string() }),
+  z.object({ method: z.literal('mountRoot'), layers: layers.nullable() }),
+  z.object({ method: z.literal('dropLayers'), dir: z.string(), names: z.array(z.string()) }),
+]);
+export type Call = z.infer<typeof callSchema>;
+
+export const hostMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('exec'),
+    id: z.number(),
+    argv: z.array(z.string()).min(1),
+    chroot: z.boolean(),
+    label: z.string(),
+    env: env.optional(),
+    cwd: z.string().optional(),
+    binds: z.array(bind).optional(),
+    stdin: z.string().optional(),
+  }),
+  z.object({ type: z.literal('cancel'), id: z.number() }),
+  z.object({
+    type: z.literal('shell'),
+    id: z.number(),
+    chroot: z.boolean(),
+    shell: z.string(),
+    cwd: z.string().optional(),
+    env: env.optional(),
+    binds: z.array(bind).optional(),
+    cols: z.number(),
+    rows: z.number(),
+  }),
+  z.object({ type: z.literal('pty-input'), id: z.number(), data: z.string() }),
+  z.object({ type: z.literal('pty-resize'), id: z.number(), cols: z.number(), rows: z.number() }),
+  z.object({ type: z.literal('pty-kill'), id: z.number() }),
+  z.object({ type: z.literal('call'), id: z.number(), call: callSchema }),
+  /** Unmount, sync and power off. */
+  z.object({ type: z.literal('shutdown'), id: z.number() }),
+]);
+export type HostMessage = z.infer<typeof hostMessageSchema>;
+
+const stream = z.enum(['stdout', 'stderr']);
+
+export const guestMessageSchema = z.discriminatedUnion('type', [
+  /** uptime: the guest's, in seconds; agentUptime: the agent's own (node start-up included). */
+  z.object({ type: z.literal('ready'), kernel: z.string(), uptime: z.number(), agentUptime: z.number() }),
+  /** Sent every few seconds, so the host can tell a busy guest from a dead one. */
+  z.object({ type: z.literal('alive') }),
+  /** Output lines of one exec, oldest first, stdout and stderr interleaved as they came. */
+  z.object({ type: z.literal('output'), id: z.number(), lines: z.array(z.tuple([stream, z.string()])) }),
+  z.object({
+    type: z.literal('exit'),
+    id: z.number(),
+    exitStatus: z.number().nullable(),
+    signal: z.string().nullable(),
+    durationMs: z.number(),
+    outputTail: z.array(z.string()),
+  }),
+  z.object({ type: z.literal('pty-data'), id: z.number(), data: z.string() }),
+  z.object({ type: z.literal('pty-exit'), id: z.number(), status: z.number().nullable() }),
+  z.object({ type: z.literal('result'), id: z.number(), value: z.unknown() }),
+  z.object({ type: z.literal('error'), id: z.number(), message: z.string(), hint: z.string().optional() }),
+  /** Something the agent wants in the diagnostics. */
+  z.object({ type: z.literal('log'), message: z.string() }),
+]);
+export type GuestMessage = z.infer<typeof guestMessageSchema>;
+
+/** One message as it goes on the wire. */
+export const encodeFrame = (message: HostMessage | GuestMessage): string => `${JSON.stringify(message)}\n`;
+
+/**
+ * Splits a byte stream into messages. A frame that is not JSON or not a valid message goes
+ * to `onInvalid` with the reason; the stream carries on with the next line.
+ */
+export class FrameDecoder<T> {
+  private partial = '';
+
+  constructor(
+    private readonly schema: z.ZodType<T>,
+    private readonly onMessage: (message: T) => void,
+    private readonly onInvalid: (why: string, frame: string) => void,
+  ) {}
+
+  push(chunk: string): void {
+    const lines = (this.partial + chunk).split('\n');
+    this.partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.trim() === '') continue;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(line);
+      } catch (err) {
+        this.onInvalid(`not JSON: ${(err as Error).message}`, line);
+        continue;
+      }
+      const result = this.schema.safeParse(parsed);
+      if (result.success) this.onMessage(result.data);
+      else this.onInvalid(result.error.issues.map((i) => `${i.path.join('.') || 'message'}: ${i.message}`).join('; '), line);
+    }
+  }
+}
+
+/** What the agent is told at start (a JSON file on a share it can read). */
+export const agentConfigSchema = z.object({
+  /** The virtio-serial port name of the control channel. */
+  port: z.string(),
+  rootDir: z.string(),
+  /** Milliseconds between `alive` messages. */
+  aliveEveryMs: z.number(),
+});
+export type AgentConfig = z.infer<typeof agentConfigSchema>;

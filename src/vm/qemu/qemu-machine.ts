@@ -1,0 +1,165 @@
+// The Machine inside a throw-away QEMU VM booted from the host's kernel, like debos's
+// fakemachine but without KVM if need be and on any host kernel. The guest runs an agent
+// that executes requests with HostMachine's code; this class forwards the Machine calls
+// to it over the control channel and watches the VM, so a guest that dies or hangs is
+// reported within seconds with its last console lines.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BuildError } from '../../engine/errors.js';
+import { type Diagnosis } from '../binfmt.js';
+import { type ExecRequest, type ExecResult, type Machine, type OutputSink, type PtySession, type RootLayers, type ShellRequest } from '../machine.js';
+import { type BootSetup, prepareBoot } from './boot-setup.js';
+import { ControlChannel, type ReadyInfo } from './control-channel.js';
+import { within } from './guest-layout.js';
+import { GuestRootFiles } from './guest-root-files.js';
+import { type QemuMachineOptions } from './options.js';
+import { QemuProcess } from './qemu-process.js';
+import { VmFailure } from './vm-failure.js';
+
+export type { QemuMachineOptions } from './options.js';
+
+export class QemuMachine implements Machine {
+  readonly backend = 'vm' as const;
+  readonly files: GuestRootFiles;
+  private readonly watchdog: NodeJS.Timeout;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly opts: QemuMachineOptions,
+    private readonly setup: BootSetup,
+    private readonly qemu: QemuProcess,
+    private readonly channel: ControlChannel,
+    private readonly tempDir: string,
+    readonly reason: string,
+    hangTimeoutMs: number,
+  ) {
+    this.files = new GuestRootFiles((c) => this.channel.call(c), (p) => this.visible(p), tempDir);
+    // A dead QEMU or a silent guest fails whatever waits on it, at once.
+    void qemu.exited.then((exit) => this.channel.fail(new VmFailure(`the VM stopped unexpectedly (QEMU exit status ${exit.code})`, qemu.lastLines())));
+    this.watchdog = setInterval(() => {
+      const silent = Date.now() - channel.lastHeard;
+      if (silent > hangTimeoutMs && !this.closing) {
+        channel.fail(new VmFailure(`the VM stopped responding (nothing from its agent for ${Math.round(silent / 1000)} s)`, qemu.lastLines()));
+        void qemu.kill();
+      }
+    }, 1000);
+    this.watchdog.unref();
+  }
+
+  get rootDir(): string {
+    return this.opts.rootDir;
+  }
+
+  /** Boots the VM and waits for its agent. */
+  static async start(opts: QemuMachineOptions): Promise<QemuMachine> {
+    const say = opts.onDiagnostic ?? (() => {});
+    const detail = opts.verbose ? say : () => {};
+    const started = Date.now();
+    const tempDir = await mkdtemp(join(tmpdir(), 'debstep-vm-'));
+    let qemu: QemuProcess | undefined;
+    let channel: ControlChannel | undefined;
+    try {
+      const setup = await prepareBoot(opts, tempDir, say, detail);
+      channel = await ControlChannel.listen(setup.controlSocket, (m) => say('agent', m));
+      const onLine = (line: string) => {
+        if (opts.showBoot) (opts.onConsole ?? ((l: string) => say('console', l)))(line);
+        else if (line.startsWith('debstep-init: ')) detail('guest', line.slice('debstep-init: '.length));
+      };
+      const launched = Date.now();
+      qemu = new QemuProcess(setup.argv, onLine);
+      const tcg = setup.accel.accel === 'tcg';
+      const ready = await waitReady(channel, qemu, opts.bootTimeoutMs ?? (tcg ? 60_000 : 20_000));
+      const bootMs = Date.now() - started;
+      say('vm', `agent ready ${bootMs} ms after start (QEMU ran ${Date.now() - launched} ms; guest kernel ${ready.kernel} up ${ready.uptime.toFixed(2)} s, agent ${ready.agentUptime.toFixed(2)} s)`);
+      const reason = `a QEMU VM with ${setup.accel.reason}, booting ${setup.kernel.release}`;
+      return new QemuMachine(opts, setup, qemu, channel, tempDir, reason, opts.hangTimeoutMs ?? (tcg ? 45_000 : 15_000));
+    } catch (err) {
+      await qemu?.kill();
+      await channel?.close();
+      await rm(tempDir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /** Whether the guest sees `hostPath` at the same path: on a share, or its own root, layers or scratch. */
+  private visible(hostPath: string): boolean {
+    const own = [this.opts.rootDir, this.opts.layersDir, this.opts.scratchDir ?? '/scratch'];
+    return own.some((d) => within(hostPath, d)) || this.setup.mounts.some((m) => m.path === m.hostPath && within(hostPath, m.path));
+  }
+
+  private checkVisible(req: { chroot: boolean; binds?: ExecRequest['binds']; cwd?: string }): void {
+    for (const b of req.binds ?? []) {
+      if (!this.visible(b.source)) {
+        throw new BuildError(`cannot bind ${b.source} into the root: the VM does not see that host directory`, { hint: 'share it (or a directory above it) with the VM' });
+      }
+    }
+    if (!req.chroot && req.cwd && req.cwd !== '/' && !this.visible(req.cwd)) {
+      throw new BuildError(`cannot run a command in ${req.cwd}: the VM does not see that host directory`, { hint: 'share it (or a directory above it) with the VM' });
+    }
+  }
+
+  async exec(req: ExecRequest, output: OutputSink): Promise<ExecResult> {
+    this.checkVisible(req);
+    if (this.opts.verbose) {
+      const env = Object.entries(req.env ?? {}).map(([k, v]) => `${k}=${v}`).join(' ');
+      this.opts.onDiagnostic?.('exec', `${req.label}: ${req.chroot ? 'in the root' : 'in the VM'}${req.cwd ? ` in ${req.cwd}` : ''}: ${req.argv.join(' ')}${env ? ` (env ${env})` : ''}`);
+    }
+    return this.channel.exec(req, output);
+  }
+
+  async shell(req: ShellRequest): Promise<PtySession> {
+    this.checkVisible(req);
+    return this.channel.shell(req);
+  }
+
+  async diagnoseArch(arch: string): Promise<Diagnosis> {
+    return (await this.channel.call({ method: 'diagnoseArch', arch })) as Diagnosis;
+  }
+
+  async mountRoot(layers: RootLayers | undefined): Promise<void> {
+    await this.channel.call({ method: 'mountRoot', layers: layers ? { ...layers, lowers: [...layers.lowers] } : null });
+  }
+
+  async dropLayers(dir: string, names: readonly string[]): Promise<void> {
+    await this.channel.call({ method: 'dropLayers', dir, names: [...names] });
+  }
+
+  /** Shuts the guest down cleanly (so the layers disk is consistent), then makes sure QEMU
+   * is gone and the temporary files with it. Safe to call more than once. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      try {
+        if (this.qemu.running && !this.channel.failed) {
+          const clean = this.channel.shutdown().then(() => this.qemu.exited);
+          await Promise.race([clean, new Promise((r) => setTimeout(r, 20_000).unref())]).catch(() => {});
+        }
+      } finally {
+        clearInterval(this.watchdog);
+        await this.qemu.kill();
+        await this.channel.close();
+        await rm(this.tempDir, { recursive: true, force: true });
+        if (this.setup.scratchImage) await rm(this.setup.scratchImage, { force: true });
+      }
+    })();
+    return this.closing;
+  }
+}
+
+async function waitReady(channel: ControlChannel, qemu: QemuProcess, timeoutMs: number): Promise<ReadyInfo> {
+  let timer: NodeJS.Timeout | undefined;
+  const died = qemu.exited.then((exit) => {
+    throw new VmFailure(`the VM stopped before its agent was ready (QEMU exit status ${exit.code})`, qemu.lastLines());
+  });
+  const hung = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new VmFailure(`the VM did not get ready within ${timeoutMs / 1000} s`, qemu.lastLines())), timeoutMs);
+  });
+  try {
+    return await Promise.race([channel.ready, died, hung]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Boots a QEMU VM for a build and returns it once its agent is ready. */
+export const startQemuMachine = (opts: QemuMachineOptions): Promise<QemuMachine> => QemuMachine.start(opts);
