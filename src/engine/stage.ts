@@ -202,6 +202,9 @@ export class StageContext {
       const d = await this.services.machine.diagnoseArch(this.architecture);
       return d.ok ? 'a binary for another architecture could not run' : `${d.problem}${d.remedy ? `; fix: ${d.remedy}` : ''}`;
     }
+    if (result.outputTail.some((l) => l.includes("Member name contains '..'"))) {
+      return 'the archive has members that lead out of the destination (../); they were refused';
+    }
     if (result.exitStatus === 127) return 'exit status 127 means a program was not found';
     return undefined;
   }
