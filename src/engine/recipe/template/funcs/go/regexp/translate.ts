@@ -6,7 +6,8 @@
 // - case folding can be switched on and off mid-pattern in Go, which JavaScript 20 cannot:
 //   a pattern folded throughout uses the i flag, a mixed one spells out each character's
 //   case variants (Unicode's simple folding, found with JavaScript's own i flag).
-import { CATEGORIES, type ClassItem, type Node, type Parsed } from './syntax.js';
+import { CATEGORIES } from './classes.js';
+import { type ClassItem, type Node, type Parsed } from './syntax.js';
 
 export interface Translated {
   readonly source: string;
