@@ -75,3 +75,20 @@ for (const signal of ['SIGINT', 'SIGKILL'] as const) {
     assert.deepEqual(await processesMentioning('apt-get'), []);
   });
 }
+
+test('--debug-shell opens a shell in the root with the failed action\'s environment; debstep shell enters the kept root', async (t) => {
+  const { art, state, recipe } = await setup(t, `  - action: run
+    chroot: true
+    command: echo kept-marker > /marker; exit 4
+`);
+  const r = await debstep(['build', recipe, '--artifactdir', art, '--state-dir', state, '--debug-shell', '-e', 'MYVAR:from-e'], {
+    input: 'echo "IN-SHELL $(cat /marker) $MYVAR $(pwd)"; exit\n',
+  });
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, /^error: Action 'run' failed at stage Run: .*exit status 4$/m, 'the failure is shown before the shell');
+  assert.match(r.stdout, /IN-SHELL kept-marker from-e \//, 'the shell ran in the root with -e variables');
+  const later = await debstep(['shell', '--state-dir', state], { input: 'echo "AGAIN $(cat /marker)"; exit 5\n' });
+  assert.equal(later.code, 5, later.stdout + later.stderr);
+  assert.match(later.stdout, /AGAIN kept-marker/);
+  assert.deepEqual(await mountsUnder(state), []);
+});
