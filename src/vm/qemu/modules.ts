@@ -153,7 +153,7 @@ export async function readModule(tree: ModuleTree, file: string): Promise<Buffer
 }
 
 async function decompressWith(command: string, pkg: string, path: string): Promise<Buffer> {
-  const r = await execa(command, ['-dc', path], { encoding: 'buffer', reject: false });
+  const r = await execa(command, ['-dc', path], { encoding: 'buffer', reject: false, stripFinalNewline: false });
   if (r.exitCode !== 0) {
     const why = r.failed && r.exitCode === undefined ? `${command} is not installed` : Buffer.from(r.stderr).toString().trim();
     throw new HostError(`cannot unpack kernel module ${path}: ${why}`, { hint: `apt-get install ${pkg}` });
