@@ -38,8 +38,17 @@ async function main(): Promise<void> {
   const out = createWriteStream('', { fd, autoClose: false });
   const send = (m: GuestMessage) => void out.write(encodeFrame(m));
   const log = (message: string) => send({ type: 'log', message });
-
+  // Reading the port in node would park a libuv thread in a blocking read(), and node
+  // waits for its threads when it exits: a cat child reads instead, into a pipe.
+  const reader = spawn(BUSYBOX, ['cat'], { stdio: [fd, 'pipe', 'inherit'] });
+  const requests = reader.stdout;
+  if (!requests) throw new Error('cannot read the control port');
   let shuttingDown = false;
+  // The host went away: nothing left to do but let init power the VM off.
+  reader.on('exit', () => {
+    if (!shuttingDown) process.exit(3);
+  });
+
   const running = new Map<number, AbortController>();
   const ptys = new Map<number, PtySession>();
   // Output lines are sent in batches: thousands of one-line frames cost more than the lines.
@@ -125,15 +134,8 @@ async function main(): Promise<void> {
     (m) => void handle(m).catch((err: unknown) => fail(m.id, err)),
     (why) => log(`agent: ignored a bad request: ${why}`),
   );
-  // Reading the port in node would park a libuv thread in a blocking read(), and node
-  // waits for its threads when it exits: a cat child reads instead, into a pipe.
-  const reader = spawn(BUSYBOX, ['cat'], { stdio: [fd, 'pipe', 'inherit'] });
-  reader.stdout.setEncoding('utf8');
-  reader.stdout.on('data', (chunk: string) => decoder.push(chunk));
-  // The host went away: nothing left to do but let init power the VM off.
-  reader.on('exit', () => {
-    if (!shuttingDown) process.exit(3);
-  });
+  requests.setEncoding('utf8');
+  requests.on('data', (chunk: string) => decoder.push(chunk));
   setInterval(() => send({ type: 'alive' }), config.aliveEveryMs);
   send({ type: 'ready', kernel: release(), uptime: uptime(), agentUptime: process.uptime() });
 }
