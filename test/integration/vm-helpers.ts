@@ -1,0 +1,63 @@
+// Shared by the VM integration tests: work directories, cached base roots, and the check
+// that no QEMU outlives its test.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { access, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { hostDebianMirror } from '../../src/engine/host-mirror.js';
+import { type RootLayers } from '../../src/vm/machine.js';
+
+export const CACHE = '/var/tmp/debstep-test-cache';
+
+export interface VmWorkspace {
+  readonly dir: string;
+  readonly rootDir: string;
+  readonly layersDir: string;
+}
+
+/** A workspace laid out as the engine's: root/, layers/base/. */
+export async function vmWorkspace(parent = '/var/tmp'): Promise<VmWorkspace> {
+  const dir = await mkdtemp(join(parent, 'debstep-vm-test-'));
+  await mkdir(join(dir, 'root'));
+  await mkdir(join(dir, 'layers', 'base'), { recursive: true });
+  return { dir, rootDir: join(dir, 'root'), layersDir: join(dir, 'layers') };
+}
+
+/** A fresh root of one layer on top of the empty base. */
+export const layer = (ws: VmWorkspace, name: string, lowers: string[] = ['base']): RootLayers => ({ dir: ws.layersDir, upper: name, work: `work-${name}`, lowers });
+
+/** QEMU processes whose command line mentions `needle` (the workspace is in its -drive). */
+export function qemuProcessesWith(needle: string): string[] {
+  const r = spawnSync('pgrep', ['-a', '-f', `qemu-system.*${needle}`], { encoding: 'utf8' });
+  return r.stdout.split('\n').filter(Boolean);
+}
+
+export function assertNoQemuLeft(ws: VmWorkspace): void {
+  assert.deepEqual(qemuProcessesWith(ws.dir), [], 'no QEMU process is left behind');
+}
+
+const exists = (p: string) => access(p).then(() => true, () => false);
+
+/**
+ * A minbase root of `suite` for `arch` as a tarball, made once with mmdebstrap from the
+ * host's mirror and kept in the cache for later runs.
+ */
+export async function baseRootTarball(suite: string, arch: string): Promise<string> {
+  const tarball = join(CACHE, `${suite}-${arch}-minbase.tar`);
+  if (await exists(tarball)) return tarball;
+  await mkdir(CACHE, { recursive: true });
+  const temp = `${tarball}.${process.pid}.tmp`;
+  try {
+    execFileSync('mmdebstrap', ['--quiet', '--variant=minbase', `--architectures=${arch}`, '--format=tar', suite, temp, await hostDebianMirror()], { stdio: ['ignore', 'ignore', 'pipe'] });
+    await rename(temp, tarball);
+  } finally {
+    await rm(temp, { force: true });
+  }
+  return tarball;
+}
+
+/** Collects a command's output lines. */
+export function collect(): { lines: [string, string][]; sink: (stream: string, line: string) => void; text: () => string } {
+  const lines: [string, string][] = [];
+  return { lines, sink: (stream, line) => void lines.push([stream, line]), text: () => lines.map(([, l]) => l).join('\n') };
+}
