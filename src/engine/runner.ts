@@ -107,8 +107,9 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
     let i = 0;
     let attempt = 1;
     while (i < steps.length) {
+      const decision = await control.beforeAction(steps[i]!.index);
+      // Read the step after the answer: an edit during the pause may have replaced it.
       const step = steps[i]!;
-      const decision = await control.beforeAction(step.index);
       if (decision.do === 'abort') {
         aborted = true;
         break;

@@ -195,7 +195,7 @@ test('page keys scroll the log within what it holds', async (t) => {
   assert.ok(h.store.snapshot().ui.scroll < top);
 });
 
-test('edit at a breakpoint: the paused action runs in its edited version', { todo: 'the runner holds the step it asked about; it should read steps[i] again after the answer' }, async (t) => {
+test('edit at a breakpoint: the paused action runs in its edited version', async (t) => {
   const h = await harness(t, {
     commands: ['echo one', 'false two'],
     breakpoints: [{ type: 'index', index: 2 }],
