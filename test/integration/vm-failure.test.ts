@@ -1,0 +1,91 @@
+// Guests that cannot come up, or die later, are reported within seconds with their own
+// last words, and leave no QEMU behind: never a hang, never "result file not found".
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, test } from 'node:test';
+import { chooseKernel } from '../../src/vm/qemu/kernel.js';
+import { parseModulesDep } from '../../src/vm/qemu/modules.js';
+import { type QemuMachineOptions, startQemuMachine } from '../../src/vm/qemu/qemu-machine.js';
+import { VmFailure } from '../../src/vm/qemu/vm-failure.js';
+import { type VmWorkspace, assertNoQemuLeft, vmWorkspace } from './vm-helpers.js';
+
+const kernel = await chooseKernel({});
+const workspaces: VmWorkspace[] = [];
+
+after(async () => {
+  for (const ws of workspaces) {
+    assertNoQemuLeft(ws);
+    await rm(ws.dir, { recursive: true, force: true });
+  }
+});
+
+async function options(extra: Partial<QemuMachineOptions> = {}): Promise<QemuMachineOptions> {
+  const ws = await vmWorkspace();
+  workspaces.push(ws);
+  return { rootDir: ws.rootDir, layersDir: ws.layersDir, shares: [ws.dir], accel: 'tcg', ...extra };
+}
+
+/** Starts a machine that must fail; returns the error and how long it took. */
+async function failingStart(opts: QemuMachineOptions): Promise<{ err: VmFailure; ms: number }> {
+  const started = Date.now();
+  const err = await startQemuMachine(opts).then(
+    async (vm) => {
+      await vm.close();
+      assert.fail('the VM started');
+    },
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof VmFailure, String(err));
+  return { err, ms: Date.now() - started };
+}
+
+/** The installed kernel's module tree, with `broken` replaced by garbage. */
+async function treeWithBrokenModule(broken: string): Promise<string> {
+  const dir = join(await mkdtemp(join(tmpdir(), 'debstep-broken-modules-')), kernel.release);
+  await mkdir(dir);
+  for (const name of ['modules.dep', 'modules.builtin', 'modules.softdep', 'modules.alias']) {
+    await symlink(join(kernel.modulesDir, name), join(dir, name)).catch(() => {});
+  }
+  for (const [name, mod] of parseModulesDep(await readFile(join(kernel.modulesDir, 'modules.dep'), 'utf8'))) {
+    await mkdir(dirname(join(dir, mod.file)), { recursive: true });
+    if (name === broken) await writeFile(join(dir, mod.file), 'not a kernel module\n');
+    else await symlink(join(kernel.modulesDir, mod.file), join(dir, mod.file));
+  }
+  return dir;
+}
+
+test('a guest that cannot load 9p, and so cannot mount the host, is reported at once with the reason', async (t) => {
+  const modules = await treeWithBrokenModule('9p');
+  t.after(() => rm(dirname(modules), { recursive: true, force: true }));
+  const { err, ms } = await failingStart(await options({ kernel: kernel.image, modules }));
+  assert.match(err.message, /^the VM stopped before its agent was ready \(QEMU exit status 0\): cannot load kernel module 9p: .*invalid module format/);
+  assert.match(err.message, /last console lines:\n(.*\n)*.*debstep-init: .*loaded module 9pnet_virtio/);
+  assert.ok(ms < 60_000, `reported after ${ms} ms`);
+});
+
+test('a kernel that cannot mount its root panics, and the panic is the reason given', async () => {
+  const { err, ms } = await failingStart(await options({ kernelArgs: ['rdinit=/no-such-init'] }));
+  assert.match(err.message, /Kernel panic - not syncing/);
+  assert.ok(ms < 60_000, `reported after ${ms} ms`);
+});
+
+test('a guest that does not get ready in time is stopped and reported with what it printed', async () => {
+  const { err, ms } = await failingStart(await options({ bootTimeoutMs: 1500 }));
+  assert.match(err.message, /did not get ready within 1\.5 s/);
+  assert.ok(ms < 30_000, `reported after ${ms} ms`);
+});
+
+test('a guest that dies under a running command fails that command with the reason, not a hang', async () => {
+  const vm = await startQemuMachine(await options());
+  try {
+    const started = Date.now();
+    const running = vm.exec({ argv: ['sh', '-c', 'echo going; sleep 1; echo b > /proc/sysrq-trigger; sleep 60'], chroot: false, label: 'crash' }, () => {});
+    await assert.rejects(running, (err: VmFailure) => err instanceof VmFailure && /the VM stopped unexpectedly/.test(err.message));
+    assert.ok(Date.now() - started < 30_000);
+    await assert.rejects(vm.files.exists('/etc'), VmFailure, 'later requests fail the same way');
+  } finally {
+    await vm.close();
+  }
+});
