@@ -80,7 +80,7 @@ export interface LogWindow {
   readonly offset: number;
 }
 
-/** Per-action logs. Events without an action index go to the running action, else to 0. */
+/** Per-action logs. Events without an action index go to the action the build is at (running or paused before), else to 0. */
 export class LogStore {
   private readonly logs = new Map<number, ActionLog>();
   private current = 0;
@@ -88,7 +88,7 @@ export class LogStore {
   constructor(private readonly perAction = LINES_PER_ACTION) {}
 
   add(e: BuildEvent): void {
-    if (e.type === 'action-start') this.current = e.index;
+    if (e.type === 'action-start' || e.type === 'paused') this.current = e.index;
     const index = ('index' in e && e.index !== undefined ? e.index : undefined) ?? this.current;
     if (e.type === 'build-end') this.current = 0;
     for (const l of logLines(e)) this.logOf(index).add(l);

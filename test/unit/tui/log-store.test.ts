@@ -17,11 +17,14 @@ test('output lines go to their action, without the label', () => {
   assert.equal(log.count(3, false), 0);
 });
 
-test('events without an index go to the running action', () => {
+test('events without an index go to the running action, or the one paused before', () => {
   const log = new LogStore();
   log.add(ev({ type: 'action-start', index: 4, kind: 'run', description: 'Four', attempt: 1 }));
   log.add(ev({ type: 'diagnostic', source: 'binfmt', message: 'arm64 runs' }));
   assert.deepEqual(texts(log.window(4, 10, 0, true).lines), ['==== Four ====', '[binfmt] arm64 runs']);
+  log.add(ev({ type: 'paused', index: 5, reason: 'step' }));
+  log.add(ev({ type: 'shell-close', chroot: true, exitStatus: 0 }));
+  assert.deepEqual(texts(log.window(5, 10, 0, false).lines), ['---- paused before action 5 (step) ----', '<<< Shell closed']);
 });
 
 test('command lines and environments show only with verbose', () => {

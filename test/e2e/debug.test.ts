@@ -1,0 +1,193 @@
+// debstep debug, the real program in a real terminal (tmux), on a real root: breakpoints,
+// stepping, a shell in the root, edit and retry, skip, quitting without leftovers.
+// Needs root (the host backend), tmux, mmdebstrap and the host's Debian mirror.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { baseTarball, hostArch, hostSuite } from './helpers/base-root.js';
+import { haveTmux, TmuxSession } from './helpers/tmux.js';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const TSX = join(REPO, 'node_modules/tsx/dist/esm/index.mjs');
+const skip = process.getuid?.() !== 0 ? 'needs root (host backend)' : !haveTmux() ? 'needs tmux' : false;
+
+/** debstep as the user runs it, from the sources. */
+const debstep = (...args: string[]) => [process.execPath, '--import', `file://${TSX}`, join(REPO, 'src/cli.ts'), ...args];
+const tsxEnv = { TSX_TSCONFIG_PATH: join(REPO, 'tsconfig.json') };
+
+interface Fixture {
+  readonly dir: string;
+  readonly recipe: string;
+  readonly state: string;
+  readonly artifacts: string;
+}
+
+async function fixture(t: { after: (fn: () => Promise<void>) => void }, actions: string): Promise<Fixture> {
+  const dir = await mkdtemp(join(tmpdir(), 'debstep-e2e-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const base = await baseTarball(await hostSuite(), hostArch());
+  const recipeDir = join(dir, 'recipe');
+  await mkdir(join(recipeDir, 'overlay/etc'), { recursive: true });
+  await symlink(base, join(recipeDir, 'base.tar.gz'));
+  await writeFile(join(recipeDir, 'overlay/etc/debstep-overlay'), 'overlaid\n');
+  const recipe = join(recipeDir, 'r.yaml');
+  const head = `architecture: ${hostArch()}\nactions:\n  - action: unpack\n    description: Unpack the base\n    origin: recipe\n    file: base.tar.gz\n`;
+  await writeFile(recipe, head + actions);
+  const state = join(dir, 'state');
+  const artifacts = join(dir, 'out');
+  await mkdir(artifacts);
+  return { dir, recipe, state, artifacts };
+}
+
+function start(t: { after: (fn: () => Promise<void>) => void }, f: Fixture, name: string, args: string[], env: Record<string, string> = {}): TmuxSession {
+  const argv = debstep('debug', 'r.yaml', '--backend', 'host', '--state-dir', f.state, '--artifactdir', f.artifacts, ...args);
+  const session = TmuxSession.start(`${name}-${process.pid}`, argv, { cwd: dirname(f.recipe), env: { ...tsxEnv, ...env } });
+  t.after(async () => session.kill());
+  return session;
+}
+
+/** Mount points under `dir` in any mount namespace of this machine's processes. */
+function mountsUnder(dir: string): string[] {
+  const out = execFileSync('findmnt', ['-rn', '-o', 'TARGET'], { encoding: 'utf8' });
+  return out.split('\n').filter((m) => m.startsWith(dir));
+}
+
+/** Processes with `dir` in their command line, but for the tmux server (which started debstep). */
+function processesMentioning(dir: string): string[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,comm=,args='], { encoding: 'utf8' });
+  return out.split('\n').filter((l) => l.includes(dir) && !/^\s*\d+ tmux/.test(l));
+}
+
+/** The row of action `n` in the action list. */
+const row = (screen: string, n: number) => screen.split('\n').find((l) => new RegExp(`^.?\\s*${n} \\S \\w`).test(l)) ?? '';
+
+test('without a terminal, debug says it needs one and exits 2', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'debstep-e2e-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'r.yaml'), 'architecture: amd64\nactions:\n  - action: run\n    command: "true"\n');
+  const [node, ...args] = debstep('debug', join(dir, 'r.yaml'));
+  const r = spawnSync(node!, args, { encoding: 'utf8', env: { ...process.env, ...tsxEnv }, stdio: ['pipe', 'pipe', 'pipe'] });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /^error: debstep debug needs a terminal/m);
+  assert.equal(r.stdout, '');
+});
+
+test('breakpoint, step, shell in the root, edit and retry, skip, to the end', { skip, timeout: 600_000 }, async (t) => {
+  const f = await fixture(
+    t,
+    [
+      '  - action: run\n    description: Name the host\n    chroot: true\n    command: echo debstep-e2e > /etc/hostname\n',
+      '  - action: overlay\n    description: Add the overlay\n    source: overlay\n',
+      '  - action: run\n    description: Check the overlay\n    chroot: true\n    command: test -f /etc/not-there\n',
+      '  - action: run\n    description: Optional extra\n    chroot: true\n    command: touch /etc/extra\n',
+      '  - action: pack\n    description: Pack the root\n    file: root.tar.gz\n',
+    ].join(''),
+  );
+  // The "editor": fixes the failing check, as a person would.
+  const editor = join(f.dir, 'fix-recipe');
+  await writeFile(editor, `#!/bin/sh\nsed -i 's#test -f /etc/not-there#test -f /etc/debstep-overlay#' "$1"\n`);
+  await chmod(editor, 0o755);
+  const tui = start(t, f, 'main', ['--break', '2', '--break', '5'], { EDITOR: editor });
+
+  let screen = await tui.waitFor('Paused before action 2 (breakpoint)', 300_000);
+  assert.match(screen, /^debstep debug · r\.yaml · \w+ · host backend · user root/m);
+  assert.match(row(screen, 1), /1 ✓ unpack +Unpack the base/);
+  assert.match(row(screen, 2), /^●2 ‖ run +Name the host/);
+
+  tui.keys('n');
+  screen = await tui.waitFor('Paused before action 3 (step)');
+  assert.match(row(screen, 2), /2 ✓ run +Name the host/);
+
+  tui.keys('s');
+  await tui.waitFor(/a shell in the root[\s\S]*root@.*#\s*$/m);
+  tui.line('cat /etc/hostname');
+  screen = await tui.waitFor(/^debstep-e2e\s*$/m);
+  assert.doesNotMatch(screen, /Paused before action 3/, 'the debugger is put away while the shell runs');
+  tui.line('exit');
+  screen = await tui.waitFor('The shell exited with status 0');
+  assert.match(screen, /Paused before action 3 \(step\)/);
+  assert.match(screen, /^debstep debug · /m, 'the header is back');
+  assert.doesNotMatch(screen, /cat \/etc\/hostname/, 'the shell is gone from the screen');
+
+  tui.keys('c');
+  screen = await tui.waitFor('Action 4 failed. r retry');
+  assert.match(screen, /\$ sh -e -c 'test -f \/etc\/not-there'/);
+  assert.match(screen, /exit status 1 after/);
+  assert.match(row(screen, 4), /4 ✗ run +Check the overlay/);
+
+  tui.keys('e');
+  screen = await tui.waitFor('Recipe reloaded: from action 4 on');
+  assert.match(await readFile(f.recipe, 'utf8'), /test -f \/etc\/debstep-overlay/);
+  assert.match(screen, /command: test -f \/etc\/debstep-overlay/, 'the details show the edited action');
+
+  tui.keys('r');
+  screen = await tui.waitFor('Paused before action 5 (breakpoint)');
+  assert.match(row(screen, 4), /4 ✓ run +Check the overlay/);
+
+  tui.keys('k');
+  screen = await tui.waitFor('Build finished (tainted', 120_000);
+  assert.match(row(screen, 5), /5 ↷ run +Optional extra/);
+  assert.match(row(screen, 6), /6 ✓ pack +Pack the root/);
+  assert.match(screen, /TAINTED/);
+
+  const tarball = join(f.artifacts, 'root.tar.gz');
+  const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  assert.match(listing, /^(\.\/)?etc\/debstep-overlay$/m);
+  assert.doesNotMatch(listing, /^(\.\/)?etc\/extra$/m, 'the skipped action left nothing');
+  const hostname = execFileSync('tar', ['-xOzf', tarball, './etc/hostname'], { encoding: 'utf8' });
+  assert.equal(hostname, 'debstep-e2e\n');
+
+  tui.keys('q');
+  assert.equal(await tui.waitForExit(), 0);
+  assert.match(tui.screen(), /==== Recipe done \(tainted: skipped action 5\) ====/);
+  assert.deepEqual(mountsUnder(f.state), []);
+  assert.deepEqual(processesMentioning(f.state), []);
+});
+
+test('a failure pauses with the failed command; quitting and discarding leaves nothing behind', { skip, timeout: 600_000 }, async (t) => {
+  const f = await fixture(t, [
+    '  - action: run\n    description: Fail on purpose\n    chroot: true\n    command: echo going to fail; exit 7\n',
+    '  - action: run\n    description: Never runs\n    chroot: true\n    command: touch /etc/never\n',
+  ].join(''));
+  const tui = start(t, f, 'fail', []);
+
+  const screen = await tui.waitFor('Action 2 failed. r retry', 300_000);
+  assert.match(screen, /\$ sh -e -c 'echo going to fail; exit 7'/);
+  assert.match(screen, /exit status 7 after/);
+  assert.match(screen, /^ +going to fail$/m, 'the log pane shows the output');
+  assert.match(row(screen, 3), /3 · run +Never runs/);
+
+  tui.keys('q');
+  await tui.waitFor('Quit: keep the workspace');
+  tui.keys('d');
+  assert.equal(await tui.waitForExit(), 1);
+  assert.match(tui.screen(), /^error: Action 'Fail on purpose' failed at stage Run/m);
+  assert.deepEqual(mountsUnder(f.state), []);
+  assert.deepEqual(processesMentioning(f.state), []);
+  const builds = await readdir(join(f.state, 'builds')).catch(() => [] as string[]);
+  assert.deepEqual(builds.filter((b) => b !== 'last'), [], 'the workspace is discarded');
+});
+
+test('quitting and keeping leaves the workspace for debstep shell, and no mounts', { skip, timeout: 600_000 }, async (t) => {
+  const f = await fixture(t, '  - action: run\n    description: Later\n    chroot: true\n    command: "true"\n');
+  const tui = start(t, f, 'keep', ['--step']);
+  await tui.waitFor('Paused before action 1 (step)');
+  tui.keys('n');
+  await tui.waitFor('Paused before action 2 (step)', 300_000);
+  tui.keys('q');
+  await tui.waitFor('Quit: keep the workspace');
+  tui.keys('k');
+  assert.equal(await tui.waitForExit(), 1);
+  assert.match(tui.screen(), /The workspace is kept in /);
+  const builds = (await readdir(join(f.state, 'builds'))).filter((b) => b !== 'last');
+  assert.equal(builds.length, 1);
+  const state = JSON.parse(await readFile(join(f.state, 'builds', builds[0]!, 'state.json'), 'utf8')) as { status: string; layers: string[] };
+  assert.equal(state.status, 'aborted');
+  assert.deepEqual(state.layers, ['L001']);
+  assert.deepEqual(mountsUnder(f.state), []);
+  assert.deepEqual(processesMentioning(f.state), []);
+});
