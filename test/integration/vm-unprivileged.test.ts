@@ -20,13 +20,13 @@ after(async () => {
 });
 
 test('an unprivileged user boots the VM, builds a root in it and owns what it writes', { skip: asRoot ? false : 'needs root to switch to another user' }, async () => {
-  dir = await mkdtemp('/var/tmp/debstep-vm-user-');
-  for (const d of ['root', 'layers', 'layers/base']) await mkdir(join(dir, d));
-  for (const d of ['', 'root', 'layers', 'layers/base']) await chown(join(dir, d), NOBODY, NOBODY);
+  const work = (dir = await mkdtemp('/var/tmp/debstep-vm-user-'));
+  for (const d of ['root', 'layers', 'layers/base']) await mkdir(join(work, d));
+  for (const d of ['', 'root', 'layers', 'layers/base']) await chown(join(work, d), NOBODY, NOBODY);
   const child = new URL('./vm-as-user.ts', import.meta.url).pathname;
   const { stdout } = await promisify(execFile)(
     'setpriv',
-    [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--', process.execPath, '--import', 'tsx', child, dir],
+    [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--', process.execPath, '--import', 'tsx', child, work],
     { cwd: new URL('../..', import.meta.url).pathname, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent' }, maxBuffer: 16 << 20 },
   );
   const seen = JSON.parse(stdout.trim().split('\n').at(-1)!) as { statuses: number[]; lines: string[]; hello: string; diagnostics: string[] };
@@ -35,7 +35,7 @@ test('an unprivileged user boots the VM, builds a root in it and owns what it wr
   assert.equal(seen.hello, 'x');
   assert.ok(seen.diagnostics.some((d) => /^accel: TCG/.test(d)), seen.diagnostics.join('\n'));
   for (const file of ['out.txt', 'layers.img']) {
-    const st = await stat(join(dir, file));
+    const st = await stat(join(work, file));
     assert.equal(st.uid, NOBODY, `${file} belongs to the user who ran the VM`);
   }
 });

@@ -11,6 +11,7 @@ import { type AccelDecision, decideAccel } from './accel.js';
 import { AGENT_NODE_FLAGS, agentProgram, packageRoot } from './agent-launch.js';
 import { hostBinfmtRegistrations } from './binfmt-handlers.js';
 import { createExt4Image } from './disk-image.js';
+import { forGuest, hostProxyEnv } from './guest-env.js';
 import { guestLayout, nodePrefix } from './guest-layout.js';
 import { buildInitramfs, moduleLoads, staticBusybox } from './initramfs.js';
 import { type GuestDisk, type GuestMount, type GuestPlan } from './init-script.js';
@@ -151,7 +152,8 @@ export async function prepareBoot(opts: QemuMachineOptions, tempDir: string, say
         HOME: '/root',
         LANG: 'C.UTF-8',
         TERM: process.env.TERM ?? 'xterm-256color',
-        ...opts.env,
+        ...hostProxyEnv(),
+        ...forGuest(opts.env ?? {}),
       },
     },
     disks: disks.map((d) => d.guest),

@@ -5,7 +5,8 @@
 import { type Server, type Socket, createServer } from 'node:net';
 import { BuildError } from '../../engine/errors.js';
 import { type ExecRequest, type ExecResult, type OutputSink, type PtySession, type ShellRequest } from '../machine.js';
-import { type Call, FrameDecoder, type GuestMessage, type HostMessage, encodeFrame, guestMessageSchema } from './protocol.js';
+import { FrameDecoder, encodeFrame } from './framing.js';
+import { type Call, type GuestMessage, type HostMessage, checkWith, guestMessageSchema } from './protocol.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type Request = DistributiveOmit<HostMessage, 'id'>;
@@ -69,7 +70,7 @@ export class ControlChannel {
     }
     this.socket = socket;
     socket.setEncoding('utf8');
-    const decoder = new FrameDecoder<GuestMessage>(guestMessageSchema, (m) => this.receive(m), (why, frame) => this.onLog(`bad frame from the guest (${why}): ${frame.slice(0, 200)}`));
+    const decoder = new FrameDecoder<GuestMessage>(checkWith(guestMessageSchema), (m) => this.receive(m), (why, frame) => this.onLog(`bad frame from the guest (${why}): ${frame.slice(0, 200)}`));
     socket.on('data', (chunk: string) => {
       this.lastHeard = Date.now();
       decoder.push(chunk);

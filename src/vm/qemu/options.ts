@@ -33,7 +33,8 @@ export interface QemuMachineOptions {
   readonly modules?: string;
   /** Extra kernel command-line arguments. */
   readonly kernelArgs?: readonly string[];
-  /** Environment for every command in the guest on top of the basic one (proxies, -e). */
+  /** Environment for every command in the guest on top of the basic one and the host's
+   * proxy variables (-e). Proxies on the host's loopback are reached through 10.0.2.2. */
   readonly env?: Readonly<Record<string, string>>;
   /** Where the unpacked kernel is cached. Default: the user's cache, else a temporary directory. */
   readonly cacheDir?: string;

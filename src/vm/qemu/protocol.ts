@@ -1,8 +1,10 @@
 // What the host and the guest agent say to each other over the virtio-serial control
 // channel: one JSON object per line. Requests carry an id; the guest answers with streamed
 // output, pty data, and one final exit, result or error for that id. The serial console
-// stays free for the kernel and init, so a dying guest can still say why.
+// stays free for the kernel and init, so a dying guest can still say why. Framing is in
+// framing.ts; these schemas are the host's, which validates what the guest sends.
 import { z } from 'zod';
+import { type FrameCheck } from './framing.js';
 
 const env = z.record(z.string(), z.string());
 const bind = z.object({ source: z.string(), target: z.string(), readOnly: z.boolean().optional() });
@@ -84,39 +86,13 @@ export const guestMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type GuestMessage = z.infer<typeof guestMessageSchema>;
 
-/** One message as it goes on the wire. */
-export const encodeFrame = (message: HostMessage | GuestMessage): string => `${JSON.stringify(message)}\n`;
-
-/**
- * Splits a byte stream into messages. A frame that is not JSON or not a valid message goes
- * to `onInvalid` with the reason; the stream carries on with the next line.
- */
-export class FrameDecoder<T> {
-  private partial = '';
-
-  constructor(
-    private readonly schema: z.ZodType<T>,
-    private readonly onMessage: (message: T) => void,
-    private readonly onInvalid: (why: string, frame: string) => void,
-  ) {}
-
-  push(chunk: string): void {
-    const lines = (this.partial + chunk).split('\n');
-    this.partial = lines.pop() ?? '';
-    for (const line of lines) {
-      if (line.trim() === '') continue;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(line);
-      } catch (err) {
-        this.onInvalid(`not JSON: ${(err as Error).message}`, line);
-        continue;
-      }
-      const result = this.schema.safeParse(parsed);
-      if (result.success) this.onMessage(result.data);
-      else this.onInvalid(result.error.issues.map((i) => `${i.path.join('.') || 'message'}: ${i.message}`).join('; '), line);
-    }
-  }
+/** A frame check that validates with `schema` (the host's side: it trusts nothing the
+ * guest sends). */
+export function checkWith<T>(schema: z.ZodType<T>): FrameCheck<T> {
+  return (value) => {
+    const r = schema.safeParse(value);
+    return r.success ? { ok: true, message: r.data } : { ok: false, why: r.error.issues.map((i) => `${i.path.join('.') || 'message'}: ${i.message}`).join('; ') };
+  };
 }
 
 /** What the agent is told at start (a JSON file on a share it can read). */

@@ -3,7 +3,8 @@
 // that executes requests with HostMachine's code; this class forwards the Machine calls
 // to it over the control channel and watches the VM, so a guest that dies or hangs is
 // reported within seconds with its last console lines.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BuildError } from '../../engine/errors.js';
@@ -11,6 +12,7 @@ import { type Diagnosis } from '../binfmt.js';
 import { type ExecRequest, type ExecResult, type Machine, type OutputSink, type PtySession, type RootLayers, type ShellRequest } from '../machine.js';
 import { type BootSetup, prepareBoot } from './boot-setup.js';
 import { ControlChannel, type ReadyInfo } from './control-channel.js';
+import { forGuest } from './guest-env.js';
 import { within } from './guest-layout.js';
 import { GuestRootFiles } from './guest-root-files.js';
 import { type QemuMachineOptions } from './options.js';
@@ -30,7 +32,8 @@ export class QemuMachine implements Machine {
     private readonly setup: BootSetup,
     private readonly qemu: QemuProcess,
     private readonly channel: ControlChannel,
-    private readonly tempDir: string,
+    tempDir: string,
+    private readonly removeLeftovers: () => void,
     readonly reason: string,
     hangTimeoutMs: number,
   ) {
@@ -57,10 +60,15 @@ export class QemuMachine implements Machine {
     const detail = opts.verbose ? say : () => {};
     const started = Date.now();
     const tempDir = await mkdtemp(join(tmpdir(), 'debstep-vm-'));
+    // QEMU dies with us (pdeathsig); its files go too if we exit without close().
+    const leftovers = [tempDir];
+    const removeLeftovers = () => leftovers.forEach((p) => rmSync(p, { recursive: true, force: true }));
+    process.once('exit', removeLeftovers);
     let qemu: QemuProcess | undefined;
     let channel: ControlChannel | undefined;
     try {
       const setup = await prepareBoot(opts, tempDir, say, detail);
+      if (setup.scratchImage) leftovers.push(setup.scratchImage);
       channel = await ControlChannel.listen(setup.controlSocket, (m) => say('agent', m));
       const onLine = (line: string) => {
         if (opts.showBoot) (opts.onConsole ?? ((l: string) => say('console', l)))(line);
@@ -73,11 +81,12 @@ export class QemuMachine implements Machine {
       const bootMs = Date.now() - started;
       say('vm', `agent ready ${bootMs} ms after start (QEMU ran ${Date.now() - launched} ms; guest kernel ${ready.kernel} up ${ready.uptime.toFixed(2)} s, agent ${ready.agentUptime.toFixed(2)} s)`);
       const reason = `a QEMU VM with ${setup.accel.reason}, booting ${setup.kernel.release}`;
-      return new QemuMachine(opts, setup, qemu, channel, tempDir, reason, opts.hangTimeoutMs ?? (tcg ? 45_000 : 15_000));
+      return new QemuMachine(opts, setup, qemu, channel, tempDir, removeLeftovers, reason, opts.hangTimeoutMs ?? (tcg ? 45_000 : 15_000));
     } catch (err) {
       await qemu?.kill();
       await channel?.close();
-      await rm(tempDir, { recursive: true, force: true });
+      process.off('exit', removeLeftovers);
+      removeLeftovers();
       throw err;
     }
   }
@@ -105,12 +114,12 @@ export class QemuMachine implements Machine {
       const env = Object.entries(req.env ?? {}).map(([k, v]) => `${k}=${v}`).join(' ');
       this.opts.onDiagnostic?.('exec', `${req.label}: ${req.chroot ? 'in the root' : 'in the VM'}${req.cwd ? ` in ${req.cwd}` : ''}: ${req.argv.join(' ')}${env ? ` (env ${env})` : ''}`);
     }
-    return this.channel.exec(req, output);
+    return this.channel.exec(req.env ? { ...req, env: forGuest(req.env) } : req, output);
   }
 
   async shell(req: ShellRequest): Promise<PtySession> {
     this.checkVisible(req);
-    return this.channel.shell(req);
+    return this.channel.shell(req.env ? { ...req, env: forGuest(req.env) } : req);
   }
 
   async diagnoseArch(arch: string): Promise<Diagnosis> {
@@ -138,8 +147,8 @@ export class QemuMachine implements Machine {
         clearInterval(this.watchdog);
         await this.qemu.kill();
         await this.channel.close();
-        await rm(this.tempDir, { recursive: true, force: true });
-        if (this.setup.scratchImage) await rm(this.setup.scratchImage, { force: true });
+        process.off('exit', this.removeLeftovers);
+        this.removeLeftovers();
       }
     })();
     return this.closing;

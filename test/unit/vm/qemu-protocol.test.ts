@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FrameDecoder, type GuestMessage, type HostMessage, encodeFrame, guestMessageSchema, hostMessageSchema } from '../../../src/vm/qemu/protocol.js';
+import { FrameDecoder, encodeFrame } from '../../../src/vm/qemu/framing.js';
+import { type GuestMessage, type HostMessage, checkWith, guestMessageSchema, hostMessageSchema } from '../../../src/vm/qemu/protocol.js';
 
 function guestDecoder() {
   const got: GuestMessage[] = [];
   const bad: string[] = [];
-  const d = new FrameDecoder<GuestMessage>(guestMessageSchema, (m) => got.push(m), (why) => bad.push(why));
+  const d = new FrameDecoder<GuestMessage>(checkWith(guestMessageSchema), (m) => got.push(m), (why) => bad.push(why));
   return { d, got, bad };
 }
 
