@@ -80,7 +80,13 @@ async function copyTree(root: string, source: string, destination: string): Prom
     await rename(temp, target);
   } else if (st.isSymbolicLink()) {
     const target = await resolveInRoot(root, destination, false);
-    if ((await lstatOrNull(target)) === null) await symlink(await readlink(source), target);
+    // Like a file, a link replaces the file or link that is there; a real directory stays,
+    // as replacing it would throw away its contents.
+    if ((await lstatOrNull(target))?.isDirectory()) return;
+    const temp = `${target}.debstep-tmp`;
+    await rm(temp, { force: true });
+    await symlink(await readlink(source), temp);
+    await rename(temp, target);
   } else {
     throw new BuildError(`cannot copy ${source}: only files, directories and symlinks can be copied into the root`);
   }
