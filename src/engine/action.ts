@@ -37,7 +37,8 @@ export interface NamedFile {
   readonly property: string;
   /** Absolute path. */
   readonly path: string;
-  readonly kind: 'file' | 'directory' | 'any';
+  /** `executable`: a regular file with an execute bit, as run's scripts are run directly. */
+  readonly kind: 'file' | 'executable' | 'directory' | 'any';
 }
 
 export interface ActionDef<S extends z.ZodType = z.ZodType> {

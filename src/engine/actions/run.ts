@@ -15,8 +15,8 @@
  * Exactly one of:
  * - `command`: a shell command line (run with `sh -c`).
  * - `script`: a script and its arguments, `path args…`; the path (up to the first space)
- *   is relative to the recipe and must exist. With `chroot` its directory is bound into
- *   the root at `/tmp/script`.
+ *   is relative to the recipe and must be an executable file (it is run directly). With
+ *   `chroot` its directory is bound into the root at `/tmp/script`.
  *
  * - `chroot`: run inside the root; default false (run on the build host, with
  *   `$ROOTDIR`, `$RECIPEDIR`, `$ARTIFACTDIR`, `$IMAGE`, `$IMAGEMNTDIR` set).
@@ -93,7 +93,7 @@ export const run = defineAction({
     }
   },
   files: (p, ctx) =>
-    p.script ? [{ property: 'script', path: inRecipeDir(ctx, scriptPath(p.script)), kind: 'file' }] : [],
+    p.script ? [{ property: 'script', path: inRecipeDir(ctx, scriptPath(p.script)), kind: 'executable' }] : [],
   async run(p, ctx) {
     if (!p.postprocess) await runCommand(p, ctx);
   },

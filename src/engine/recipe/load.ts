@@ -251,8 +251,9 @@ async function missingFiles(files: readonly NamedFile[], kind: string): Promise<
 async function fileProblem({ path, kind }: NamedFile): Promise<string | undefined> {
   try {
     const st = await stat(path);
-    if (kind === 'file' && st.isDirectory()) return 'is a directory, not a file';
+    if ((kind === 'file' || kind === 'executable') && st.isDirectory()) return 'is a directory, not a file';
     if (kind === 'directory' && !st.isDirectory()) return 'is not a directory';
+    if (kind === 'executable' && (st.mode & 0o111) === 0) return 'is not executable (chmod +x it)';
     return undefined;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : (e as Error).message;

@@ -15,9 +15,9 @@ test('exactly one of script and command', () => {
   assert.deepEqual(errors({ action: 'run', command: '' }), ["run action: one of 'script' or 'command' is required"]);
 });
 
-test('the script is the text up to the first space, relative to the recipe', () => {
+test('the script is the text up to the first space, relative to the recipe, and must be executable', () => {
   assert.equal(scriptPath('scripts/setup.sh --user me'), 'scripts/setup.sh');
-  assert.deepEqual(files({ action: 'run', script: 'scripts/setup.sh --user me' }), ['script /recipes/scripts/setup.sh file']);
-  assert.deepEqual(files({ action: 'run', script: '/opt/x.sh' }), ['script /opt/x.sh file']);
+  assert.deepEqual(files({ action: 'run', script: 'scripts/setup.sh --user me' }), ['script /recipes/scripts/setup.sh executable']);
+  assert.deepEqual(files({ action: 'run', script: '/opt/x.sh' }), ['script /opt/x.sh executable']);
   assert.deepEqual(files({ action: 'run', command: 'true' }), []);
 });
