@@ -20,9 +20,14 @@ function isCommand(name: string | undefined): name is Command {
 
 async function main(argv: readonly string[]): Promise<number> {
   const first = argv[0];
-  if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
+  if (first === undefined) {
+    // A usage error like debos's "No recipe given!": stdout stays clean for scripts.
+    process.stderr.write(`error: no command or recipe given\n\n${mainHelp()}`);
+    return 2;
+  }
+  if (first === '-h' || first === '--help' || first === 'help') {
     process.stdout.write(mainHelp());
-    return first === undefined ? 2 : 0;
+    return 0;
   }
   if (first === '--version' || first === 'version') {
     process.stdout.write(`debstep ${VERSION}\n`);
