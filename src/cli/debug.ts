@@ -6,7 +6,6 @@ import { ActionFailure, UsageError } from '../engine/errors.js';
 import { EventBus } from '../engine/events.js';
 import { type Plan } from '../engine/plan.js';
 import { openEditor } from '../tui/editor.js';
-import { openDebugger } from '../tui/open-debugger.js';
 import { enterPrivateMountNamespace } from '../vm/host/namespace.js';
 import { buildConfig, checkFlags, chooseBackendFor, planForBuild } from './build-setup.js';
 import { type ParsedArgs } from './options.js';
@@ -20,6 +19,22 @@ function checkedBreakpoint(spec: string, plan: Plan): Breakpoint {
     throw new UsageError(`--break ${spec}: the plan has actions 1 to ${plan.steps.length}`, { hint: `debstep check ${plan.recipe.file} lists them` });
   }
   return bp;
+}
+
+/**
+ * The debugger, with React's production build: the development build is several times
+ * slower and keeps a performance entry per render, so memory grows with a long build.
+ * React picks its build when first loaded; NODE_ENV is put back at once so that the
+ * build's commands do not inherit it.
+ */
+async function loadDebugger(): Promise<typeof import('../tui/open-debugger.js')> {
+  const before = process.env.NODE_ENV;
+  process.env.NODE_ENV ??= 'production';
+  try {
+    return await import('../tui/open-debugger.js');
+  } finally {
+    if (before === undefined) delete process.env.NODE_ENV;
+  }
 }
 
 /** Swallows what planForBuild prints for --print-recipe when the recipe is planned again. */
@@ -47,6 +62,7 @@ export async function run({ options, positionals }: ParsedArgs): Promise<number>
   const config = await buildConfig(options);
   const choice = await chooseBackendFor(options);
   const bus = new EventBus();
+  const { openDebugger } = await loadDebugger();
   const { debugger: dbg, controller, screen, crashed } = openDebugger({
     plan,
     bus,

@@ -86,6 +86,7 @@ export class Screen implements Terminal {
       // Ctrl-C is a key like the others: it asks whether to keep the workspace.
       exitOnCtrlC: false,
       patchConsole: false,
+      maxFps: 60,
     });
     this.ink.waitUntilExit().catch((err: unknown) => this.onCrash(err instanceof Error ? err : new Error(String(err))));
   }
