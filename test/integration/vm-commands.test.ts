@@ -142,12 +142,19 @@ test('foreign binaries run in the guest through the host\'s binfmt handlers', { 
   assert.match(d.problem, /arm64 binaries run through/);
 });
 
-test('dropped layers are gone from the layers disk', async () => {
+test('dropped layers are gone from the layers disk, and their space is given back to the host', async () => {
+  const image = `${ws.layersDir}.img`;
+  const allocated = async () => (await stat(image)).blocks * 512;
   await vm.mountRoot(layer(ws, 'L002', ['L001', 'base']));
+  const before = await allocated();
+  await vm.exec({ argv: ['sh', '-c', `head -c 33554432 /dev/urandom > ${ws.rootDir}/big; sync`], chroot: false, label: 't' }, () => {});
+  assert.ok((await allocated()) > before + 30_000_000, 'the layer grew the image');
   await vm.mountRoot(layer(ws, 'L001'));
   await vm.dropLayers(ws.layersDir, ['L002', 'work-L002']);
   const out = collect();
-  // Deleting runs in the background after a rename: wait for it.
-  await vm.exec({ argv: ['sh', '-c', `for i in $(seq 50); do ls ${ws.layersDir} | grep -q L002 || break; sleep 0.1; done; ls ${ws.layersDir}`], chroot: false, label: 't' }, out.sink);
+  // Deleting runs in the background after a rename: wait for it, then for the discards.
+  await vm.exec({ argv: ['sh', '-c', `for i in $(seq 100); do ls ${ws.layersDir} | grep -q L002 || break; sleep 0.1; done; sync; ls ${ws.layersDir}`], chroot: false, label: 't' }, out.sink);
   assert.deepEqual(out.text().split('\n').filter((l) => l.includes('L00')).sort(), ['L001', 'work-L001']);
+  for (let i = 0; i < 40 && (await allocated()) > before + 8_000_000; i++) await new Promise((r) => setTimeout(r, 500));
+  assert.ok((await allocated()) < before + 8_000_000, `the image shrank back (${await allocated()} bytes, was ${before})`);
 });

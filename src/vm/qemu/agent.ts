@@ -46,9 +46,10 @@ async function main(): Promise<void> {
   const requests = reader.stdout;
   if (!requests) throw new Error('cannot read the control port');
   let shuttingDown = false;
-  // The host went away: nothing left to do but let init power the VM off.
+  // The host went away: nothing left to do but let init power the VM off. SIGKILL, since
+  // a write to a port nobody reads blocks a thread node would wait for.
   reader.on('exit', () => {
-    if (!shuttingDown) process.exit(3);
+    if (!shuttingDown) process.kill(process.pid, 'SIGKILL');
   });
 
   const running = new Map<number, AbortController>();
