@@ -98,7 +98,8 @@ export function statusLine(build: BuildView, control: ControllerState, quitting:
   const running = build.steps.find((s) => s.status === 'running');
   if (running) {
     const stage = build.stage?.index === running.index && build.stage.stage !== 'run' ? ` (${build.stage.stage})` : '';
-    return { text: `Running action ${running.index}${stage}: ${running.description}. p pauses before the next action.`, tone: 'info' };
+    const next = control.mode.type === 'step' ? 'It pauses before the next action (c lets it run on).' : 'p pauses before the next action.';
+    return { text: `Running action ${running.index}${stage}: ${running.description}. ${next}`, tone: 'info' };
   }
   if (build.stage) return { text: `Running the ${build.stage.stage} stage${build.stage.index !== undefined ? ` of action ${build.stage.index}` : ''}…`, tone: 'info' };
   return { text: build.startedAt === undefined ? 'Starting the build…' : 'Working…', tone: 'info' };

@@ -60,7 +60,8 @@ test('the status line says what happens and what to press', () => {
   assert.match(statusLine(build(), { ...idle, pause: { index: 2, reason: 'failure', error: 'x' } }, false).text, /^Action 2 failed\. r retry/);
   assert.match(statusLine(build(), { ...idle, pause: { index: 1, reason: 'step' } }, false).text, /^Paused before action 1 \(step\)/);
   const running = build((b) => ({ ...withStatus(['running', 'todo', 'todo'])(b), stage: { stage: 'run', index: 1 } }));
-  assert.match(statusLine(running, idle, false).text, /^Running action 1: Unpack the base/);
+  assert.equal(statusLine(running, idle, false).text, 'Running action 1: Unpack the base. p pauses before the next action.');
+  assert.match(statusLine(running, { ...idle, mode: { type: 'step' } }, false).text, /It pauses before the next action/);
   assert.match(statusLine(build(), idle, true).text, /^Quitting/);
   const done = build((b) => ({ ...b, end: { status: 'success', durationMs: 1, tainted: true } }));
   assert.deepEqual(statusLine(done, idle, false), { text: 'Build finished (tainted: an action was skipped). q quits.', tone: 'done' });
