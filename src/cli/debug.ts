@@ -1,4 +1,5 @@
 // debstep debug: the build, action by action, in the terminal debugger (src/tui/).
+import { Writable } from 'node:stream';
 import { ACTION_KINDS } from '../engine/actions/index.js';
 import { type Breakpoint, parseBreakpoint } from '../engine/controller/breakpoints.js';
 import { runBuild } from '../engine/build.js';
@@ -38,7 +39,7 @@ async function loadDebugger(): Promise<typeof import('../tui/open-debugger.js')>
 }
 
 /** Swallows what planForBuild prints for --print-recipe when the recipe is planned again. */
-const discard = { write: () => true } as unknown as NodeJS.WritableStream;
+const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
 
 export async function run({ options, positionals }: ParsedArgs): Promise<number> {
   const file = recipeArg('debug', positionals);

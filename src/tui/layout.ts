@@ -2,7 +2,7 @@
 // state: the App draws with it, and paging the log uses the same log height.
 import { type Snapshot } from './debug-store.js';
 import { NAVIGATION_KEYS } from './keymap.js';
-import { type DetailLine, detailLines, enabledKeys, KEY_LABELS } from './view-model.js';
+import { type DetailLine, detailLines, enabledKeys, fitDetails, KEY_LABELS } from './view-model.js';
 
 export interface Size {
   readonly columns: number;
@@ -71,9 +71,10 @@ export function screenLayout(snap: Snapshot, size: Size): Layout {
   const bodyHeight = Math.max(1, height - HEADER_HEIGHT - status - message.length - keyBar.length);
   const listWidth = Math.min(60, Math.max(28, Math.floor(width * 0.4)));
   const step = snap.build.steps.find((s) => s.index === snap.ui.cursor);
-  const details = snap.ui.details && step ? detailLines(step, snap.sources.get(step.index)) : [];
+  const all = snap.ui.details && step ? detailLines(step, snap.sources.get(step.index)) : [];
   // The log keeps at least half the right column: it is what moves.
-  const detailsHeight = Math.min(details.length, Math.floor((bodyHeight - 1) / 2));
+  const detailsHeight = Math.min(all.length, Math.floor((bodyHeight - 1) / 2));
+  const details = fitDetails(all, detailsHeight);
   const logHeight = Math.max(0, bodyHeight - detailsHeight - 1);
   return { width, height, listWidth, bodyHeight, details, detailsHeight, logHeight, message, keyBar };
 }

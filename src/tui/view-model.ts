@@ -122,6 +122,8 @@ export type DetailTone = 'title' | 'plain' | 'dim' | 'error';
 export interface DetailLine {
   readonly text: string;
   readonly tone: DetailTone;
+  /** A line of the action's YAML: the first to go when the pane is short. */
+  readonly yaml?: boolean;
 }
 
 function commandLines(step: StepView): DetailLine[] {
@@ -145,8 +147,33 @@ function commandLines(step: StepView): DetailLine[] {
 export function detailLines(step: StepView, source: StepSource | undefined): DetailLine[] {
   const attempt = step.attempt > 1 ? ` (attempt ${step.attempt})` : '';
   const lines: DetailLine[] = [{ text: `Action ${step.index}: ${step.kind} at ${source?.where ?? step.where}${attempt}`, tone: 'title' }];
-  for (const l of (source?.yaml ?? '').replace(/\n+$/, '').split('\n')) if (l.trim() !== '') lines.push({ text: `  ${l}`, tone: 'plain' });
+  for (const l of (source?.yaml ?? '').replace(/\n+$/, '').split('\n')) if (l.trim() !== '') lines.push({ text: `  ${l}`, tone: 'plain', yaml: true });
   lines.push(...commandLines(step));
   if (step.error) lines.push({ text: step.error, tone: 'error' });
   return lines;
+}
+
+/**
+ * The details in `height` lines: the YAML is cut first (the command and the error are
+ * what one debugs with), then the end.
+ */
+export function fitDetails(lines: readonly DetailLine[], height: number): DetailLine[] {
+  if (lines.length <= height) return [...lines];
+  if (height <= 0) return [];
+  const yaml = lines.filter((l) => l.yaml).length;
+  const over = lines.length - height;
+  if (yaml > over) {
+    // Keep the first YAML lines and say how many more there are, in place of the rest.
+    const keep = yaml - over - 1;
+    const out: DetailLine[] = [];
+    let seen = 0;
+    for (const l of lines) {
+      if (!l.yaml) out.push(l);
+      else if (seen++ < keep) out.push(l);
+      else if (seen === keep + 1) out.push({ text: `  … ${yaml - keep} more lines of YAML`, tone: 'dim', yaml: true });
+    }
+    return out;
+  }
+  const rest = lines.filter((l) => !l.yaml);
+  return [...rest.slice(0, height - 1), { text: `… ${rest.length - height + 1} more lines`, tone: 'dim' }];
 }

@@ -1,5 +1,6 @@
 // The selected action in detail: its place in the recipe, its YAML, and the last command
-// it ran with environment, chroot or host, and exit status.
+// it ran with environment, chroot or host, and exit status. The lines come fitted to the
+// height (fitDetails).
 import { Box, Text } from 'ink';
 import { type DetailLine } from '../view-model.js';
 
@@ -10,10 +11,9 @@ export type DetailsPaneProps = {
 
 export function DetailsPane({ lines, height }: DetailsPaneProps) {
   if (height <= 0) return null;
-  const shown = lines.length > height ? [...lines.slice(0, height - 1), { text: `… ${lines.length - height + 1} more lines (d hides this pane)`, tone: 'dim' as const }] : lines;
   return (
     <Box flexDirection="column" height={height} flexShrink={0}>
-      {shown.map((l, i) => (
+      {lines.map((l, i) => (
         <Text key={i} wrap="truncate-end" bold={l.tone === 'title'} dimColor={l.tone === 'dim'} color={l.tone === 'error' ? 'red' : undefined}>
           {l.text}
         </Text>

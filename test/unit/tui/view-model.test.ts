@@ -4,7 +4,7 @@ import { initialState } from '../../../src/engine/controller/reducer.js';
 import { type StepInfo } from '../../../src/engine/events.js';
 import { type BuildView, initialBuild } from '../../../src/tui/build-view.js';
 import {
-  breakpointCommands, detailLines, enabledKeys, formatClock, formatDuration, statusLine, stepRows,
+  breakpointCommands, detailLines, enabledKeys, fitDetails, formatClock, formatDuration, statusLine, stepRows,
 } from '../../../src/tui/view-model.js';
 
 const infos: StepInfo[] = [
@@ -106,4 +106,14 @@ test('details: place, YAML, last command with environment and exit status, error
   assert.ok(host.some((l) => l.text === 'Last command (run), on the build host in /w:'));
   assert.ok(host.some((l) => l.text === '  running…'));
   assert.equal(detailLines(build().steps[0]!, undefined).at(-1)?.text, 'Not run yet.');
+});
+
+test('short of room, the details lose YAML lines first, then their end', () => {
+  const yaml = Array.from({ length: 6 }, (_, i) => ({ text: `  y${i}`, tone: 'plain' as const, yaml: true }));
+  const lines = [{ text: 'title', tone: 'title' as const }, ...yaml, { text: 'cmd', tone: 'plain' as const }, { text: 'err', tone: 'error' as const }];
+  assert.deepEqual(fitDetails(lines, 20).map((l) => l.text), lines.map((l) => l.text));
+  assert.deepEqual(fitDetails(lines, 6).map((l) => l.text), ['title', '  y0', '  y1', '  … 4 more lines of YAML', 'cmd', 'err']);
+  assert.deepEqual(fitDetails(lines, 4).map((l) => l.text), ['title', '  … 6 more lines of YAML', 'cmd', 'err']);
+  assert.deepEqual(fitDetails(lines, 2).map((l) => l.text), ['title', '… 2 more lines']);
+  assert.deepEqual(fitDetails(lines, 0), []);
 });
