@@ -29,5 +29,5 @@ export function stepInfo(step: PlanStep): StepInfo {
 }
 
 export function stepSources(plan: Plan): Map<number, StepSource> {
-  return new Map(plan.steps.map((s) => [s.number, { yaml: s.action.yaml, where: formatPos(s.action.where), file: s.action.file }]));
+  return new Map(plan.steps.map((s) => [s.number, { yaml: s.action.yaml, where: formatPos(s.action.where), file: s.action.file, depth: s.enclosing.length }]));
 }

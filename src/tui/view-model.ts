@@ -14,6 +14,8 @@ export interface StepSource {
   readonly where: string;
   /** The recipe file that holds it: what `e` opens. */
   readonly file: string;
+  /** How many sub-recipe levels down it is (0: the recipe itself). */
+  readonly depth: number;
 }
 
 /** 850ms → 0.9s, 75s → 1m15s, 3725s → 1h02m. */
@@ -40,6 +42,7 @@ export interface StepRow {
   readonly glyph: string;
   readonly status: StepStatus | 'paused';
   readonly kind: string;
+  /** Indented and marked with ↳ for an action of a sub-recipe, as `check` shows it. */
   readonly description: string;
   readonly breakpoint: boolean;
   readonly selected: boolean;
@@ -51,13 +54,15 @@ export function hasBreakpoint(breakpoints: readonly Breakpoint[], step: StepView
   return breakpoints.some((bp) => matches(bp, step));
 }
 
-export function stepRows(build: BuildView, control: ControllerState, cursor: number, now: number): StepRow[] {
+export function stepRows(build: BuildView, control: ControllerState, sources: ReadonlyMap<number, StepSource>, cursor: number, now: number): StepRow[] {
   return build.steps.map((s) => {
+    const depth = sources.get(s.index)?.depth ?? 0;
+    const description = depth > 0 ? `${'  '.repeat(depth - 1)}↳ ${s.description}` : s.description;
     const pausedHere = control.pause?.index === s.index && control.pause.reason !== 'failure';
     const status = pausedHere ? 'paused' : s.status;
     const time =
       s.status === 'running' && s.startedAt !== undefined ? formatDuration(now - s.startedAt) : s.durationMs !== undefined && s.status !== 'skipped' ? formatDuration(s.durationMs) : '';
-    return { index: s.index, glyph: GLYPHS[status], status, kind: s.kind, description: s.description, breakpoint: hasBreakpoint(control.breakpoints, s), selected: s.index === cursor, time };
+    return { index: s.index, glyph: GLYPHS[status], status, kind: s.kind, description, breakpoint: hasBreakpoint(control.breakpoints, s), selected: s.index === cursor, time };
   });
 }
 

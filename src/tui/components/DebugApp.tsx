@@ -33,7 +33,7 @@ export function DebugApp({ store, onIntent }: DebugAppProps) {
     <Box flexDirection="column" width={layout.width} height={layout.height}>
       <Header build={build} user={snap.user} tainted={control.tainted || build.end?.tainted === true} elapsedMs={elapsed} width={layout.width} />
       <Box flexDirection="row" height={layout.bodyHeight}>
-        <StepList rows={stepRows(build, control, ui.cursor, now)} width={layout.listWidth} height={layout.bodyHeight} />
+        <StepList rows={stepRows(build, control, snap.sources, ui.cursor, now)} width={layout.listWidth} height={layout.bodyHeight} />
         <Box flexDirection="column" flexGrow={1} flexShrink={1} marginLeft={1}>
           <DetailsPane lines={layout.details} height={layout.detailsHeight} />
           <LogPane log={store.log} index={ui.cursor} height={layout.logHeight} scroll={ui.scroll} verbose={ui.verbose} />

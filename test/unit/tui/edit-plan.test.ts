@@ -48,3 +48,11 @@ test('step infos and sources come from the plan', async (t) => {
   assert.equal(source?.where, `${file}:6:5`);
   assert.match(source?.yaml ?? '', /command: false/);
 });
+
+test('actions of sub-recipes know their depth and their own recipe file', async () => {
+  const plan = await planRecipe('test/fixtures/recipes/nested/test.yaml');
+  const sources = [...stepSources(plan).values()];
+  assert.ok(sources.every((s) => s.depth >= 1), 'every action of this recipe comes from a sub-recipe');
+  assert.ok(sources.some((s) => s.depth === 2), 'subdirs/main.yaml includes another recipe');
+  assert.ok(sources.some((s) => s.file === 'test/fixtures/recipes/nested/separate/recipes/main.yaml'));
+});

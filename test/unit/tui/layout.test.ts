@@ -27,7 +27,7 @@ test('the layout fills the terminal but one row, and gives the log at least half
     build: initialBuild(steps),
     control: initialState(steps, [], false),
     ui: initialUi({ verbose: false, count: 3 }),
-    sources: new Map([[1, { yaml, where: 'r.yaml:1:1', file: 'r.yaml' }]]),
+    sources: new Map([[1, { yaml, where: 'r.yaml:1:1', file: 'r.yaml', depth: 0 }]]),
     user: 'root',
     logVersion: 0,
   };

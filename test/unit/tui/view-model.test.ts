@@ -28,18 +28,20 @@ test('durations and clocks', () => {
 
 test('rows show state, breakpoint marks, the pause and the selection', () => {
   const control = { ...initialState(infos, [{ type: 'kind', kind: 'apt' }], false), pause: { index: 2, reason: 'breakpoint' as const } };
-  const rows = stepRows(build(withStatus(['done', 'todo', 'todo'])), control, 3, 0);
+  const sources = new Map([[3, { yaml: '', where: 'sub.yaml:2:3', file: 'sub.yaml', depth: 1 }]]);
+  const rows = stepRows(build(withStatus(['done', 'todo', 'todo'])), control, sources, 3, 0);
   assert.deepEqual(rows.map((r) => [r.glyph, r.status, r.breakpoint, r.selected, r.time]), [
     ['✓', 'done', false, false, '1.5s'],
     ['‖', 'paused', true, false, ''],
     ['·', 'todo', false, true, ''],
   ]);
+  assert.deepEqual(rows.map((r) => r.description), ['Unpack the base', 'Install packages', '↳ Install the rest'], 'sub-recipe actions are marked');
 });
 
 test('a running action shows how long it has run; a failed one stays failed when paused on', () => {
   const v = build((b) => ({ ...b, steps: b.steps.map((s) => (s.index === 1 ? { ...s, status: 'running', startedAt: 1000 } : s.index === 2 ? { ...s, status: 'failed', durationMs: 200 } : s)) }));
   const control = { ...initialState(infos, [], false), pause: { index: 2, reason: 'failure' as const, error: 'boom' } };
-  const rows = stepRows(v, control, 1, 4000);
+  const rows = stepRows(v, control, new Map(), 1, 4000);
   assert.equal(rows[0]?.time, '3.0s');
   assert.equal(rows[1]?.glyph, '✗');
 });
@@ -90,7 +92,7 @@ test('details: place, YAML, last command with environment and exit status, error
     error: "Action 'Install the rest' failed",
     command: { id: 3, label: 'run', argv: ['sh', '-c', 'exit 3'], env: { http_proxy: 'http://p:3128' }, chroot: true, end: { exitStatus: 3, signal: null, durationMs: 100 } },
   };
-  const lines = detailLines(step, { yaml: '  - action: run\n    command: exit 3\n', where: 'r.yaml:9:5', file: 'r.yaml' });
+  const lines = detailLines(step, { yaml: '  - action: run\n    command: exit 3\n', where: 'r.yaml:9:5', file: 'r.yaml', depth: 0 });
   assert.deepEqual(lines.map((l) => l.text), [
     'Action 3: run at r.yaml:9:5 (attempt 2)',
     '    - action: run',
