@@ -1,12 +1,13 @@
 // Drives a real program in a detached tmux session, as a person at a terminal would: keys
 // in, screen text out. A private tmux socket keeps the tests away from the user's tmux.
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 
 const SOCKET = `debstep-e2e-${process.pid}`;
 const EXIT_MARK = '[program exited with status ';
 
 function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+  return execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** Single-quotes a word for sh. */
@@ -15,7 +16,11 @@ export function shellWord(word: string): string {
 }
 
 export class TmuxSession {
-  private constructor(readonly name: string) {}
+  private constructor(
+    readonly name: string,
+    /** The server's socket file, removed with the last session. */
+    private readonly socket: string,
+  ) {}
 
   /** Starts `argv` in `cwd` with extra `env`, in a terminal of the given size. */
   static start(name: string, argv: readonly string[], o: { cwd: string; env?: Record<string, string>; columns?: number; rows?: number }): TmuxSession {
@@ -24,7 +29,7 @@ export class TmuxSession {
     // them (a dead pane, with remain-on-exit, would scroll its screen for tmux's notice).
     const command = `cd ${shellWord(o.cwd)} && env ${env.join(' ')} ${argv.map(shellWord).join(' ')}; echo "${EXIT_MARK}$?]"; exec sleep 3600`;
     tmux('new-session', '-d', '-s', name, '-x', String(o.columns ?? 200), '-y', String(o.rows ?? 50), command);
-    return new TmuxSession(name);
+    return new TmuxSession(name, tmux('display-message', '-p', '-t', name, '#{socket_path}').trim());
   }
 
   /** Sends keys as tmux names them: 'n', 'Enter', 'Up', or literal text with `literal`. */
@@ -76,6 +81,12 @@ export class TmuxSession {
       tmux('kill-session', '-t', this.name);
     } catch {
       // Already gone.
+    }
+    try {
+      tmux('list-sessions');
+    } catch {
+      // No sessions left: the server has exited.
+      rmSync(this.socket, { force: true });
     }
   }
 }
