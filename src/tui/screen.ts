@@ -37,6 +37,8 @@ export interface Terminal {
 export class Screen implements Terminal {
   private ink: Instance | undefined;
   private opened = false;
+  /** The session that has the terminal now, if any. */
+  private attached: PtySession | undefined;
 
   constructor(
     private readonly app: () => ReactElement,
@@ -55,9 +57,11 @@ export class Screen implements Terminal {
     this.mount();
   }
 
+  /** Ends the debugger's screen; a shell still open (the build was stopped by a signal) is ended too. */
   close(): void {
+    this.attached?.kill();
     this.unmount();
-    if (this.opened) this.io.stdout.write(LEAVE_ALTERNATE + SHOW_CURSOR);
+    if (this.opened && !this.attached) this.io.stdout.write(LEAVE_ALTERNATE + SHOW_CURSOR);
     this.opened = false;
   }
 
@@ -68,13 +72,20 @@ export class Screen implements Terminal {
     const tty: Tty = {
       size: this.size(),
       print: (lines) => void stdout.write(lines.map((l) => `${l}\r\n`).join('')),
-      attach: (session) => attachTerminal(session, stdin, stdout),
+      attach: (session) => {
+        this.attached = session;
+        return attachTerminal(session, stdin, stdout).finally(() => {
+          this.attached = undefined;
+        });
+      },
     };
     try {
       return await fn(tty);
     } finally {
-      stdout.write(ENTER_ALTERNATE);
-      this.mount();
+      if (this.opened) {
+        stdout.write(ENTER_ALTERNATE);
+        this.mount();
+      }
     }
   }
 
