@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough, Writable } from 'node:stream';
 import { test } from 'node:test';
-import { Text } from 'ink';
+import { Text, useInput } from 'ink';
 import { Screen } from '../../../src/tui/screen.js';
 import { until } from './harness.js';
 import { type PtySession } from '../../../src/vm/machine.js';
@@ -29,6 +29,12 @@ function briefPty(): PtySession {
   return { onData: () => {}, onExit: (l) => void setTimeout(() => l(0), 5), write: () => {}, resize: () => {}, kill: () => {} };
 }
 
+/** Reads keys, as the debugger does: Ink puts the terminal in raw mode for it. */
+function Keys({ label }: { label: string }) {
+  useInput(() => {});
+  return <Text>{label}</Text>;
+}
+
 const ENTER = '\x1b[?1049h';
 const LEAVE = '\x1b[?1049l';
 
@@ -37,16 +43,18 @@ test('the screen takes the alternate screen, hands the terminal over whole, and 
   let mounts = 0;
   const screen = new Screen(() => {
     mounts++;
-    return <Text>the debugger</Text>;
+    return <Keys label="the debugger" />;
   }, { stdin, stdout: stdout as unknown as NodeJS.WriteStream, stderr }, (err) => assert.fail(err));
   t.after(() => screen.close());
   screen.open();
   await until(() => stdout.out.includes('the debugger'), 'the first frame');
   assert.ok(stdout.out.startsWith(ENTER));
+  assert.equal(stdin.isRaw, true);
 
   stdout.out = '';
   const status = await screen.handOver(async (tty) => {
     assert.ok(stdout.out.includes(LEAVE), 'the normal screen shows while the shell runs');
+    assert.equal(stdin.isRaw, false, 'the debugger let go of raw mode');
     tty.print(['banner line']);
     const during = stdout.out;
     const s = await tty.attach(briefPty());
