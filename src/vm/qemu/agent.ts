@@ -29,6 +29,7 @@ async function waitFor(check: () => boolean): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const loaded = process.uptime();
   const config = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as AgentConfig;
   const machine = new HostMachine(config.rootDir, 'inside the VM');
   // init loads the remaining modules and mounts the disks while node starts up.
@@ -141,7 +142,7 @@ async function main(): Promise<void> {
   requests.setEncoding('utf8');
   requests.on('data', (chunk: string) => decoder.push(chunk));
   setInterval(() => send({ type: 'alive' }), config.aliveEveryMs);
-  send({ type: 'ready', kernel: release(), uptime: uptime(), agentUptime: process.uptime() });
+  send({ type: 'ready', kernel: release(), uptime: uptime(), agentLoaded: loaded, agentUptime: process.uptime() });
 }
 
 async function call(machine: HostMachine, c: Call): Promise<unknown> {

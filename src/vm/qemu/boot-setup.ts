@@ -22,16 +22,13 @@ import { type AgentConfig } from './protocol.js';
 import { pvhKernel } from './pvh-kernel.js';
 import { qemuArgv } from './qemu-argv.js';
 
-/** Loaded before the shares are mounted and the agent starts. */
-const EARLY_MODULES: readonly WantedModule[] = [
+/** What the guest loads from its initramfs; anything else comes from the host's modules
+ * directory on demand (the kernel runs modprobe from the host's /usr). */
+const GUEST_MODULES: readonly WantedModule[] = [
   { name: 'virtio_pci', required: true, why: 'virtio devices' },
   { name: 'virtio_console', required: true, why: 'the control channel' },
   { name: '9pnet_virtio', required: true, why: 'host shares' },
   { name: '9p', required: true, why: 'host shares' },
-];
-
-/** Loaded while the agent starts. */
-const LATE_MODULES: readonly WantedModule[] = [
   { name: 'virtio_blk', required: true, why: 'the layers disk' },
   { name: 'ext4', required: true, why: 'the layers disk' },
   { name: 'overlay', required: true, why: 'the layered root' },
@@ -45,6 +42,12 @@ const LAYERS_SERIAL = 'debstep-layers';
 const SCRATCH_SERIAL = 'debstep-scratch';
 /** The addresses QEMU's user-mode network gives a guest. */
 const NETWORK = { address: '10.0.2.15/24', gateway: '10.0.2.2', nameserver: '10.0.2.3' };
+/**
+ * Kernel arguments that shorten the boot under TCG (measured here, bench/RESULTS.md):
+ * PCI without ACPI, whose IRQ routing is interpreted AML and cost 0.13 s per virtio
+ * device plus the bus scan; no crypto self-tests (0.35 s) in a throw-away guest.
+ */
+const BOOT_SPEEDUPS = ['pci=noacpi', 'cryptomgr.notests'];
 /** No inode-table zeroing in the background (it would fill the sparse image); discard, so
  * what the guest deletes (dropped layers) is given back to the host. */
 const DISK_OPTIONS = 'noatime,noinit_itable,discard';
@@ -66,12 +69,9 @@ type Say = (source: string, message: string) => void;
 
 const exists = (path: string) => access(path).then(() => true, () => false);
 
-function planModules(tree: Awaited<ReturnType<typeof readModuleTree>>, kernel: KernelChoice, say: Say): { early: ModulePlan; late: ModulePlan } {
-  const early = resolveModules(tree, EARLY_MODULES);
-  const loaded = new Set(early.load.map((m) => m.name));
-  const lateAll = resolveModules(tree, LATE_MODULES);
-  const late = { ...lateAll, load: lateAll.load.filter((m) => !loaded.has(m.name)) };
-  for (const m of [...early.missing, ...late.missing]) {
+function planModules(tree: Awaited<ReturnType<typeof readModuleTree>>, kernel: KernelChoice, say: Say): ModulePlan {
+  const plan = resolveModules(tree, GUEST_MODULES);
+  for (const m of plan.missing) {
     if (m.required) {
       throw new HostError(`the kernel ${kernel.release} has no ${m.name} module, which the VM needs for ${m.why}`, {
         hint: 'boot a kernel with virtio, 9p, ext4 and overlayfs (a distribution kernel such as linux-image-amd64), passing its image and modules',
@@ -79,9 +79,8 @@ function planModules(tree: Awaited<ReturnType<typeof readModuleTree>>, kernel: K
     }
     say('modules', `${m.name} is not available in ${kernel.release}: the guest has no ${m.why}`);
   }
-  const builtin = [...new Set([...early.builtin, ...late.builtin])];
-  if (builtin.length) say('modules', `built into the kernel, not loaded: ${builtin.join(', ')}`);
-  return { early, late };
+  if (plan.builtin.length) say('modules', `built into the kernel, not loaded: ${plan.builtin.join(', ')}`);
+  return plan;
 }
 
 async function unpackedKernel(image: string, cacheDir: string | undefined, tempDir: string) {
@@ -104,8 +103,8 @@ export async function prepareBoot(opts: QemuMachineOptions, tempDir: string, say
   const boot = await unpackedKernel(kernel.image, opts.cacheDir, tempDir);
   detail('kernel', boot.note);
   const tree = await readModuleTree(kernel.modulesDir);
-  const { early, late } = planModules(tree, kernel, say);
-  detail('modules', `load order: ${[...early.load, ...late.load].map((m) => m.name).join(' ')}`);
+  const modules = planModules(tree, kernel, say);
+  detail('modules', `load order: ${modules.load.map((m) => m.name).join(' ')}`);
   detail('agent', agent.note);
 
   const scratchDir = opts.scratchDir ?? '/scratch';
@@ -144,8 +143,7 @@ export async function prepareBoot(opts: QemuMachineOptions, tempDir: string, say
   const configPath = join(tempDir, 'agent.json');
   await writeFile(configPath, JSON.stringify(config));
   const plan: GuestPlan = {
-    earlyModules: moduleLoads(early.load),
-    lateModules: moduleLoads(late.load),
+    modules: moduleLoads(modules.load),
     mounts: layout.mounts,
     msize: MSIZE,
     agent: {
@@ -166,8 +164,8 @@ export async function prepareBoot(opts: QemuMachineOptions, tempDir: string, say
     binfmt,
   };
   const initrd = join(tempDir, 'initramfs.cpio');
-  await writeFile(initrd, await buildInitramfs({ plan, busybox: busybox.data, tree, modules: [...early.load, ...late.load], links: layout.links, nameserver: NETWORK.nameserver }));
-  detail('initramfs', `${initrd}: busybox from ${busybox.path}, ${early.load.length + late.load.length} modules, ${binfmt.length} binfmt handlers`);
+  await writeFile(initrd, await buildInitramfs({ plan, busybox: busybox.data, tree, modules: modules.load, links: layout.links, nameserver: NETWORK.nameserver }));
+  detail('initramfs', `${initrd}: busybox from ${busybox.path}, ${modules.load.length} modules, ${binfmt.length} binfmt handlers`);
 
   const controlSocket = join(tempDir, 'control.sock');
   const argv = qemuArgv({
@@ -177,7 +175,7 @@ export async function prepareBoot(opts: QemuMachineOptions, tempDir: string, say
     cpus: opts.cpus ?? 2,
     kernel: boot.path,
     initrd,
-    append: ['console=ttyS0', 'panic=-1', ...(opts.showBoot ? ['loglevel=7'] : ['quiet']), ...(opts.kernelArgs ?? [])],
+    append: ['console=ttyS0', 'panic=-1', ...BOOT_SPEEDUPS, ...(opts.showBoot ? ['loglevel=7'] : ['quiet']), ...(opts.kernelArgs ?? [])],
     shares: layout.exports,
     disks,
     controlSocket,

@@ -25,6 +25,7 @@ interface Session {
 export interface ReadyInfo {
   readonly kernel: string;
   readonly uptime: number;
+  readonly agentLoaded: number;
   readonly agentUptime: number;
 }
 
@@ -81,7 +82,7 @@ export class ControlChannel {
   private receive(m: GuestMessage): void {
     switch (m.type) {
       case 'ready':
-        this.markReady({ kernel: m.kernel, uptime: m.uptime, agentUptime: m.agentUptime });
+        this.markReady({ kernel: m.kernel, uptime: m.uptime, agentLoaded: m.agentLoaded, agentUptime: m.agentUptime });
         return;
       case 'alive':
         return;

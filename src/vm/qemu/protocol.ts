@@ -63,8 +63,8 @@ export type HostMessage = z.infer<typeof hostMessageSchema>;
 const stream = z.enum(['stdout', 'stderr']);
 
 export const guestMessageSchema = z.discriminatedUnion('type', [
-  /** uptime: the guest's, in seconds; agentUptime: the agent's own (node start-up included). */
-  z.object({ type: z.literal('ready'), kernel: z.string(), uptime: z.number(), agentUptime: z.number() }),
+  /** In seconds: the guest's uptime; how long node took to load the agent, and to get here. */
+  z.object({ type: z.literal('ready'), kernel: z.string(), uptime: z.number(), agentLoaded: z.number(), agentUptime: z.number() }),
   /** Sent every few seconds, so the host can tell a busy guest from a dead one. */
   z.object({ type: z.literal('alive') }),
   /** Output lines of one exec, oldest first, stdout and stderr interleaved as they came. */

@@ -79,7 +79,7 @@ export class QemuMachine implements Machine {
       const tcg = setup.accel.accel === 'tcg';
       const ready = await waitReady(channel, qemu, opts.bootTimeoutMs ?? (tcg ? 60_000 : 20_000));
       const bootMs = Date.now() - started;
-      say('vm', `agent ready ${bootMs} ms after start (QEMU ran ${Date.now() - launched} ms; guest kernel ${ready.kernel} up ${ready.uptime.toFixed(2)} s, agent ${ready.agentUptime.toFixed(2)} s)`);
+      say('vm', `agent ready ${bootMs} ms after start (QEMU ran ${Date.now() - launched} ms; guest kernel ${ready.kernel} up ${ready.uptime.toFixed(2)} s; node loaded the agent in ${ready.agentLoaded.toFixed(2)} s, ready after ${ready.agentUptime.toFixed(2)} s)`);
       const reason = `a QEMU VM with ${setup.accel.reason}, booting ${setup.kernel.release}`;
       return new QemuMachine(opts, setup, qemu, channel, tempDir, removeLeftovers, reason, opts.hangTimeoutMs ?? (tcg ? 45_000 : 15_000));
     } catch (err) {

@@ -7,11 +7,9 @@ import { test } from 'node:test';
 import { type GuestPlan, READY_MARK, initScript, shellQuote } from '../../../src/vm/qemu/init-script.js';
 
 const plan: GuestPlan = {
-  earlyModules: [
+  modules: [
     { name: 'virtio_ring', path: '/.debstep/modules/virtio_ring.ko', required: true },
     { name: 'virtio', path: '/.debstep/modules/virtio.ko', required: true },
-  ],
-  lateModules: [
     { name: 'crc32c_generic', path: '/.debstep/modules/crc32c_generic.ko', required: false },
     { name: 'ext4', path: '/.debstep/modules/ext4.ko', required: true },
   ],
@@ -50,10 +48,11 @@ test('modules load in the plan order, required ones fatal, optional ones not', (
   ]);
 });
 
-test('the agent starts after the shares and before the late modules; ready comes last', () => {
+test('the agent starts after the modules and the shares, before the disks; ready comes last', () => {
   const agent = lineOf('/tmp/vm/agent.mjs');
-  assert.ok(agent > lineOf("share rw1"), 'after the shares');
-  assert.ok(agent < lineOf('load crc32c_generic'), 'before the late modules');
+  assert.ok(agent > lineOf('share rw1'), 'after the shares');
+  assert.ok(agent > lineOf('load ext4'), 'after every module');
+  assert.ok(agent < lineOf("disk 'debstep-layers'"), 'before the disks');
   assert.match(lines[agent]!, /env -i 'PATH=\/usr\/bin:\/bin' 'HOME=\/root' 'http_proxy=http:\/\/10\.0\.2\.2:3128' '\/usr\/bin\/node' '--jitless'.* &$/);
   const ready = lineOf(`: > ${READY_MARK}`);
   for (const needle of ['disk ', 'mount -t tmpfs', 'mkdir -p \'/ws/root\'', 'ip route add default via 10.0.2.2', 'binfmt_misc/register']) {
