@@ -41,8 +41,8 @@ export async function buildConfig(o: Options): Promise<BuildConfig> {
   });
 }
 
-/** Plans the recipe, printing what --print-recipe asks for and the warnings. */
-export async function planForBuild(file: string, o: Options, out: NodeJS.WritableStream): Promise<Plan> {
+/** Plans the recipe, printing what --print-recipe asks for on `out` and the warnings on `err`. */
+export async function planForBuild(file: string, o: Options, out: NodeJS.WritableStream, err: NodeJS.WritableStream = process.stderr): Promise<Plan> {
   const vars = templateVars(o);
   const plan = await planRecipe(file, { vars, lenient: o.lenient });
   if (o.printRecipe) {
@@ -50,7 +50,7 @@ export async function planForBuild(file: string, o: Options, out: NodeJS.Writabl
     for (const [k, v] of vars) out.write(`  ${k}: ${v}\n`);
     out.write(`Recipe '${plan.recipe.file}':\n${plan.recipe.text}${plan.recipe.text.endsWith('\n') ? '' : '\n'}`);
   }
-  process.stderr.write(formatWarnings(plan));
+  err.write(formatWarnings(plan));
   return plan;
 }
 

@@ -2,7 +2,7 @@
 import { Writable } from 'node:stream';
 import { ACTION_KINDS } from '../engine/actions/index.js';
 import { type Breakpoint, parseBreakpoint } from '../engine/controller/breakpoints.js';
-import { runBuild } from '../engine/build.js';
+import { keptByDefault, runBuild } from '../engine/build.js';
 import { ActionFailure, UsageError } from '../engine/errors.js';
 import { EventBus } from '../engine/events.js';
 import { type Plan } from '../engine/plan.js';
@@ -38,7 +38,7 @@ async function loadDebugger(): Promise<typeof import('../tui/open-debugger.js')>
   }
 }
 
-/** Swallows what planForBuild prints for --print-recipe when the recipe is planned again. */
+/** Swallows what planForBuild prints (--print-recipe, warnings) when the recipe is planned again. */
 const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
 
 export async function run({ options, positionals }: ParsedArgs): Promise<number> {
@@ -71,7 +71,7 @@ export async function run({ options, positionals }: ParsedArgs): Promise<number>
     step: options.step,
     verbose: options.verbose,
     io: { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
-    replan: () => planForBuild(file, options, discard),
+    replan: () => planForBuild(file, options, discard, discard),
     editor: openEditor,
     ...(options.shell ? { shell: options.shell } : {}),
   });
@@ -87,7 +87,7 @@ export async function run({ options, positionals }: ParsedArgs): Promise<number>
         dbg.attach(session);
         return controller;
       },
-      keep: (outcome) => dbg.keep ?? (outcome.status !== 'success' || config.keep),
+      keep: (outcome) => dbg.keep ?? keptByDefault(outcome, config),
     });
     await dbg.done;
   } finally {

@@ -6,7 +6,7 @@ import { findAction } from './actions/index.js';
 import { type Accel, type BackendChoice } from './backend.js';
 import { buildTimeFiles } from './chroot-files.js';
 import { HostError } from './errors.js';
-import { type EventBus } from './events.js';
+import { type EventBus, type StepInfo } from './events.js';
 import { hostDebianMirror } from './host-mirror.js';
 import { type Plan, type PlanStep } from './plan.js';
 import { type BuildOutcome, type Control, type RunnableStep, runSteps } from './runner.js';
@@ -98,6 +98,16 @@ export interface FrontEnd {
   keep?(outcome: BuildOutcome): boolean;
 }
 
+/** The workspace stays after a failure, or after success with --keep. */
+export function keptByDefault(outcome: BuildOutcome, config: BuildConfig): boolean {
+  return outcome.status !== 'success' || config.keep;
+}
+
+/** What events say about a planned step. */
+export function stepInfo(step: PlanStep): StepInfo {
+  return { index: step.number, kind: step.action.kind, description: step.action.description, where: formatPos(step.action.where) };
+}
+
 /** Runs a planned build on the chosen machine, the front end deciding at pauses. */
 export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendChoice, bus: EventBus, front: FrontEnd): Promise<BuildResult> {
   const started = Date.now();
@@ -149,14 +159,14 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
       backend: machine.backend,
       backendReason: choice.reason,
       workspace: ws.dir,
-      steps: plan.steps.map((s) => ({ index: s.number, kind: s.action.kind, description: s.action.description, where: formatPos(s.action.where) })),
+      steps: plan.steps.map(stepInfo),
     });
     outcome = await runSteps({ recipe: plan.recipe.file, steps, machine, workspace: ws, bus, control: front.control(session) });
   } catch (err) {
     outcome = { status: 'failed', error: err as Error, tainted: false, skipped: [] };
   }
   await machine?.close().catch(() => {});
-  const kept = front.keep ? front.keep(outcome) : outcome.status !== 'success' || config.keep;
+  const kept = front.keep ? front.keep(outcome) : keptByDefault(outcome, config);
   await ws.saveState({ recipe: plan.recipe.file, architecture: plan.recipe.architecture, status: outcome.status });
   bus.emit({
     type: 'build-end',

@@ -2,7 +2,6 @@
 // action and later ones changed, the build takes them over from there; if an action that
 // already ran changed, the build has to rewind to it first.
 import { formatPos } from '../engine/errors.js';
-import { type StepInfo } from '../engine/events.js';
 import { firstChangedStep } from '../engine/build.js';
 import { type Plan, type PlanStep } from '../engine/plan.js';
 import { type StepSource } from './view-model.js';
@@ -22,10 +21,6 @@ export function decideEdit(old: Plan, next: Plan, pausedAt: number): EditOutcome
   }
   const any = firstChangedStep(old, next, Math.max(old.steps.length, next.steps.length) + 1);
   return any === undefined ? { type: 'unchanged' } : { type: 'adopt', from: pausedAt };
-}
-
-export function stepInfo(step: PlanStep): StepInfo {
-  return { index: step.number, kind: step.action.kind, description: step.action.description, where: formatPos(step.action.where) };
 }
 
 export function stepSources(plan: Plan): Map<number, StepSource> {

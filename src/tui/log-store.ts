@@ -3,7 +3,7 @@
 // screen only ever reads the few lines it shows. Everything is in the full log file.
 import { type BuildEvent } from '../engine/events.js';
 import { eventText } from '../engine/sinks/text.js';
-import { RingBuffer } from './ring-buffer.js';
+import { RingBuffer } from '../util/ring-buffer.js';
 
 export type Tone = 'plain' | 'note' | 'warning' | 'error';
 

@@ -10,7 +10,8 @@ import { type Plan } from '../engine/plan.js';
 import { DebugApp } from './components/DebugApp.js';
 import { DebugStore } from './debug-store.js';
 import { Debugger, type DebuggerDeps } from './debugger.js';
-import { stepInfo, stepSources } from './edit-plan.js';
+import { stepInfo } from '../engine/build.js';
+import { stepSources } from './edit-plan.js';
 import { Screen, type ScreenIo } from './screen.js';
 
 export interface DebuggerOptions {

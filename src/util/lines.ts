@@ -1,4 +1,4 @@
-// Turning output chunks into lines the way a terminal shows them, and keeping the last few.
+// Turning output chunks into lines the way a terminal shows them.
 
 /**
  * Splits a byte stream into lines. A carriage return without a newline (progress bars)
@@ -29,20 +29,4 @@ function visible(line: string): string {
   const stripped = line.endsWith('\r') ? line.slice(0, -1) : line;
   const cr = stripped.lastIndexOf('\r');
   return cr === -1 ? stripped : stripped.slice(cr + 1);
-}
-
-/** A fixed-size ring of the most recent lines. */
-export class Tail {
-  private readonly lines: string[] = [];
-
-  constructor(private readonly size: number) {}
-
-  push(line: string): void {
-    this.lines.push(line);
-    if (this.lines.length > this.size) this.lines.shift();
-  }
-
-  get(): string[] {
-    return [...this.lines];
-  }
 }

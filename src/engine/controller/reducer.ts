@@ -17,7 +17,7 @@ export type Command =
   | { readonly type: 'run-to'; readonly index: number }
   | { readonly type: 'retry' }
   | { readonly type: 'skip' }
-  /** Undo the actions from this index on and pause before it (after editing the recipe). */
+  /** Undo the actions from this index on and run it again at once (after editing the recipe). */
   | { readonly type: 'rewind'; readonly index: number }
   /** Stop before the next action. */
   | { readonly type: 'pause' }

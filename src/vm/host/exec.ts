@@ -4,7 +4,8 @@
 // command's private mounts die with it.
 import { execa } from 'execa';
 import { type ExecResult, type OutputSink } from '../machine.js';
-import { LineSplitter, Tail } from '../../util/lines.js';
+import { LineSplitter } from '../../util/lines.js';
+import { RingBuffer } from '../../util/ring-buffer.js';
 
 export const TAIL_LINES = 20;
 
@@ -27,7 +28,7 @@ export function guarded(argv: readonly string[], privateMounts: boolean): string
 /** Runs argv to completion, streaming its output lines. Never throws for a non-zero exit. */
 export async function spawnCommand(argv: readonly string[], opts: SpawnOptions, output: OutputSink): Promise<ExecResult> {
   const started = Date.now();
-  const tail = new Tail(TAIL_LINES);
+  const tail = new RingBuffer<string>(TAIL_LINES);
   const [file, ...args] = guarded(argv, opts.privateMounts ?? false);
   const child = execa(file!, args, {
     env: opts.env,
@@ -71,6 +72,6 @@ export async function spawnCommand(argv: readonly string[], opts: SpawnOptions, 
     exitStatus: result.exitCode ?? (failedToStart ? 127 : null),
     signal: result.signal ?? null,
     durationMs: Date.now() - started,
-    outputTail: tail.get(),
+    outputTail: tail.toArray(),
   };
 }

@@ -2,7 +2,8 @@
 // progress, QEMU's own errors). Its last lines are kept to explain a guest that dies or
 // hangs. QEMU dies with debstep, even when debstep is killed with SIGKILL.
 import { spawn } from 'node-pty';
-import { LineSplitter, Tail } from '../../util/lines.js';
+import { LineSplitter } from '../../util/lines.js';
+import { RingBuffer } from '../../util/ring-buffer.js';
 
 export interface QemuExit {
   readonly code: number;
@@ -12,12 +13,12 @@ export interface QemuExit {
 export class QemuProcess {
   /** Settles when QEMU has exited. */
   readonly exited: Promise<QemuExit>;
-  private readonly tail: Tail;
+  private readonly tail: RingBuffer<string>;
   private readonly pty;
   private done = false;
 
   constructor(argv: readonly string[], onLine: (line: string) => void, tailLines = 40) {
-    this.tail = new Tail(tailLines);
+    this.tail = new RingBuffer<string>(tailLines);
     const splitter = new LineSplitter((line) => {
       const clean = line.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
       this.tail.push(clean);
@@ -51,7 +52,7 @@ export class QemuProcess {
 
   /** The last console lines, oldest first. */
   lastLines(): string[] {
-    return this.tail.get().filter((l) => l.trim() !== '');
+    return this.tail.toArray().filter((l) => l.trim() !== '');
   }
 
   /** Kills QEMU and waits for it to be gone. */

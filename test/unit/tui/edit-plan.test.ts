@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { planRecipe } from '../../../src/engine/plan.js';
-import { decideEdit, stepInfo, stepSources } from '../../../src/tui/edit-plan.js';
+import { stepInfo } from '../../../src/engine/build.js';
+import { decideEdit, stepSources } from '../../../src/tui/edit-plan.js';
 
 const recipe = (...commands: string[]) =>
   `architecture: amd64\nactions:\n${commands.map((c, i) => `  - action: run\n    description: Step ${i + 1}\n    command: ${c}\n`).join('')}`;

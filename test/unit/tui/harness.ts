@@ -14,7 +14,8 @@ import { type BuildServices, Origins, StageContext } from '../../../src/engine/s
 import { Workspace } from '../../../src/engine/workspace.js';
 import { DebugStore } from '../../../src/tui/debug-store.js';
 import { Debugger } from '../../../src/tui/debugger.js';
-import { stepInfo, stepSources } from '../../../src/tui/edit-plan.js';
+import { stepInfo } from '../../../src/engine/build.js';
+import { stepSources } from '../../../src/tui/edit-plan.js';
 import { type Terminal, type Tty } from '../../../src/tui/screen.js';
 import { type PtySession } from '../../../src/vm/machine.js';
 import { FakeMachine } from '../../helpers/fake-machine.js';

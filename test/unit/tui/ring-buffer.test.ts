@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RingBuffer } from '../../../src/tui/ring-buffer.js';
+import { RingBuffer } from '../../../src/util/ring-buffer.js';
 
 test('keeps items in order until full', () => {
   const r = new RingBuffer<number>(3);

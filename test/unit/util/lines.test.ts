@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LineSplitter, Tail } from '../../../src/util/lines.js';
+import { LineSplitter } from '../../../src/util/lines.js';
 
 test('lines split across chunks; progress carriage returns collapse to what a terminal shows', () => {
   const lines: string[] = [];
@@ -10,10 +10,4 @@ test('lines split across chunks; progress carriage returns collapse to what a te
   s.push('ne\r\ncrlf\nlast');
   s.end();
   assert.deepEqual(lines, ['Reading database ... 100%', 'next line', 'crlf', 'last']);
-});
-
-test('the tail keeps the last lines', () => {
-  const t = new Tail(3);
-  for (const l of ['a', 'b', 'c', 'd']) t.push(l);
-  assert.deepEqual(t.get(), ['b', 'c', 'd']);
 });
