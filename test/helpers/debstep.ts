@@ -11,6 +11,9 @@ export const REPO = resolve(import.meta.dirname, '../..');
 const CLI = join(REPO, 'src/cli.ts');
 const TSX = `file://${join(REPO, 'node_modules/tsx/dist/loader.mjs')}`;
 
+/** tsx finds the tsconfig (JSX settings) from here, whatever the working directory. */
+export const SOURCE_ENV = { TSX_TSCONFIG_PATH: join(REPO, 'tsconfig.json') };
+
 /** The argv that starts debstep from the sources. */
 export function debstepArgv(args: readonly string[]): string[] {
   return [process.execPath, '--import', TSX, CLI, ...args];
@@ -26,7 +29,7 @@ export interface Result {
 export function debstep(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<Result> {
   return new Promise((done) => {
     const [file, ...rest] = debstepArgv(args);
-    const child = spawn(file!, rest, { cwd: opts.cwd ?? REPO, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(file!, rest, { cwd: opts.cwd ?? REPO, env: { ...(opts.env ?? process.env), ...SOURCE_ENV }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
@@ -39,7 +42,7 @@ export function debstep(args: readonly string[], opts: { cwd?: string; env?: Nod
 /** Starts debstep without waiting, for tests that interrupt it. */
 export function startDebstep(args: readonly string[], opts: { cwd?: string } = {}): ChildProcess {
   const [file, ...rest] = debstepArgv(args);
-  return spawn(file!, rest, { cwd: opts.cwd ?? REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(file!, rest, { cwd: opts.cwd ?? REPO, env: { ...process.env, ...SOURCE_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** A temporary directory removed when the test ends. */
