@@ -15,7 +15,7 @@ const vm = await startQemuMachine({
 const lines: string[] = [];
 const sink = (_stream: string, line: string) => void lines.push(line);
 try {
-  const guestUid = await vm.exec({ argv: ['id', '-u'], chroot: false, label: 'id' }, sink);
+  const guestUid = await vm.exec({ argv: ['sh', '-c', 'id -u; stat -f -c %T /scratch'], chroot: false, label: 'id' }, sink);
   const write = await vm.exec({ argv: ['sh', '-c', `echo from-guest > ${join(dir, 'out.txt')}`], chroot: false, label: 'write' }, sink);
   await vm.mountRoot({ dir: join(dir, 'layers'), upper: 'L001', work: 'work-L001', lowers: ['base'] });
   const setup = await vm.exec({ argv: ['sh', '-c', `mkdir -p ${join(dir, 'root/bin')} && cp /usr/bin/busybox ${join(dir, 'root/bin/')}`], chroot: false, label: 'setup' }, sink);

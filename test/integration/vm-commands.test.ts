@@ -1,7 +1,7 @@
 // One real VM (TCG here: KVM fails on this machine) for the whole file: commands, their
 // exit statuses and output, the root's files, shells and shares, through the guest agent.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -21,6 +21,7 @@ before(async () => {
     layersDir: ws.layersDir,
     shares: [ws.dir],
     accel: 'auto',
+    scratchSize: '2G',
     verbose: true,
     onDiagnostic: (source, message) => diagnostics.push(`${source}: ${message}`),
   });
@@ -30,6 +31,7 @@ before(async () => {
 after(async () => {
   await vm?.close();
   assertNoQemuLeft(ws);
+  assert.deepEqual((await readdir(ws.dir)).filter((f) => f.startsWith('scratch-')), [], 'the scratch disk is deleted');
   await rm(ws.dir, { recursive: true, force: true });
 });
 
@@ -120,6 +122,21 @@ test('what the guest writes to a share is on the host at the same path', async (
 test('binds and working directories the guest cannot see are refused with a reason', async () => {
   await assert.rejects(vm.exec({ argv: ['true'], chroot: true, label: 't', binds: [{ source: '/root', target: '/tmp/x' }] }, () => {}), /does not see that host directory/);
   await assert.rejects(vm.exec({ argv: ['true'], chroot: false, label: 't', cwd: '/root' }, () => {}), /does not see that host directory/);
+});
+
+test('scratch is an ext4 disk of its own when a size is given; loop devices work', async () => {
+  const out = collect();
+  const script = [
+    'stat -f -c %T /scratch',
+    'df -B1G --output=size /scratch | tail -1 | tr -d " "',
+    'truncate -s 16M /scratch/disk.img',
+    'dev=$(losetup --find --show /scratch/disk.img)',
+    'case $dev in /dev/loop*) echo loop-ok;; esac',
+    'losetup -d "$dev"',
+  ].join(' && ');
+  const r = await vm.exec({ argv: ['sh', '-c', script], chroot: false, label: 't' }, out.sink);
+  assert.equal(r.exitStatus, 0, out.text());
+  assert.deepEqual(out.text().split('\n'), ['ext2/ext3', '2', 'loop-ok']);
 });
 
 test('an interactive shell in the VM', async () => {

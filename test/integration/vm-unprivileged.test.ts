@@ -31,7 +31,7 @@ test('an unprivileged user boots the VM, builds a root in it and owns what it wr
   );
   const seen = JSON.parse(stdout.trim().split('\n').at(-1)!) as { statuses: number[]; lines: string[]; hello: string; diagnostics: string[] };
   assert.deepEqual(seen.statuses, [0, 0, 0, 0], seen.lines.join('\n'));
-  assert.deepEqual(seen.lines, ['0', 'chroot-ok'], 'root inside the guest; the chroot ran');
+  assert.deepEqual(seen.lines, ['0', 'tmpfs', 'chroot-ok'], 'root inside the guest, scratch in memory, the chroot ran');
   assert.equal(seen.hello, 'x');
   assert.ok(seen.diagnostics.some((d) => /^accel: TCG/.test(d)), seen.diagnostics.join('\n'));
   for (const file of ['out.txt', 'layers.img']) {
