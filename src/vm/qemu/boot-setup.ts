@@ -16,7 +16,7 @@ import { guestLayout, nodePrefix } from './guest-layout.js';
 import { buildInitramfs, moduleLoads, staticBusybox } from './initramfs.js';
 import { type GuestDisk, type GuestMount, type GuestPlan } from './init-script.js';
 import { type KernelChoice, chooseKernel } from './kernel.js';
-import { type ModulePlan, type WantedModule, readModuleTree, resolveModules } from './modules.js';
+import { type ModulePlan, type ModuleTree, type WantedModule, readModuleTree, resolveModules } from './modules.js';
 import { type QemuMachineOptions, diskBytes, memoryMb } from './options.js';
 import { type AgentConfig } from './protocol.js';
 import { pvhKernel } from './pvh-kernel.js';
@@ -61,15 +61,13 @@ export interface BootSetup {
   /** What the guest mounts, for telling which host paths it sees. */
   readonly mounts: readonly GuestMount[];
   readonly controlSocket: string;
-  /** Made for this machine only: deleted when it closes. */
-  readonly scratchImage: string | undefined;
 }
 
 type Say = (source: string, message: string) => void;
 
 const exists = (path: string) => access(path).then(() => true, () => false);
 
-function planModules(tree: Awaited<ReturnType<typeof readModuleTree>>, kernel: KernelChoice, say: Say): ModulePlan {
+function planModules(tree: ModuleTree, kernel: KernelChoice, say: Say): ModulePlan {
   const plan = resolveModules(tree, GUEST_MODULES);
   for (const m of plan.missing) {
     if (m.required) {
@@ -88,7 +86,46 @@ async function unpackedKernel(image: string, cacheDir: string | undefined, tempD
   return pvhKernel(image, dir).catch(() => pvhKernel(image, tempDir));
 }
 
-export async function prepareBoot(opts: QemuMachineOptions, tempDir: string, say: Say, detail: Say): Promise<BootSetup> {
+interface Disks {
+  readonly qemu: { readonly path: string; readonly serial: string }[];
+  readonly guest: GuestDisk[];
+  readonly tmpfs: string[];
+}
+
+/** The layers disk (reused when it exists) and the scratch disk or tmpfs. */
+async function prepareDisks(opts: QemuMachineOptions, detail: Say, temporary: (path: string) => void): Promise<Disks> {
+  const scratchDir = opts.scratchDir ?? '/scratch';
+  const scratchBytes = opts.scratchSize === undefined ? undefined : diskBytes(opts.scratchSize, 'scratch size');
+  const layersImage = opts.layersImage ?? `${opts.layersDir}.img`;
+  if (await exists(layersImage)) {
+    detail('disks', `layers: reusing ${layersImage}`);
+  } else {
+    const bytes = diskBytes(opts.layersSize ?? '64GiB', 'layers size');
+    await createExt4Image(layersImage, bytes, 'debstep-layers', (await exists(opts.layersDir)) ? opts.layersDir : undefined);
+    detail('disks', `layers: made ${layersImage} (sparse ext4, ${bytes} bytes) from ${opts.layersDir}`);
+  }
+  const disks: Disks = {
+    qemu: [{ path: layersImage, serial: LAYERS_SERIAL }],
+    guest: [{ serial: LAYERS_SERIAL, path: opts.layersDir, options: DISK_OPTIONS }],
+    tmpfs: scratchBytes === undefined ? [scratchDir] : [],
+  };
+  if (scratchBytes !== undefined) {
+    // Beside the layers, on a disk: a sparse file on a tmpfs /tmp would fill the RAM.
+    const image = join(dirname(layersImage), `scratch-${randomBytes(4).toString('hex')}.img`);
+    temporary(image);
+    await createExt4Image(image, scratchBytes, 'debstep-scratch');
+    disks.qemu.push({ path: image, serial: SCRATCH_SERIAL });
+    disks.guest.push({ serial: SCRATCH_SERIAL, path: scratchDir, options: DISK_OPTIONS });
+    detail('disks', `scratch: ${image} (sparse ext4, ${scratchBytes} bytes) at ${scratchDir}`);
+  } else {
+    detail('disks', `scratch: tmpfs at ${scratchDir}`);
+  }
+  return disks;
+}
+
+/** Prepares the boot in `tempDir`; `temporary` hears of files made elsewhere for this machine only. */
+export async function prepareBoot(opts: QemuMachineOptions, tempDir: string, temporary: (path: string) => void, say: Say, detail: Say): Promise<BootSetup> {
+  const memory = memoryMb(opts.memory);
   const qemu = await which('qemu-system-x86_64');
   if (!qemu) throw new HostError('the VM backend needs qemu-system-x86_64, and it is not installed', { hint: 'apt-get install qemu-system-x86' });
   const [accel, kernel, busybox, binfmt, agent] = await Promise.all([
@@ -107,7 +144,6 @@ export async function prepareBoot(opts: QemuMachineOptions, tempDir: string, say
   detail('modules', `load order: ${modules.load.map((m) => m.name).join(' ')}`);
   detail('agent', agent.note);
 
-  const scratchDir = opts.scratchDir ?? '/scratch';
   const layout = await guestLayout({
     shares: opts.shares ?? [],
     // tempDir holds the agent and what is staged for copying into the root.
@@ -117,27 +153,7 @@ export async function prepareBoot(opts: QemuMachineOptions, tempDir: string, say
     detail('mounts', m.type === 'bind' ? `${m.path}: the host's ${m.hostPath}, read-only` : `${m.path}: 9p share ${m.tag} of the host's ${m.hostPath}, ${m.readOnly ? 'read-only' : 'read-write'}, cache=${m.cache}`);
   }
 
-  const layersImage = opts.layersImage ?? `${opts.layersDir}.img`;
-  if (await exists(layersImage)) {
-    detail('disks', `layers: reusing ${layersImage}`);
-  } else {
-    const bytes = diskBytes(opts.layersSize ?? '64GiB', 'layers size');
-    await createExt4Image(layersImage, bytes, 'debstep-layers', (await exists(opts.layersDir)) ? opts.layersDir : undefined);
-    detail('disks', `layers: made ${layersImage} (sparse ext4, ${bytes} bytes) from ${opts.layersDir}`);
-  }
-  const disks: { path: string; serial: string; guest: GuestDisk }[] = [
-    { path: layersImage, serial: LAYERS_SERIAL, guest: { serial: LAYERS_SERIAL, path: opts.layersDir, options: DISK_OPTIONS } },
-  ];
-  let scratchImage: string | undefined;
-  if (opts.scratchSize !== undefined) {
-    const bytes = diskBytes(opts.scratchSize, 'scratch size');
-    scratchImage = join(dirname(layersImage), `scratch-${randomBytes(4).toString('hex')}.img`);
-    await createExt4Image(scratchImage, bytes, 'debstep-scratch');
-    disks.push({ path: scratchImage, serial: SCRATCH_SERIAL, guest: { serial: SCRATCH_SERIAL, path: scratchDir, options: DISK_OPTIONS } });
-    detail('disks', `scratch: ${scratchImage} (sparse ext4, ${bytes} bytes) at ${scratchDir}`);
-  } else {
-    detail('disks', `scratch: tmpfs at ${scratchDir}`);
-  }
+  const disks = await prepareDisks(opts, detail, temporary);
 
   const config: AgentConfig = { port: CONTROL_PORT, rootDir: opts.rootDir, aliveEveryMs: 2000 };
   const configPath = join(tempDir, 'agent.json');
@@ -157,8 +173,8 @@ export async function prepareBoot(opts: QemuMachineOptions, tempDir: string, say
         ...forGuest(opts.env ?? {}),
       },
     },
-    disks: disks.map((d) => d.guest),
-    tmpfs: scratchImage ? [] : [scratchDir],
+    disks: disks.guest,
+    tmpfs: disks.tmpfs,
     dirs: [opts.rootDir],
     network: NETWORK,
     binfmt,
@@ -171,17 +187,17 @@ export async function prepareBoot(opts: QemuMachineOptions, tempDir: string, say
   const argv = qemuArgv({
     binary: qemu,
     accel: accel.accel,
-    memoryMb: memoryMb(opts.memory),
+    memoryMb: memory,
     cpus: opts.cpus ?? 2,
     kernel: boot.path,
     initrd,
     append: ['console=ttyS0', 'panic=-1', ...BOOT_SPEEDUPS, ...(opts.showBoot ? ['loglevel=7'] : ['quiet']), ...(opts.kernelArgs ?? [])],
     shares: layout.exports,
-    disks,
+    disks: disks.qemu,
     controlSocket,
     controlPort: CONTROL_PORT,
     network: true,
   });
   detail('qemu', argv.map((a) => (/[\s'"]/.test(a) ? JSON.stringify(a) : a)).join(' '));
-  return { argv, accel, kernel, mounts: layout.mounts, controlSocket, scratchImage };
+  return { argv, accel, kernel, mounts: layout.mounts, controlSocket };
 }

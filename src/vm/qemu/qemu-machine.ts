@@ -67,8 +67,7 @@ export class QemuMachine implements Machine {
     let qemu: QemuProcess | undefined;
     let channel: ControlChannel | undefined;
     try {
-      const setup = await prepareBoot(opts, tempDir, say, detail);
-      if (setup.scratchImage) leftovers.push(setup.scratchImage);
+      const setup = await prepareBoot(opts, tempDir, (p) => leftovers.push(p), say, detail);
       channel = await ControlChannel.listen(setup.controlSocket, (m) => say('agent', m));
       const onLine = (line: string) => {
         if (opts.showBoot) (opts.onConsole ?? ((l: string) => say('console', l)))(line);
