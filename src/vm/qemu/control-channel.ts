@@ -17,9 +17,35 @@ interface Pending {
   readonly onOutput?: OutputSink;
 }
 
-interface Session {
-  readonly data: ((data: string) => void)[];
-  readonly exit: ((status: number | null) => void)[];
+/** A shell's pty in the guest. What arrives before anyone listens is kept for the first
+ * listener: the prompt often comes in the same read as the reply that opened the shell. */
+class Session {
+  private readonly data: ((data: string) => void)[] = [];
+  private readonly exit: ((status: number | null) => void)[] = [];
+  private early: string[] = [];
+  private ended: { status: number | null } | undefined;
+
+  onData(listener: (data: string) => void): void {
+    this.data.push(listener);
+    for (const d of this.early) listener(d);
+    this.early = [];
+  }
+
+  onExit(listener: (status: number | null) => void): void {
+    if (this.ended) listener(this.ended.status);
+    else this.exit.push(listener);
+  }
+
+  receive(data: string): void {
+    if (this.data.length === 0) this.early.push(data);
+    for (const l of this.data) l(data);
+  }
+
+  end(status: number | null): void {
+    if (this.ended) return;
+    this.ended = { status };
+    for (const l of this.exit) l(status);
+  }
 }
 
 export interface ReadyInfo {
@@ -95,7 +121,7 @@ export class ControlChannel {
         return;
       }
       case 'pty-data':
-        for (const l of this.sessions.get(m.id)?.data ?? []) l(m.data);
+        this.sessions.get(m.id)?.receive(m.data);
         return;
       case 'pty-exit':
         this.endSession(m.id, m.status);
@@ -122,9 +148,8 @@ export class ControlChannel {
   }
 
   private endSession(id: number, status: number | null): void {
-    const s = this.sessions.get(id);
+    this.sessions.get(id)?.end(status);
     this.sessions.delete(id);
-    for (const l of s?.exit ?? []) l(status);
   }
 
   private send(m: HostMessage): void {
@@ -160,7 +185,7 @@ export class ControlChannel {
 
   async shell(req: ShellRequest): Promise<PtySession> {
     const { id, done } = this.request({ type: 'shell', ...req, binds: req.binds?.map((b) => ({ ...b })) });
-    const session: Session = { data: [], exit: [] };
+    const session = new Session();
     this.sessions.set(id, session);
     try {
       await done;
@@ -169,8 +194,8 @@ export class ControlChannel {
       throw err;
     }
     return {
-      onData: (l) => void session.data.push(l),
-      onExit: (l) => void session.exit.push(l),
+      onData: (l) => session.onData(l),
+      onExit: (l) => session.onExit(l),
       write: (data) => this.send({ type: 'pty-input', id, data }),
       resize: (cols, rows) => this.send({ type: 'pty-resize', id, cols, rows }),
       kill: () => this.send({ type: 'pty-kill', id }),
