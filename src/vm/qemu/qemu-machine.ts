@@ -39,7 +39,9 @@ export class QemuMachine implements Machine {
   ) {
     this.files = new GuestRootFiles((c) => this.channel.call(c), (p) => this.visible(p), tempDir);
     // A dead QEMU or a silent guest fails whatever waits on it, at once.
-    void qemu.exited.then((exit) => this.channel.fail(new VmFailure(`the VM stopped unexpectedly (QEMU exit status ${exit.code})`, qemu.lastLines())));
+    void qemu.exited.then((exit) =>
+      this.channel.fail(this.closing ? new BuildError('the VM has been shut down') : new VmFailure(`the VM stopped unexpectedly (QEMU exit status ${exit.code})`, qemu.lastLines())),
+    );
     this.watchdog = setInterval(() => {
       const silent = Date.now() - channel.lastHeard;
       if (silent > hangTimeoutMs && !this.closing) {
