@@ -50,9 +50,12 @@ export async function probeAccel(accel: 'kvm' | 'tcg', timeoutMs = 5000, qemu = 
 }
 
 /** Why KVM cannot be used here, or undefined when it works. Bounded: a few seconds at most. */
-export async function kvmProblem(): Promise<string | undefined> {
-  const usable = await access('/dev/kvm', constants.R_OK | constants.W_OK).then(() => true, () => false);
-  if (!usable) return '/dev/kvm is missing or not accessible';
-  const probe = await probeAccel('kvm');
-  return probe.works ? undefined : probe.detail;
+export async function kvmProblem(device = '/dev/kvm', probe: typeof probeAccel = probeAccel): Promise<string | undefined> {
+  const denied = await access(device, constants.R_OK | constants.W_OK).then(
+    () => undefined,
+    (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? `${device} does not exist` : `${device} is not usable (${err.code}; is the user in the kvm group?)`),
+  );
+  if (denied) return denied;
+  const result = await probe('kvm', 4000);
+  return result.works ? undefined : result.detail;
 }
