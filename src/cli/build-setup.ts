@@ -37,7 +37,7 @@ export async function buildConfig(o: Options): Promise<BuildConfig> {
     verbose: o.verbose,
     env: buildEnvironment(o.environVars, process.env),
     ...(o.events ? { eventsFile: resolve(o.events) } : {}),
-    vm: { memory: o.memory, cpus: o.cpus, scratchSize: o.scratchSize, showBoot: o.showBoot, accel: req.accel },
+    vm: { memory: o.memory, cpus: o.cpus, scratchSize: o.scratchSize, kernel: o.kernel, modules: o.modules, showBoot: o.showBoot, accel: req.accel },
   });
 }
 

@@ -41,7 +41,10 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'memory', long: 'memory', short: 'm', kind: 'value', value: 'SIZE', help: 'VM memory (default 2Gb)', commands: BUILDING },
   { key: 'cpus', long: 'cpus', short: 'c', kind: 'value', value: 'N', help: 'VM CPUs (default 2)', commands: BUILDING },
   { key: 'scratchSize', long: 'scratchsize', kind: 'value', value: 'SIZE', help: 'VM scratch disk size (default: tmpfs)', commands: BUILDING },
-  { key: 'showBoot', long: 'show-boot', kind: 'flag', help: 'show the VM console while it boots', commands: BUILDING },
+  { key: 'showBoot', long: 'show-boot', kind: 'flag', help: 'show the VM console while it boots', commands: RUNNING },
+  { key: 'accel', long: 'accel', kind: 'value', value: 'NAME', choices: ['auto', 'kvm', 'tcg'], help: 'VM acceleration: KVM when a probe proves it works (auto), kvm, or tcg', commands: BUILDING },
+  { key: 'kernel', long: 'kernel', kind: 'value', value: 'FILE', help: 'kernel image for the VM (default: the running kernel if its modules are installed, else the newest installed one)', commands: RUNNING },
+  { key: 'modules', long: 'modules', kind: 'value', value: 'DIR', help: "the VM kernel's modules directory (default: /lib/modules/RELEASE)", commands: RUNNING },
   { key: 'stateDir', long: 'state-dir', kind: 'value', value: 'DIR', help: 'where workspaces and caches live (default /var/lib/debstep as root, else ~/.cache/debstep)', commands: ['build', 'debug', 'shell', 'doctor'] },
   { key: 'keep', long: 'keep', kind: 'flag', help: 'keep the workspace after a successful build', commands: BUILDING },
   { key: 'events', long: 'events', kind: 'value', value: 'FILE', help: 'write build events as JSON Lines to FILE', commands: BUILDING },
@@ -68,6 +71,9 @@ export interface Options {
   cpus: string | undefined;
   scratchSize: string | undefined;
   showBoot: boolean;
+  accel: string | undefined;
+  kernel: string | undefined;
+  modules: string | undefined;
   stateDir: string | undefined;
   keep: boolean;
   events: string | undefined;
@@ -88,6 +94,7 @@ function defaults(): Options {
     debugShell: false, shell: undefined, verbose: false, printRecipe: false, dryRun: false,
     disableFakemachine: false, fakemachineBackend: undefined, backend: undefined,
     memory: undefined, cpus: undefined, scratchSize: undefined, showBoot: false,
+    accel: undefined, kernel: undefined, modules: undefined,
     stateDir: undefined, keep: false, events: undefined, breakpoints: [], step: false,
     arch: [], help: false,
   };

@@ -18,15 +18,24 @@ export interface BackendChoice {
 }
 
 /** Reconciles debos's flags with ours; conflicting ones are usage errors. */
-export function backendRequest(opts: { backend?: string | undefined; disableFakemachine: boolean; fakemachineBackend?: string | undefined }): BackendRequest {
+export function backendRequest(opts: {
+  backend?: string | undefined;
+  disableFakemachine: boolean;
+  fakemachineBackend?: string | undefined;
+  accel?: string | undefined;
+}): BackendRequest {
   const b = opts.fakemachineBackend;
-  const accel: Accel = b === 'kvm' ? 'kvm' : b === 'qemu' ? 'tcg' : 'auto';
+  const fromDebos: Accel = b === 'kvm' ? 'kvm' : b === 'qemu' ? 'tcg' : 'auto';
+  const ours = (opts.accel ?? 'auto') as Accel;
+  if (fromDebos !== 'auto' && ours !== 'auto' && fromDebos !== ours) throw new UsageError(`--fakemachine-backend ${b} and --accel ${ours} contradict each other`);
+  const accel = fromDebos !== 'auto' ? fromDebos : ours;
   if (opts.disableFakemachine) {
-    if (accel !== 'auto') throw new UsageError('--disable-fakemachine and --fakemachine-backend are mutually exclusive');
+    if (fromDebos !== 'auto') throw new UsageError('--disable-fakemachine and --fakemachine-backend are mutually exclusive');
+    if (ours !== 'auto') throw new UsageError('--disable-fakemachine takes no VM acceleration (--accel)');
     if (opts.backend === 'vm') throw new UsageError('--disable-fakemachine and --backend vm are mutually exclusive');
     return { backend: 'host', accel };
   }
-  if (opts.backend === 'host' && accel !== 'auto') throw new UsageError(`--backend host and --fakemachine-backend ${b} are mutually exclusive`);
+  if (opts.backend === 'host' && accel !== 'auto') throw new UsageError('--backend host takes no VM acceleration (--fakemachine-backend, --accel)');
   const backend = (opts.backend ?? 'auto') as BackendRequest['backend'];
   return { backend: backend === 'auto' && accel !== 'auto' ? 'vm' : backend, accel };
 }

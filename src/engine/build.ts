@@ -1,9 +1,9 @@
 // A build, start to end: plan the recipe, choose the machine, make the workspace, run the
 // steps, report, and clean up.
 import { type Machine } from '../vm/machine.js';
-import { HostMachine } from '../vm/host/host-machine.js';
 import { findAction } from './actions/index.js';
 import { type Accel, type BackendChoice } from './backend.js';
+import { createMachine } from './machines.js';
 import { buildTimeFiles } from './chroot-files.js';
 import { HostError } from './errors.js';
 import { type EventBus, type StepInfo } from './events.js';
@@ -24,7 +24,15 @@ export interface BuildConfig {
   /** Proxies and -e variables for every command. */
   readonly env: Readonly<Record<string, string>>;
   readonly eventsFile?: string;
-  readonly vm: { readonly memory?: string; readonly cpus?: string; readonly scratchSize?: string; readonly showBoot: boolean; readonly accel: Accel };
+  readonly vm: {
+    readonly memory?: string | undefined;
+    readonly cpus?: string | undefined;
+    readonly scratchSize?: string | undefined;
+    readonly kernel?: string | undefined;
+    readonly modules?: string | undefined;
+    readonly showBoot: boolean;
+    readonly accel: Accel;
+  };
 }
 
 export interface BuildResult extends BuildOutcome {
@@ -55,16 +63,6 @@ export function firstChangedStep(old: Plan, next: Plan, before: number): number 
     if (!a || !b || a.kind !== b.kind || a.yaml !== b.yaml || a.recipeDir !== b.recipeDir) return n;
   }
   return undefined;
-}
-
-async function createMachine(choice: BackendChoice, ws: Workspace): Promise<Machine> {
-  if (choice.backend === 'host') {
-    if (process.getuid?.() !== 0) {
-      throw new HostError('the host backend needs root (it mounts and chroots)', { hint: 'run as root, or build with --backend vm' });
-    }
-    return new HostMachine(ws.root, choice.reason);
-  }
-  throw new HostError('the VM backend is not available in this version', { hint: 'use --backend host (as root)' });
 }
 
 /** Fails before anything runs when the plan holds an action debstep cannot run yet. */
@@ -120,7 +118,14 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
   let outcome: BuildOutcome;
   let machine: Machine | undefined;
   try {
-    machine = await createMachine(choice, ws);
+    machine = await createMachine(choice, ws, {
+      ...config.vm,
+      verbose: config.verbose,
+      env: config.env,
+      shares: [config.artifactDir, plan.recipe.dir, ...plan.steps.map((s) => s.action.recipeDir)],
+      onDiagnostic: (source, message) => bus.emit({ type: 'diagnostic', source, message }),
+      onConsole: (text) => bus.emit({ type: 'output', label: 'console', stream: 'stdout', text }),
+    });
     let mirror: Promise<string> | undefined;
     const services: BuildServices = {
       machine,
@@ -132,7 +137,7 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
       origins: new Origins(config.artifactDir, machine.rootDir),
       env: config.env,
       verbose: config.verbose,
-      buildTimeFiles: await buildTimeFiles(),
+      buildTimeFiles: await buildTimeFiles(machine),
       hostMirror: () => (mirror ??= hostDebianMirror()),
     };
     const contextFor = (p: Plan, s: PlanStep) => new StageContext(services, s.number, s.action.recipeDir, p.recipe.architecture, p.recipe.sectorSize);
@@ -157,7 +162,7 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
       recipe: plan.recipe.file,
       architecture: plan.recipe.architecture,
       backend: machine.backend,
-      backendReason: choice.reason,
+      backendReason: machine.backend === 'vm' ? `${choice.reason}; ${machine.reason}` : choice.reason,
       workspace: ws.dir,
       steps: plan.steps.map(stepInfo),
     });
@@ -167,7 +172,7 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
   }
   await machine?.close().catch(() => {});
   const kept = front.keep ? front.keep(outcome) : keptByDefault(outcome, config);
-  await ws.saveState({ recipe: plan.recipe.file, architecture: plan.recipe.architecture, status: outcome.status });
+  await ws.saveState({ recipe: plan.recipe.file, architecture: plan.recipe.architecture, backend: choice.backend, status: outcome.status });
   bus.emit({
     type: 'build-end',
     status: outcome.status,

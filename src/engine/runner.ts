@@ -126,7 +126,7 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
       }
       await prepare(step);
       await machine.mountRoot(workspace.beginAction(step.index, attempt));
-      await workspace.saveState({ recipe, architecture: step.context.architecture, status: 'running' });
+      await workspace.saveState({ recipe, architecture: step.context.architecture, backend: machine.backend, status: 'running' });
       bus.emit({ type: 'snapshot', index: step.index, layer: `before action ${step.index}` });
       bus.emit({ type: 'action-start', index: step.index, kind: step.kind, description: step.description, attempt });
       const started = Date.now();

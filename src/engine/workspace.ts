@@ -22,6 +22,8 @@ export interface WorkspaceState {
   /** Layers in order, oldest first; the root is all of them stacked. */
   readonly layers: readonly string[];
   readonly status: 'running' | 'success' | 'failed' | 'aborted';
+  /** Where the root lives: on this host, or in the VM's layer disk image. */
+  readonly backend: 'host' | 'vm';
 }
 
 const layerName = (index: number, attempt: number) => `L${String(index).padStart(3, '0')}${attempt > 1 ? `-${attempt}` : ''}`;
@@ -54,8 +56,11 @@ export class Workspace {
     return join(this.dir, 'events.jsonl');
   }
   /** Caches shared by all builds of this state directory. */
+  get cacheRoot(): string {
+    return join(this.stateDir, 'cache');
+  }
   cache(name: string): string {
-    return join(this.stateDir, 'cache', name);
+    return join(this.cacheRoot, name);
   }
 
   /** A fresh workspace for a build of `recipe`. */
@@ -64,7 +69,7 @@ export class Workspace {
     const id = `${basename(recipe).replace(/\.ya?ml$/, '')}-${stamp}-${randomBytes(2).toString('hex')}`;
     const ws = new Workspace(join(stateDir, 'builds', id), stateDir);
     try {
-      for (const d of [ws.root, join(ws.layersDir, 'base'), ws.scratch, ws.downloads]) {
+      for (const d of [ws.root, join(ws.layersDir, 'base'), ws.scratch, ws.downloads, ws.cacheRoot]) {
         await mkdir(d, { recursive: true });
       }
     } catch (err) {

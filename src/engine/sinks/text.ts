@@ -33,7 +33,8 @@ export function eventText(e: BuildEvent, verbose: boolean): string[] {
     case 'warning':
       return [`warning: ${e.message}`];
     case 'diagnostic':
-      return verbose ? [`[${e.source}] ${e.message}`] : [];
+      // Sources emit the detailed ones only when verbose; the rest must be seen.
+      return [`[${e.source}] ${e.message}`];
     case 'stage-start':
       return verbose && e.stage !== 'run' ? [`(${e.stage} of action ${e.index})`] : [];
     case 'paused':

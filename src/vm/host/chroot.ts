@@ -8,7 +8,7 @@ import { type Bind } from '../machine.js';
 
 const SETUP = `
 set -e
-root=$1; cwd=$2; shift 2
+root=$1; cwd=$2; session=$3; shift 3
 m() { mount "$@" || { echo "debstep: mount $* failed" >&2; exit 125; }; }
 if [ -d "$root/proc" ]; then m -t proc -o nosuid,nodev,noexec proc "$root/proc"; fi
 if [ -d "$root/sys" ]; then m -t sysfs -o ro,nosuid,nodev,noexec sysfs "$root/sys"; fi
@@ -24,8 +24,8 @@ while [ "$1" != -- ]; do
   if [ "$mode" = ro ]; then m -o remount,bind,ro "$dst"; fi
 done
 shift
-if [ "$cwd" = / ]; then exec chroot "$root" "$@"; fi
-exec chroot "$root" /bin/sh -c 'cd "$0" && exec "$@"' "$cwd" "$@"
+if [ "$cwd" = / ]; then exec $session chroot "$root" "$@"; fi
+exec $session chroot "$root" /bin/sh -c 'cd "$0" && exec "$@"' "$cwd" "$@"
 `;
 
 /** Bind targets that may be created: tmpfs in the command's namespace, so the image
@@ -35,8 +35,14 @@ export function bindTargetIsScratch(target: string): boolean {
   return t.startsWith('/tmp/') || t.startsWith('/run/');
 }
 
+/**
+ * An interactive program must lead its own session with the terminal as its controlling
+ * tty: in the PID namespace job-control shells (dash) cannot take the terminal otherwise.
+ */
+export const INTERACTIVE = ['setsid', '--ctty'];
+
 /** The argv to run `argv` inside `root` with `binds`, starting in `cwd` (a root path). */
-export function chrootArgv(root: string, argv: readonly string[], binds: readonly Bind[] = [], cwd = '/'): string[] {
+export function chrootArgv(root: string, argv: readonly string[], binds: readonly Bind[] = [], cwd = '/', interactive = false): string[] {
   const bindArgs = binds.flatMap((b) => [b.source, posix.normalize(b.target), b.readOnly ? 'ro' : 'rw']);
-  return ['/bin/sh', '-c', SETUP, 'debstep-chroot', root, cwd, ...bindArgs, '--', ...argv];
+  return ['/bin/sh', '-c', SETUP, 'debstep-chroot', root, cwd, interactive ? INTERACTIVE.join(' ') : '', ...bindArgs, '--', ...argv];
 }

@@ -5,7 +5,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ExecRequest, type ExecResult, type Machine, type OutputSink, type PtySession, type RootLayers, type ShellRequest } from '../machine.js';
 import { BuildError } from '../../engine/errors.js';
-import { bindTargetIsScratch, chrootArgv } from './chroot.js';
+import { bindTargetIsScratch, chrootArgv, INTERACTIVE } from './chroot.js';
 import { guarded, spawnCommand } from './exec.js';
 import { spawnPty } from './pty.js';
 import { HostRootFiles } from './root-files.js';
@@ -60,11 +60,11 @@ export class HostMachine implements Machine {
     const term = process.env.TERM ?? 'xterm-256color';
     if (!req.chroot) {
       const env = { ...hostBaseEnv(), TERM: term, ...req.env };
-      return spawnPty(guarded([req.shell], false), { env, cwd: req.cwd, cols: req.cols, rows: req.rows });
+      return spawnPty(guarded([...INTERACTIVE, req.shell], false), { env, cwd: req.cwd, cols: req.cols, rows: req.rows });
     }
     await this.checkBinds(req);
     const env = { ...chrootBaseEnv(term), SHELL: req.shell, ...req.env };
-    const argv = guarded(chrootArgv(this.rootDir, [req.shell], req.binds, req.cwd), true);
+    const argv = guarded(chrootArgv(this.rootDir, [req.shell], req.binds, req.cwd, true), true);
     return spawnPty(argv, { env, cols: req.cols, rows: req.rows });
   }
 

@@ -1,0 +1,52 @@
+// Making the Machine a build (or `debstep shell`) runs on: the host as root, or a VM.
+import { type Machine } from '../vm/machine.js';
+import { HostMachine } from '../vm/host/host-machine.js';
+import { type Accel, type BackendChoice } from './backend.js';
+import { HostError } from './errors.js';
+import { type Workspace } from './workspace.js';
+
+export interface MachineSettings {
+  readonly accel: Accel;
+  readonly memory?: string | undefined;
+  readonly cpus?: string | undefined;
+  readonly scratchSize?: string | undefined;
+  readonly kernel?: string | undefined;
+  readonly modules?: string | undefined;
+  readonly showBoot: boolean;
+  readonly verbose: boolean;
+  readonly env: Readonly<Record<string, string>>;
+  /** Directories the VM must see besides the workspace and caches (artifacts, recipes). */
+  readonly shares: readonly string[];
+  readonly onDiagnostic: (source: string, message: string) => void;
+  readonly onConsole: (line: string) => void;
+}
+
+export async function createMachine(choice: BackendChoice, ws: Workspace, settings: MachineSettings): Promise<Machine> {
+  if (choice.backend === 'host') {
+    if (process.getuid?.() !== 0) {
+      throw new HostError('the host backend needs root (it mounts and chroots)', { hint: 'run as root, or build with --backend vm' });
+    }
+    return new HostMachine(ws.root, choice.reason);
+  }
+  // Loaded only for VM builds: host builds never pay for it.
+  const { startQemuMachine } = await import('../vm/qemu/qemu-machine.js');
+  const s = settings;
+  return startQemuMachine({
+    rootDir: ws.root,
+    layersDir: ws.layersDir,
+    // Everything at the same paths as here: the workspace, the caches, artifacts, recipes.
+    shares: [...new Set([ws.dir, ws.cacheRoot, ...s.shares])],
+    accel: s.accel,
+    ...(s.memory ? { memory: s.memory } : {}),
+    ...(s.cpus ? { cpus: Number(s.cpus) } : {}),
+    ...(s.scratchSize ? { scratchSize: s.scratchSize } : {}),
+    ...(s.kernel ? { kernel: s.kernel } : {}),
+    ...(s.modules ? { modules: s.modules } : {}),
+    cacheDir: ws.cache('vm'),
+    env: s.env,
+    showBoot: s.showBoot,
+    verbose: s.verbose,
+    onDiagnostic: s.onDiagnostic,
+    onConsole: s.onConsole,
+  });
+}
