@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { baseTarball, hostArch, hostSuite } from './helpers/base-root.js';
+import { hostArchitecture as hostArch } from '../../src/vm/binfmt.js';
+import { baseRootTarball, hostSuite } from '../helpers/base-root.js';
 import { haveTmux, TmuxSession } from './helpers/tmux.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -29,7 +30,7 @@ interface Fixture {
 async function fixture(t: { after: (fn: () => Promise<void>) => void }, actions: string): Promise<Fixture> {
   const dir = await mkdtemp(join(tmpdir(), 'debstep-e2e-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
-  const base = await baseTarball(await hostSuite(), hostArch());
+  const base = await baseRootTarball(await hostSuite(), hostArch());
   const recipeDir = join(dir, 'recipe');
   await mkdir(join(recipeDir, 'overlay/etc'), { recursive: true });
   await symlink(base, join(recipeDir, 'base.tar.gz'));

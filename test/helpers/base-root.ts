@@ -1,8 +1,8 @@
 // A minimal Debian root as a tarball, made with mmdebstrap once and cached for every
-// test run on this machine (keyed by suite and architecture), so tests that need a root
-// unpack it in seconds instead of bootstrapping.
+// test run on this machine (keyed by suite, architecture and format), so tests that need
+// a root unpack it in seconds instead of bootstrapping.
 import { execFile } from 'node:child_process';
-import { access, mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { hostDebianMirror } from '../../src/engine/host-mirror.js';
@@ -10,29 +10,38 @@ import { hostDebianMirror } from '../../src/engine/host-mirror.js';
 const run = promisify(execFile);
 export const TEST_CACHE = '/var/tmp/debstep-test-cache';
 
+/** tar.gz as debos's test fixtures have them; plain tar unpacks faster under emulation. */
+export type TarFormat = 'tar.gz' | 'tar';
+
 const pending = new Map<string, Promise<string>>();
 
 /** The path of a cached minbase root tarball of `suite` for `arch` (made when missing). */
-export function baseRootTarball(suite = 'bookworm', arch = 'amd64'): Promise<string> {
-  const key = `${suite}-${arch}`;
-  let p = pending.get(key);
+export function baseRootTarball(suite = 'bookworm', arch = 'amd64', format: TarFormat = 'tar.gz'): Promise<string> {
+  const file = join(TEST_CACHE, `${suite}-${arch}-minbase.${format}`);
+  let p = pending.get(file);
   if (!p) {
-    p = make(suite, arch);
-    pending.set(key, p);
+    p = make(file, suite, arch);
+    pending.set(file, p);
   }
   return p;
 }
 
-async function make(suite: string, arch: string): Promise<string> {
-  const file = join(TEST_CACHE, `${suite}-${arch}-minbase.tar.gz`);
-  if (await access(file).then(() => true, () => false)) return file;
+async function make(file: string, suite: string, arch: string): Promise<string> {
+  if (await stat(file).then((s) => s.size > 0, () => false)) return file;
   await mkdir(TEST_CACHE, { recursive: true });
-  const partial = `${file}.${process.pid}.partial.tar.gz`;
+  // mmdebstrap picks the format from the name; the rename makes it appear whole or not at all.
+  const partial = file.replace(/\.(tar(\.gz)?)$/, `.${process.pid}.partial.$1`);
   try {
-    await run('mmdebstrap', ['--variant=minbase', `--architectures=${arch}`, suite, partial, await hostDebianMirror()], { maxBuffer: 1 << 26 });
+    await run('mmdebstrap', ['--quiet', '--variant=minbase', `--architectures=${arch}`, suite, partial, await hostDebianMirror()], { maxBuffer: 1 << 26 });
     await rename(partial, file);
   } finally {
     await rm(partial, { force: true });
   }
   return file;
+}
+
+/** The host's Debian suite (codename): its mirror surely serves it. */
+export async function hostSuite(): Promise<string> {
+  const release = await readFile('/etc/os-release', 'utf8');
+  return /^VERSION_CODENAME=(\S+)$/m.exec(release)?.[1] ?? 'bookworm';
 }

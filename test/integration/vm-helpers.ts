@@ -1,13 +1,11 @@
-// Shared by the VM integration tests: work directories, cached base roots, and the check
+// Shared by the VM integration tests: work directories and the check
 // that no QEMU outlives its test.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { access, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
-import { hostDebianMirror } from '../../src/engine/host-mirror.js';
 import { type RootLayers } from '../../src/vm/machine.js';
 
-export const CACHE = '/var/tmp/debstep-test-cache';
 
 export interface VmWorkspace {
   readonly dir: string;
@@ -34,26 +32,6 @@ export function qemuProcessesWith(needle: string): string[] {
 
 export function assertNoQemuLeft(ws: VmWorkspace): void {
   assert.deepEqual(qemuProcessesWith(ws.dir), [], 'no QEMU process is left behind');
-}
-
-const exists = (p: string) => access(p).then(() => true, () => false);
-
-/**
- * A minbase root of `suite` for `arch` as a tarball, made once with mmdebstrap from the
- * host's mirror and kept in the cache for later runs.
- */
-export async function baseRootTarball(suite: string, arch: string): Promise<string> {
-  const tarball = join(CACHE, `${suite}-${arch}-minbase.tar`);
-  if (await exists(tarball)) return tarball;
-  await mkdir(CACHE, { recursive: true });
-  const temp = `${tarball}.${process.pid}.tmp`;
-  try {
-    execFileSync('mmdebstrap', ['--quiet', '--variant=minbase', `--architectures=${arch}`, '--format=tar', suite, temp, await hostDebianMirror()], { stdio: ['ignore', 'ignore', 'pipe'] });
-    await rename(temp, tarball);
-  } finally {
-    await rm(temp, { force: true });
-  }
-  return tarball;
 }
 
 /** Collects a command's output lines. */

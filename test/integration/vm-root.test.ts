@@ -7,7 +7,8 @@ import { after, before, test } from 'node:test';
 import { isForeign } from '../../src/vm/binfmt.js';
 import { hostBinfmtRegistrations } from '../../src/vm/qemu/binfmt-handlers.js';
 import { type QemuMachine, startQemuMachine } from '../../src/vm/qemu/qemu-machine.js';
-import { CACHE, type VmWorkspace, assertNoQemuLeft, baseRootTarball, collect, layer, vmWorkspace } from './vm-helpers.js';
+import { baseRootTarball, TEST_CACHE } from '../helpers/base-root.js';
+import { type VmWorkspace, assertNoQemuLeft, collect, layer, vmWorkspace } from './vm-helpers.js';
 
 const SUITE = 'bookworm';
 const arm64 = isForeign('arm64') && (await hostBinfmtRegistrations()).some((r) => r.startsWith(':qemu-aarch64:'));
@@ -18,10 +19,10 @@ let amd64Tar: string;
 let arm64Tar: string | undefined;
 
 before(async () => {
-  amd64Tar = await baseRootTarball(SUITE, 'amd64');
-  if (arm64) arm64Tar = await baseRootTarball(SUITE, 'arm64');
+  amd64Tar = await baseRootTarball(SUITE, 'amd64', 'tar');
+  if (arm64) arm64Tar = await baseRootTarball(SUITE, 'arm64', 'tar');
   ws = await vmWorkspace();
-  vm = await startQemuMachine({ rootDir: ws.rootDir, layersDir: ws.layersDir, shares: [ws.dir, CACHE], accel: 'auto' });
+  vm = await startQemuMachine({ rootDir: ws.rootDir, layersDir: ws.layersDir, shares: [ws.dir, TEST_CACHE], accel: 'auto' });
 });
 
 after(async () => {
