@@ -1,15 +1,13 @@
 // Guests that cannot come up, or die later, are reported within seconds with their own
 // last words, and leave no QEMU behind: never a hang, never "result file not found".
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { after, test } from 'node:test';
 import { chooseKernel } from '../../src/vm/qemu/kernel.js';
-import { parseModulesDep } from '../../src/vm/qemu/modules.js';
 import { type QemuMachineOptions, startQemuMachine } from '../../src/vm/qemu/qemu-machine.js';
 import { VmFailure } from '../../src/vm/qemu/vm-failure.js';
-import { type VmWorkspace, assertNoQemuLeft, vmWorkspace } from './vm-helpers.js';
+import { type VmWorkspace, assertNoQemuLeft, treeWithBrokenModule, vmWorkspace } from './vm-helpers.js';
 
 const kernel = await chooseKernel({});
 const workspaces: VmWorkspace[] = [];
@@ -41,23 +39,8 @@ async function failingStart(opts: QemuMachineOptions): Promise<{ err: VmFailure;
   return { err, ms: Date.now() - started };
 }
 
-/** The installed kernel's module tree, with `broken` replaced by garbage. */
-async function treeWithBrokenModule(broken: string): Promise<string> {
-  const dir = join(await mkdtemp(join(tmpdir(), 'debstep-broken-modules-')), kernel.release);
-  await mkdir(dir);
-  for (const name of ['modules.dep', 'modules.builtin', 'modules.softdep', 'modules.alias']) {
-    await symlink(join(kernel.modulesDir, name), join(dir, name)).catch(() => {});
-  }
-  for (const [name, mod] of parseModulesDep(await readFile(join(kernel.modulesDir, 'modules.dep'), 'utf8'))) {
-    await mkdir(dirname(join(dir, mod.file)), { recursive: true });
-    if (name === broken) await writeFile(join(dir, mod.file), 'not a kernel module\n');
-    else await symlink(join(kernel.modulesDir, mod.file), join(dir, mod.file));
-  }
-  return dir;
-}
-
 test('a guest that cannot load 9p, and so cannot mount the host, is reported at once with the reason', async (t) => {
-  const modules = await treeWithBrokenModule('9p');
+  const modules = await treeWithBrokenModule(kernel, '9p');
   t.after(() => rm(dirname(modules), { recursive: true, force: true }));
   const { err, ms } = await failingStart(await options({ kernel: kernel.image, modules }));
   assert.match(err.message, /^the VM stopped before its agent was ready \(QEMU exit status 0\): cannot load kernel module 9p: .*invalid module format/);

@@ -2,8 +2,10 @@
 // that no QEMU outlives its test.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseModulesDep } from '../../src/vm/qemu/modules.js';
 import { type RootLayers } from '../../src/vm/machine.js';
 
 
@@ -38,4 +40,19 @@ export function assertNoQemuLeft(ws: VmWorkspace): void {
 export function collect(): { lines: [string, string][]; sink: (stream: string, line: string) => void; text: () => string } {
   const lines: [string, string][] = [];
   return { lines, sink: (stream, line) => void lines.push([stream, line]), text: () => lines.map(([, l]) => l).join('\n') };
+}
+
+/** The installed kernel's module tree, with `broken` replaced by garbage. */
+export async function treeWithBrokenModule(kernel: { release: string; modulesDir: string }, broken: string): Promise<string> {
+  const dir = join(await mkdtemp(join(tmpdir(), 'debstep-broken-modules-')), kernel.release);
+  await mkdir(dir);
+  for (const name of ['modules.dep', 'modules.builtin', 'modules.softdep', 'modules.alias']) {
+    await symlink(join(kernel.modulesDir, name), join(dir, name)).catch(() => {});
+  }
+  for (const [name, mod] of parseModulesDep(await readFile(join(kernel.modulesDir, 'modules.dep'), 'utf8'))) {
+    await mkdir(dirname(join(dir, mod.file)), { recursive: true });
+    if (name === broken) await writeFile(join(dir, mod.file), 'not a kernel module\n');
+    else await symlink(join(kernel.modulesDir, mod.file), join(dir, mod.file));
+  }
+  return dir;
 }
