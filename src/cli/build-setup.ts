@@ -9,6 +9,7 @@ import { buildEnvironment } from '../engine/environ.js';
 import { UsageError } from '../engine/errors.js';
 import { planRecipe, type Plan } from '../engine/plan.js';
 import { defaultStateDir } from '../engine/workspace.js';
+import { enterPrivateMountNamespace } from '../vm/host/namespace.js';
 import { kvmProblem } from '../vm/qemu/accel-probe.js';
 import { formatWarnings } from './check.js';
 import { type Options, templateVars } from './options.js';
@@ -56,4 +57,23 @@ export async function planForBuild(file: string, o: Options, out: NodeJS.Writabl
 
 export function chooseBackendFor(o: Options): Promise<BackendChoice> {
   return chooseBackend(backendRequest(o), { isRoot: process.getuid?.() === 0, kvmProblem });
+}
+
+/**
+ * What build and debug do first: check the flags, enter the private mount namespace (as
+ * root), plan the recipe. Returns the plan, or the exit code when there is nothing more to
+ * do (--dry-run, or this was the parent of the namespace).
+ */
+export async function startBuild(file: string, o: Options): Promise<Plan | number> {
+  checkFlags(o);
+  if (process.getuid?.() === 0 && !o.dryRun) {
+    const entered = await enterPrivateMountNamespace();
+    if (entered !== true) return entered;
+  }
+  const plan = await planForBuild(file, o, process.stdout);
+  if (o.dryRun) {
+    process.stdout.write('==== Recipe done (Dry run) ====\n');
+    return 0;
+  }
+  return plan;
 }

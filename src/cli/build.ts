@@ -5,25 +5,14 @@ import { ActionFailure } from '../engine/errors.js';
 import { type Control, runStraight } from '../engine/runner.js';
 import { PlainLog } from '../engine/sinks/plain-log.js';
 import { attachTerminal } from '../util/attach-terminal.js';
-import { enterPrivateMountNamespace } from '../vm/host/namespace.js';
-import { buildConfig, checkFlags, chooseBackendFor, planForBuild } from './build-setup.js';
+import { buildConfig, chooseBackendFor, startBuild } from './build-setup.js';
 import { type ParsedArgs } from './options.js';
 import { recipeArg } from './recipe-arg.js';
 import { failureDetails, report } from './report.js';
 
 export async function run({ options, positionals }: ParsedArgs): Promise<number> {
-  const file = recipeArg('build', positionals);
-  checkFlags(options);
-  // As root, the build lives in a private mount namespace (see namespace.ts).
-  if (process.getuid?.() === 0 && !options.dryRun) {
-    const entered = await enterPrivateMountNamespace();
-    if (entered !== true) return entered;
-  }
-  const plan = await planForBuild(file, options, process.stdout);
-  if (options.dryRun) {
-    process.stdout.write('==== Recipe done (Dry run) ====\n');
-    return 0;
-  }
+  const plan = await startBuild(recipeArg('build', positionals), options);
+  if (typeof plan === 'number') return plan;
   const config = await buildConfig(options);
   const choice = await chooseBackendFor(options);
   const bus = new EventBus();

@@ -7,8 +7,7 @@ import { ActionFailure, UsageError } from '../engine/errors.js';
 import { EventBus } from '../engine/events.js';
 import { type Plan } from '../engine/plan.js';
 import { openEditor } from '../tui/editor.js';
-import { enterPrivateMountNamespace } from '../vm/host/namespace.js';
-import { buildConfig, checkFlags, chooseBackendFor, planForBuild } from './build-setup.js';
+import { buildConfig, chooseBackendFor, planForBuild, startBuild } from './build-setup.js';
 import { type ParsedArgs } from './options.js';
 import { recipeArg } from './recipe-arg.js';
 import { report } from './report.js';
@@ -43,22 +42,13 @@ const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
 
 export async function run({ options, positionals }: ParsedArgs): Promise<number> {
   const file = recipeArg('debug', positionals);
-  checkFlags(options);
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UsageError('debstep debug needs a terminal: its input and output must be a TTY', {
       hint: 'run it in a terminal (tmux works too); without one, debstep build runs the recipe and --debug-shell opens a shell on failure',
     });
   }
-  // As root, the build lives in a private mount namespace (see namespace.ts).
-  if (process.getuid?.() === 0 && !options.dryRun) {
-    const entered = await enterPrivateMountNamespace();
-    if (entered !== true) return entered;
-  }
-  const plan = await planForBuild(file, options, process.stdout);
-  if (options.dryRun) {
-    process.stdout.write('==== Recipe done (Dry run) ====\n');
-    return 0;
-  }
+  const plan = await startBuild(file, options);
+  if (typeof plan === 'number') return plan;
   const breakpoints = options.breakpoints.map((spec) => checkedBreakpoint(spec, plan));
   const config = await buildConfig(options);
   const choice = await chooseBackendFor(options);

@@ -2,8 +2,8 @@
 // steps, report, and clean up.
 import { type Machine } from '../vm/machine.js';
 import { findAction } from './actions/index.js';
-import { type Accel, type BackendChoice } from './backend.js';
-import { createMachine } from './machines.js';
+import { type BackendChoice } from './backend.js';
+import { createMachine, type VmSettings } from './machines.js';
 import { buildTimeFiles } from './chroot-files.js';
 import { HostError } from './errors.js';
 import { type EventBus, type StepInfo } from './events.js';
@@ -24,15 +24,7 @@ export interface BuildConfig {
   /** Proxies and -e variables for every command. */
   readonly env: Readonly<Record<string, string>>;
   readonly eventsFile?: string;
-  readonly vm: {
-    readonly memory?: string | undefined;
-    readonly cpus?: string | undefined;
-    readonly scratchSize?: string | undefined;
-    readonly kernel?: string | undefined;
-    readonly modules?: string | undefined;
-    readonly showBoot: boolean;
-    readonly accel: Accel;
-  };
+  readonly vm: VmSettings;
 }
 
 export interface BuildResult extends BuildOutcome {

@@ -5,7 +5,8 @@ import { type Accel, type BackendChoice } from './backend.js';
 import { HostError } from './errors.js';
 import { type Workspace } from './workspace.js';
 
-export interface MachineSettings {
+/** The VM's settings, from debos's flags and ours. */
+export interface VmSettings {
   readonly accel: Accel;
   readonly memory?: string | undefined;
   readonly cpus?: string | undefined;
@@ -13,6 +14,9 @@ export interface MachineSettings {
   readonly kernel?: string | undefined;
   readonly modules?: string | undefined;
   readonly showBoot: boolean;
+}
+
+export interface MachineSettings extends VmSettings {
   readonly verbose: boolean;
   readonly env: Readonly<Record<string, string>>;
   /** Directories the VM must see besides the workspace and caches (artifacts, recipes). */

@@ -18,7 +18,8 @@ const MAX_UINT64 = (1n << 64n) - 1n;
 const MIN_INT64 = -(1n << 63n);
 const MAX_INT64 = (1n << 63n) - 1n;
 
-function underscoreOK(s: string): boolean {
+/** Go's rule for digit-separating underscores: each one between two digits (or prefix and digit). */
+export function underscoreOK(s: string): boolean {
   let saw = '^';
   let i = 0;
   if (s.length >= 1 && (s[0] === '-' || s[0] === '+')) s = s.slice(1);

@@ -1,6 +1,7 @@
 // The parts of Go's strconv that sprig's conversions and error messages depend on. JavaScript's
 // Number() and parseInt() accept other syntaxes ("0x10", " 5", "Infinity") and never report
 // overflow, so the Go rules are written out here.
+import { underscoreOK } from '../../number.js';
 
 export type NumError = 'syntax' | 'range' | null;
 
@@ -68,34 +69,6 @@ function digitValue(c: string): number | undefined {
   return undefined;
 }
 
-/** Go's rule for digit-separating underscores: each one between two digits (or prefix and digit). */
-function underscoreOK(s: string): boolean {
-  let saw = '^';
-  let i = 0;
-  if (s[0] === '-' || s[0] === '+') s = s.slice(1);
-  let hex = false;
-  const p = lower(s[1] ?? '');
-  if (s.length >= 2 && s[0] === '0' && (p === 'b' || p === 'o' || p === 'x')) {
-    i = 2;
-    saw = '0';
-    hex = p === 'x';
-  }
-  for (; i < s.length; i++) {
-    const c = s[i] ?? '';
-    if ((c >= '0' && c <= '9') || (hex && lower(c) >= 'a' && lower(c) <= 'f')) {
-      saw = '0';
-      continue;
-    }
-    if (c === '_') {
-      if (saw !== '0') return false;
-      saw = '_';
-      continue;
-    }
-    if (saw === '_') return false;
-    saw = '!';
-  }
-  return saw !== '_';
-}
 
 /** strconv.ParseFloat(s, 64). */
 export function parseFloat(s: string): ParsedFloat {
