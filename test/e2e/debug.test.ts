@@ -3,7 +3,7 @@
 // Needs root (the host backend), tmux, mmdebstrap and the host's Debian mirror.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -33,7 +33,8 @@ async function fixture(t: { after: (fn: () => Promise<void>) => void }, actions:
   const base = await baseRootTarball(await hostSuite(), hostArch());
   const recipeDir = join(dir, 'recipe');
   await mkdir(join(recipeDir, 'overlay/etc'), { recursive: true });
-  await symlink(base, join(recipeDir, 'base.tar.gz'));
+  // A copy, not a link: a VM sees the recipe directory, not where a link would lead.
+  await copyFile(base, join(recipeDir, 'base.tar.gz'));
   await writeFile(join(recipeDir, 'overlay/etc/debstep-overlay'), 'overlaid\n');
   const recipe = join(recipeDir, 'r.yaml');
   const head = `architecture: ${hostArch()}\nactions:\n  - action: unpack\n    description: Unpack the base\n    origin: recipe\n    file: base.tar.gz\n`;
@@ -44,8 +45,10 @@ async function fixture(t: { after: (fn: () => Promise<void>) => void }, actions:
   return { dir, recipe, state, artifacts };
 }
 
-function start(t: { after: (fn: () => Promise<void>) => void }, f: Fixture, name: string, args: string[], env: Record<string, string> = {}): TmuxSession {
-  const argv = debstep('debug', 'r.yaml', '--backend', 'host', '--state-dir', f.state, '--artifactdir', f.artifacts, ...args);
+type Backend = 'host' | 'vm';
+
+function start(t: { after: (fn: () => Promise<void>) => void }, f: Fixture, name: string, args: string[], env: Record<string, string> = {}, backend: Backend = 'host'): TmuxSession {
+  const argv = debstep('debug', 'r.yaml', '--backend', backend, '--state-dir', f.state, '--artifactdir', f.artifacts, ...args);
   const session = TmuxSession.start(`${name}-${process.pid}`, argv, { cwd: dirname(f.recipe), env: { ...tsxEnv, ...env } });
   t.after(async () => session.kill());
   return session;
@@ -77,7 +80,8 @@ test('without a terminal, debug says it needs one and exits 2', async (t) => {
   assert.equal(r.stdout, '');
 });
 
-test('breakpoint, step, shell in the root, edit and retry, skip, to the end', { skip, timeout: 600_000 }, async (t) => {
+for (const backend of ['host', 'vm'] as const) {
+test(`${backend} backend: breakpoint, step, shell in the root, edit and retry, skip, to the end`, { skip, timeout: 900_000 }, async (t) => {
   const f = await fixture(
     t,
     [
@@ -92,10 +96,10 @@ test('breakpoint, step, shell in the root, edit and retry, skip, to the end', { 
   const editor = join(f.dir, 'fix-recipe');
   await writeFile(editor, `#!/bin/sh\nsed -i 's#test -f /etc/not-there#test -f /etc/debstep-overlay#' "$1"\n`);
   await chmod(editor, 0o755);
-  const tui = start(t, f, 'main', ['--break', '2', '--break', '5'], { EDITOR: editor });
+  const tui = start(t, f, `main-${backend}`, ['--break', '2', '--break', '5'], { EDITOR: editor }, backend);
 
   let screen = await tui.waitFor('Paused before action 2 (breakpoint)', 300_000);
-  assert.match(screen, /^debstep debug · r\.yaml · \w+ · host backend · user root/m);
+  assert.match(screen, new RegExp(`^debstep debug · r\\.yaml · \\w+ · ${backend} backend · user root`, 'm'));
   assert.match(row(screen, 1), /1 ✓ unpack +Unpack the base/);
   assert.match(row(screen, 2), /^●2 ‖ run +Name the host/);
 
@@ -146,8 +150,9 @@ test('breakpoint, step, shell in the root, edit and retry, skip, to the end', { 
   assert.equal(await tui.waitForExit(), 0);
   assert.match(tui.screen(), /==== Recipe done \(tainted: skipped action 5\) ====/);
   assert.deepEqual(mountsUnder(f.state), []);
-  assert.deepEqual(processesMentioning(f.state), []);
+  assert.deepEqual(processesMentioning(f.state), [], 'no process (and no QEMU) is left');
 });
+}
 
 test('a failure pauses with the failed command; quitting and discarding leaves nothing behind', { skip, timeout: 600_000 }, async (t) => {
   const f = await fixture(t, [
