@@ -23,18 +23,30 @@ export interface AgentProgram {
   readonly note: string;
 }
 
-/** The agent script, bundled into `workDir` when running from sources. */
+/** The bundle `npm run build` makes next to the compiled agent. */
+export const BUNDLED_AGENT = 'agent.mjs';
+
+/** The agent script: the bundle made at build time, or one bundled into `workDir` when
+ * running from the TypeScript sources. */
 export async function agentProgram(workDir: string): Promise<AgentProgram> {
-  const self = fileURLToPath(import.meta.url);
-  const source = join(dirname(self), self.endsWith('.ts') ? 'agent.ts' : 'agent.js');
-  if (!source.endsWith('.ts')) return { script: source, note: `agent ${source}` };
-  const script = join(workDir, 'agent.mjs');
+  const here = dirname(fileURLToPath(import.meta.url));
+  const bundled = join(here, BUNDLED_AGENT);
+  if (existsSync(bundled)) return { script: bundled, note: `agent ${bundled}` };
+  const source = join(here, existsSync(join(here, 'agent.ts')) ? 'agent.ts' : 'agent.js');
+  const script = join(workDir, BUNDLED_AGENT);
+  const started = Date.now();
+  await bundleAgent(source, script);
+  return { script, note: `agent bundled from ${source} in ${Date.now() - started} ms` };
+}
+
+/** Bundles the agent and what it imports into one ES module: loading one file is much
+ * faster than resolving dozens under emulation. node-pty stays where it is installed. */
+export async function bundleAgent(source: string, outfile: string): Promise<void> {
   const { build } = await import('esbuild');
   const native = join(packageRoot(), 'node_modules', 'node-pty', 'lib', 'index.js');
-  const started = Date.now();
   await build({
     entryPoints: [source],
-    outfile: script,
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -50,5 +62,4 @@ export async function agentProgram(workDir: string): Promise<AgentProgram> {
       },
     ],
   });
-  return { script, note: `agent bundled from ${source} in ${Date.now() - started} ms` };
 }
