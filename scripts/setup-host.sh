@@ -20,14 +20,16 @@ packages=(
   ca-certificates util-linux
 )
 
-export DEBIAN_FRONTEND=noninteractive
-apt-get update
-apt-get install -y --no-install-recommends "${packages[@]}"
-
-# binfmt_misc must be mounted for foreign-architecture builds; containers often lack it.
+# binfmt_misc must be mounted for foreign-architecture builds (containers often lack it),
+# before qemu-user-static's installation registers its handlers there.
 if [ ! -e /proc/sys/fs/binfmt_misc/status ]; then
   mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc || echo "warning: cannot mount binfmt_misc; foreign-architecture builds will fail (see debstep doctor)" >&2
 fi
-update-binfmts --enable >/dev/null 2>&1 || true
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y --no-install-recommends "${packages[@]}"
+# Registers every installed handler (a no-op for those already registered).
+update-binfmts --enable || echo "warning: update-binfmts could not register the qemu handlers (see debstep doctor)" >&2
 
 npm ci
