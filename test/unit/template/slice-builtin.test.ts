@@ -3,8 +3,8 @@
 // text/template without extra functions, for the same data.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { renderTemplate, TemplateError } from '../../../src/engine/recipe/template/index.js';
 import { GoMap, GoNumber, GoSlice, type GoValue } from '../../../src/engine/recipe/template/value.js';
+import { renderOrError } from './render-or-error.js';
 
 const data = new GoMap(
   'interface {}',
@@ -17,14 +17,7 @@ const data = new GoMap(
   ]),
 );
 
-function run(src: string): string {
-  try {
-    return renderTemplate(src, { name: 't', file: 't', data }).text;
-  } catch (e) {
-    if (e instanceof TemplateError) return `ERR ${e.goMessage}`;
-    throw e;
-  }
-}
+const run = (src: string) => renderOrError(src, data);
 
 const cases: [string, string][] = [
   ['{{slice .s 1 3}}', 'é'],

@@ -5,8 +5,8 @@
 // a String method and the methods below.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { renderTemplate, TemplateError } from '../../../src/engine/recipe/template/index.js';
 import { GoFunc, GoFuncError, GoMap, type GoStruct, type GoValue } from '../../../src/engine/recipe/template/value.js';
+import { renderOrError } from './render-or-error.js';
 
 class T implements GoStruct {
   readonly type = 'main.T';
@@ -47,14 +47,7 @@ const data = new GoMap(
   ]),
 );
 
-function run(src: string): string {
-  try {
-    return renderTemplate(src, { name: 't', file: 't', data }).text;
-  } catch (e) {
-    if (e instanceof TemplateError) return `ERR ${e.goMessage}`;
-    throw e;
-  }
-}
+const run = (src: string) => renderOrError(src, data);
 
 const cases: [string, string][] = [
   ['{{ .t.Name }}', 'tee'],
