@@ -1,24 +1,11 @@
 #!/bin/bash
-# Sets up a Debian 12 host for debstep: the Debian tools it drives, then its npm
-# dependencies (npm ci builds dist/ through the prepare script). Run as root.
+# Sets up a Debian 12 host for debstep: the Debian tools it drives (scripts/host-packages.txt),
+# binfmt_misc for foreign architectures, then its npm dependencies (npm ci builds dist/
+# through the prepare script). Run as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(
-  # bootstrapping and package installation
-  mmdebstrap debootstrap arch-test eatmydata
-  # foreign architectures through binfmt_misc
-  qemu-user-static binfmt-support
-  # the VM backend: QEMU, a kernel with its modules, busybox for the initramfs
-  qemu-system-x86 linux-image-amd64 busybox-static
-  # disk images
-  parted fdisk e2fsprogs dosfstools
-  # archives and compressors, multi-threaded where Debian has them
-  tar gzip pigz bzip2 pbzip2 xz-utils zstd lzip lzop unzip
-  # the debugger's end-to-end tests drive the TUI in tmux
-  tmux
-  ca-certificates util-linux
-)
+mapfile -t packages < <(grep -Ev '^[[:space:]]*(#|$)' scripts/host-packages.txt)
 
 # binfmt_misc must be mounted for foreign-architecture builds (containers often lack it),
 # before qemu-user-static's installation registers its handlers there.
@@ -27,8 +14,12 @@ if [ ! -e /proc/sys/fs/binfmt_misc/status ]; then
 fi
 
 export DEBIAN_FRONTEND=noninteractive
-apt-get update
-apt-get install -y --no-install-recommends "${packages[@]}"
+if ! dpkg-query -W -f='${db:Status-Abbrev}\n' "${packages[@]}" 2>/dev/null | grep -qv '^ii' && [ "$(dpkg-query -W "${packages[@]}" 2>/dev/null | wc -l)" = "${#packages[@]}" ]; then
+  echo "The Debian packages are installed."
+else
+  apt-get update
+  apt-get install -y --no-install-recommends "${packages[@]}"
+fi
 # Registers every installed handler (a no-op for those already registered).
 update-binfmts --enable || echo "warning: update-binfmts could not register the qemu handlers (see debstep doctor)" >&2
 
