@@ -24,6 +24,7 @@ import { DebugStore } from '../src/tui/debug-store.js';
 import { LINES_PER_ACTION } from '../src/tui/log-store.js';
 import { type ExecRequest, type OutputSink } from '../src/vm/machine.js';
 import { FakeMachine } from '../test/helpers/fake-machine.js';
+import { Reuse } from '../src/engine/reuse.js';
 
 // Loaded after NODE_ENV is set (static imports would load React first).
 const { createElement } = await import('react');
@@ -75,10 +76,10 @@ bus.add(new FullLog(ws.logFile));
 bus.add(new JsonLines(ws.eventsFile));
 const services: BuildServices = {
   machine, bus, artifactDir: dir, scratchDir: ws.scratch, downloadDir: ws.downloads, cache: (n) => ws.cache(n),
-  origins: new Origins(dir, machine.rootDir), env: {}, verbose: false, buildTimeFiles: [], hostMirror: async () => '',
+  origins: new Origins(dir, machine.rootDir), env: {}, verbose: false, buildTimeFiles: [], hostMirror: async () => '', handEdits: { root: false },
 };
 const step = (index: number): RunnableStep => ({
-  index, kind: 'run', description: `Noisy ${index}`, context: new StageContext(services, index, dir, 'amd64', 512),
+  index, kind: 'run', description: `Noisy ${index}`, context: new StageContext(services, index, dir, 'amd64', 512), params: '{}', cacheEffect: async () => 'unknown' as const,
   stages: { run: async (ctx) => void (await ctx.exec({ argv: ['noisy'], chroot: false, label: 'noisy' })) },
 });
 const steps = [step(1), step(2)];
@@ -137,7 +138,7 @@ let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
 const rssBefore = process.memoryUsage().rss;
 const started = performance.now();
-const build = runSteps({ recipe: 'noisy.yaml', steps, machine, workspace: ws, bus, control: controller });
+const build = runSteps({ recipe: 'noisy.yaml', steps, machine, workspace: ws, bus, control: controller, reuse: new Reuse(undefined, 'amd64', () => false) });
 const busy = await pressKeysUntil(build);
 const seconds = (performance.now() - started) / 1000;
 clearInterval(sampler);

@@ -35,6 +35,7 @@ export async function buildConfig(o: Options): Promise<BuildConfig> {
     artifactDir,
     stateDir: resolve(o.stateDir ?? defaultStateDir()),
     keep: o.keep,
+    reuse: !o.noCache,
     verbose: o.verbose,
     env: buildEnvironment(o.environVars, process.env),
     ...(o.events ? { eventsFile: resolve(o.events) } : {}),

@@ -47,6 +47,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'modules', long: 'modules', kind: 'value', value: 'DIR', help: "the VM kernel's modules directory (default: /lib/modules/RELEASE)", commands: RUNNING },
   { key: 'stateDir', long: 'state-dir', kind: 'value', value: 'DIR', help: 'where workspaces and caches live (default /var/lib/debstep as root, else ~/.cache/debstep)', commands: ['build', 'debug', 'shell', 'doctor'] },
   { key: 'keep', long: 'keep', kind: 'flag', help: 'keep the workspace after a successful build', commands: BUILDING },
+  { key: 'noCache', long: 'no-cache', kind: 'flag', help: 'run every action, without taking unchanged results from earlier builds', commands: BUILDING },
   { key: 'events', long: 'events', kind: 'value', value: 'FILE', help: 'write build events as JSON Lines to FILE', commands: BUILDING },
   { key: 'breakpoints', long: 'break', kind: 'list', value: 'SPEC', help: 'pause before: a plan index (3), an action kind (apt) or a description glob ("Install*")', commands: ['debug'] },
   { key: 'step', long: 'step', kind: 'flag', help: 'pause before the first action', commands: ['debug'] },
@@ -76,6 +77,7 @@ export interface Options {
   modules: string | undefined;
   stateDir: string | undefined;
   keep: boolean;
+  noCache: boolean;
   events: string | undefined;
   breakpoints: string[];
   step: boolean;
@@ -95,7 +97,7 @@ function defaults(): Options {
     disableFakemachine: false, fakemachineBackend: undefined, backend: undefined,
     memory: undefined, cpus: undefined, scratchSize: undefined, showBoot: false,
     accel: undefined, kernel: undefined, modules: undefined,
-    stateDir: undefined, keep: false, events: undefined, breakpoints: [], step: false,
+    stateDir: undefined, keep: false, noCache: false, events: undefined, breakpoints: [], step: false,
     arch: [], help: false,
   };
 }

@@ -21,6 +21,8 @@ export async function run({ options, positionals }: ParsedArgs): Promise<number>
   const { ws } = await Workspace.open(stateDir, positionals[0]);
   const layers = ws.current();
   if (!layers) throw new HostError(`the build in ${ws.dir} stopped before it had a root`);
+  // The shell may have opened a fresh top layer (the old one is shared with the cache).
+  await ws.saveState(state);
   const env = buildEnvironment(options.environVars, process.env);
   const say = (source: string, message: string) => process.stderr.write(`[${source}] ${message}\n`);
   const machine = await createMachine({ backend: state.backend, accel: 'auto', reason: 'debstep shell' }, ws, {

@@ -1,6 +1,7 @@
 // The action contract: what one module in src/engine/actions/ exports. An action is a
 // strict zod schema (its properties and defaults) plus the debos stages it needs.
 import { type z } from 'zod';
+import { type CacheEffect } from './layer-cache.js';
 import { type StageContext } from './stage.js';
 
 /** What verify and file checks may know: no Machine, no side effects. */
@@ -53,6 +54,12 @@ export interface ActionDef<S extends z.ZodType = z.ZodType> {
   verify?(params: z.output<S>, ctx: VerifyContext): void;
   /** Files and directories the action reads from the recipe's side; checked by `check`. */
   files?(params: z.output<S>, ctx: VerifyContext): readonly NamedFile[];
+  /**
+   * How a re-run may reuse the action's result from the layer cache (layer-cache.ts):
+   * replayable with fingerprints of what it reads beyond its properties, leaving the root
+   * alone, or (when absent) not replayable.
+   */
+  cacheEffect?(params: z.output<S>, ctx: StageContext): Promise<CacheEffect>;
   /** debos's stages, each optional (see src/engine/runner.ts for their order). */
   preMachine?(params: z.output<S>, ctx: StageContext): Promise<void>;
   preNoMachine?(params: z.output<S>, ctx: StageContext): Promise<void>;

@@ -3,7 +3,9 @@
 import { type Machine } from '../vm/machine.js';
 import { findAction } from './actions/index.js';
 import { type BackendChoice } from './backend.js';
+import { LayerCache } from './layer-cache.js';
 import { createMachine, type VmSettings } from './machines.js';
+import { Reuse } from './reuse.js';
 import { buildTimeFiles } from './chroot-files.js';
 import { HostError } from './errors.js';
 import { type EventBus, type StepInfo } from './events.js';
@@ -20,6 +22,8 @@ export interface BuildConfig {
   readonly artifactDir: string;
   readonly stateDir: string;
   readonly keep: boolean;
+  /** Take unchanged actions' results from the layer cache, and keep new ones there. */
+  readonly reuse: boolean;
   readonly verbose: boolean;
   /** Proxies and -e variables for every command. */
   readonly env: Readonly<Record<string, string>>;
@@ -78,7 +82,15 @@ function runnable(step: PlanStep, context: StageContext): RunnableStep {
     const fn = bind(stage);
     if (fn) stages[stage] = fn;
   }
-  return { index: step.number, kind: step.action.kind, description: step.action.description, context, stages };
+  return {
+    index: step.number,
+    kind: step.action.kind,
+    description: step.action.description,
+    params: JSON.stringify(params),
+    cacheEffect: () => (def.cacheEffect ? def.cacheEffect(params, context) : Promise.resolve('unknown')),
+    context,
+    stages,
+  };
 }
 
 export interface FrontEnd {
@@ -109,6 +121,7 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
 
   let outcome: BuildOutcome;
   let machine: Machine | undefined;
+  let reuse: Reuse | undefined;
   try {
     machine = await createMachine(choice, ws, {
       ...config.vm,
@@ -131,7 +144,11 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
       verbose: config.verbose,
       buildTimeFiles: await buildTimeFiles(machine),
       hostMirror: () => (mirror ??= hostDebianMirror()),
+      handEdits: { root: false },
     };
+    // The layer cache lives beside the workspaces; a VM keeps its layers on its own disk.
+    const cache = machine.backend === 'host' && config.reuse ? new LayerCache(ws.cache('layers')) : undefined;
+    reuse = new Reuse(cache, plan.recipe.architecture, () => services.handEdits.root);
     const contextFor = (p: Plan, s: PlanStep) => new StageContext(services, s.number, s.action.recipeDir, p.recipe.architecture, p.recipe.sectorSize);
     const contexts = plan.steps.map((s) => contextFor(plan, s));
     const steps = plan.steps.map((s, i) => runnable(s, contexts[i]!));
@@ -158,7 +175,7 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
       workspace: ws.dir,
       steps: plan.steps.map(stepInfo),
     });
-    outcome = await runSteps({ recipe: plan.recipe.file, steps, machine, workspace: ws, bus, control: front.control(session) });
+    outcome = await runSteps({ recipe: plan.recipe.file, steps, machine, workspace: ws, bus, control: front.control(session), reuse });
   } catch (err) {
     outcome = { status: 'failed', error: err as Error, tainted: false, skipped: [] };
   }
@@ -174,6 +191,10 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
     ...(outcome.error ? { error: outcome.error.message } : {}),
   });
   await bus.close();
-  if (!kept) await ws.remove();
+  if (!kept) {
+    await reuse?.discard(ws.unpublished());
+    await ws.remove();
+  }
+  await reuse?.finish();
   return { ...outcome, workspace: ws.dir, kept };
 }

@@ -39,7 +39,7 @@ export type BuildEvent = Base &
         readonly durationMs: number;
         readonly error?: string;
       }
-    | { readonly type: 'action-start'; readonly index: number; readonly kind: string; readonly description: string; readonly attempt: number }
+    | { readonly type: 'action-start'; readonly index: number; readonly kind: string; readonly description: string; readonly attempt: number; readonly cached?: boolean }
     | { readonly type: 'action-end'; readonly index: number; readonly status: ActionStatus; readonly durationMs: number; readonly error?: string }
     | { readonly type: 'stage-start'; readonly stage: Stage; readonly index?: number }
     | { readonly type: 'stage-end'; readonly stage: Stage; readonly index?: number; readonly error?: string }

@@ -6,12 +6,11 @@ import { type Machine } from '../vm/machine.js';
 import { ActionFailure } from './errors.js';
 import { type EventBus, type Stage } from './events.js';
 import { type StageContext } from './stage.js';
+import { type Reusable, type Reuse } from './reuse.js';
 import { type Workspace } from './workspace.js';
 
 /** One planned action with its stages bound to its properties. */
-export interface RunnableStep {
-  readonly index: number;
-  readonly kind: string;
+export interface RunnableStep extends Reusable {
   readonly description: string;
   readonly context: StageContext;
   readonly stages: Partial<Record<Exclude<Stage, 'verify'>, (ctx: StageContext) => Promise<void>>>;
@@ -55,6 +54,8 @@ interface RunnerDeps {
   readonly workspace: Workspace;
   readonly bus: EventBus;
   readonly control: Control;
+  /** Which results come from, and go to, the layer cache. */
+  readonly reuse: Reuse;
 }
 
 async function runStage(bus: EventBus, step: RunnableStep, stage: Exclude<Stage, 'verify'>): Promise<void> {
@@ -72,7 +73,7 @@ async function runStage(bus: EventBus, step: RunnableStep, stage: Exclude<Stage,
 }
 
 export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
-  const { recipe, steps, machine, workspace, bus, control } = deps;
+  const { recipe, steps, machine, workspace, bus, control, reuse } = deps;
   const pre = machine.backend === 'vm' ? 'preMachine' : 'preNoMachine';
   let skipped: number[] = [];
   const cleanups: RunnableStep[] = [];
@@ -86,6 +87,7 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
     await runStage(bus, step, pre);
   };
   const skip = (step: RunnableStep) => {
+    reuse.broken();
     skipped.push(step.index);
     bus.emit({ type: 'action-end', index: step.index, status: 'skipped', durationMs: 0 });
   };
@@ -97,7 +99,9 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
     skipped = skipped.filter((s) => s < index);
     const dropped = workspace.rewindTo(index);
     await machine.mountRoot(workspace.current());
-    await machine.dropLayers(workspace.layersDir, dropped);
+    await machine.dropLayers(workspace.layersDir, dropped.names);
+    await reuse.discard(dropped.stored);
+    reuse.rewind(index);
     bus.emit({ type: 'rewind', index });
   };
   const position = (index: number) => Math.max(0, steps.findIndex((s) => s.index === index));
@@ -125,10 +129,22 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
         continue;
       }
       await prepare(step);
-      await machine.mountRoot(workspace.beginAction(step.index, attempt));
+      const reusePlan = await reuse.plan(step);
+      if ('hit' in reusePlan) {
+        // Its result is in the cache: stack the layer instead of running the action.
+        await workspace.adoptCached(step.index, reusePlan.hit);
+        await machine.mountRoot(workspace.current());
+        await reuse.done(reusePlan);
+        bus.emit({ type: 'cache', hit: true, what: `action ${step.index}` });
+        bus.emit({ type: 'action-start', index: step.index, kind: step.kind, description: step.description, attempt, cached: true });
+        bus.emit({ type: 'action-end', index: step.index, status: 'done', durationMs: 0 });
+        [i, attempt] = [i + 1, 1];
+        continue;
+      }
+      await machine.mountRoot(await workspace.beginAction(step.index, attempt, 'stored' in reusePlan ? reusePlan.stored : undefined));
       await workspace.saveState({ recipe, architecture: step.context.architecture, backend: machine.backend, status: 'running' });
       bus.emit({ type: 'snapshot', index: step.index, layer: `before action ${step.index}` });
-      bus.emit({ type: 'action-start', index: step.index, kind: step.kind, description: step.description, attempt });
+      bus.emit({ type: 'action-start', index: step.index, kind: step.kind, description: step.description, attempt, cached: false });
       const started = Date.now();
       cleanups.push(step);
       try {
@@ -139,6 +155,11 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
           step.context.signal = undefined;
         });
         bus.emit({ type: 'action-end', index: step.index, status: 'done', durationMs: Date.now() - started });
+        if (await reuse.done(reusePlan)) {
+          // Published: from now on the layer is only ever a lower one.
+          workspace.freezeTop();
+          await machine.mountRoot(workspace.current());
+        }
         [i, attempt] = [i + 1, 1];
       } catch (err) {
         const failure = err as ActionFailure;

@@ -49,6 +49,8 @@ export interface BuildServices {
   readonly env: Readonly<Record<string, string>>;
   readonly verbose: boolean;
   readonly buildTimeFiles: readonly BuildTimeFile[];
+  /** Set once someone opens a shell: the root may differ from what the recipe makes. */
+  readonly handEdits: { root: boolean };
   /** The Debian mirror of the host's apt sources, for recipes that name none. */
   readonly hostMirror: () => Promise<string>;
 }
@@ -180,6 +182,7 @@ export class StageContext {
     const { bus, machine } = this.services;
     const shell = req.shell ?? (!req.chroot || (await machine.files.exists('/bin/bash')) ? '/bin/bash' : '/bin/sh');
     const full: ShellRequest = { ...req, shell, env: { ...this.services.env } };
+    this.services.handEdits.root = true;
     bus.emit({ type: 'shell-open', chroot: req.chroot, index: this.index });
     const closed = (status: number | null) => bus.emit({ type: 'shell-close', chroot: req.chroot, exitStatus: status });
     if (!req.chroot) {

@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { type RootLayers } from '../vm/machine.js';
 import { HostError } from './errors.js';
+import { type StoredLayer } from './layer-cache.js';
 
 /** /var/lib/debstep for root, the user's cache directory otherwise. */
 export function defaultStateDir(): string {
@@ -21,6 +22,8 @@ export interface WorkspaceState {
   readonly architecture: string;
   /** Layers in order, oldest first; the root is all of them stacked. */
   readonly layers: readonly string[];
+  /** Layers shared with the layer cache: never written again. */
+  readonly frozen?: readonly string[];
   readonly status: 'running' | 'success' | 'failed' | 'aborted';
   /** Where the root lives: on this host, or in the VM's layer disk image. */
   readonly backend: 'host' | 'vm';
@@ -28,9 +31,26 @@ export interface WorkspaceState {
 
 const layerName = (index: number, attempt: number) => `L${String(index).padStart(3, '0')}${attempt > 1 ? `-${attempt}` : ''}`;
 
+interface Layer {
+  readonly name: string;
+  /** The action that made it (or after which it was opened). */
+  readonly index: number;
+  /** Shared with the layer cache: a lower layer only, from now on. */
+  frozen: boolean;
+  /** Its directories in the cache's store, until it is published. */
+  stored?: StoredLayer | undefined;
+}
+
+/** What rewinding leaves to delete: layer names (for the machine) and unpublished store layers. */
+export interface Dropped {
+  readonly names: string[];
+  readonly stored: StoredLayer[];
+}
+
 export class Workspace {
-  /** Layer names stacked so far, oldest first, with the action that made each. */
-  private stack: { name: string; index: number }[] = [];
+  /** The layers stacked so far, oldest first. */
+  private stack: Layer[] = [];
+  private opened = 0;
 
   private constructor(
     readonly dir: string,
@@ -96,40 +116,78 @@ export class Workspace {
       });
     }
     const ws = new Workspace(dir, stateDir);
-    ws.stack = state.layers.map((name, i) => ({ name, index: i + 1 }));
+    const frozen = new Set(state.frozen ?? []);
+    ws.stack = state.layers.map((name, i) => ({ name, index: i + 1, frozen: frozen.has(name) }));
     return { ws, state };
   }
 
-  /** The layers of the root as it stands (none before the first action). */
+  /**
+   * The layers of the root as it stands (none before the first action), to mount for work
+   * that is not an action's (a shell at a pause). A frozen top layer gets a fresh layer
+   * above it, so nothing writes into the cache.
+   */
   current(): RootLayers | undefined {
     const top = this.stack.at(-1);
-    return top && this.layersOf(top.name, this.stack.slice(0, -1).map((l) => l.name));
+    if (top?.frozen) this.stack.push({ name: `O${String(top.index).padStart(3, '0')}-${++this.opened}`, index: top.index, frozen: false });
+    const upper = this.stack.at(-1);
+    return upper && this.layersOf(upper.name, this.stack.slice(0, -1).map((l) => l.name));
   }
 
   private layersOf(upper: string, below: readonly string[]): RootLayers {
     return { dir: this.layersDir, upper, work: `work-${upper}`, lowers: [...below].reverse().concat('base') };
   }
 
-  /** Starts a new layer for action `index`: the snapshot of the root before it. */
-  beginAction(index: number, attempt: number): RootLayers {
+  /**
+   * Starts a new layer for action `index`: the snapshot of the root before it. With a
+   * store layer, the layer lives in the cache's store (linked from here) so that it can be
+   * published when the action succeeds.
+   */
+  async beginAction(index: number, attempt: number, stored?: StoredLayer): Promise<RootLayers> {
     const name = layerName(index, attempt);
     const below = this.stack.map((l) => l.name);
-    this.stack.push({ name, index });
+    if (stored) {
+      await symlink(stored.upper, join(this.layersDir, name));
+      await symlink(stored.work, join(this.layersDir, `work-${name}`));
+    }
+    this.stack.push({ name, index, frozen: false, stored });
     return this.layersOf(name, below);
+  }
+
+  /** Stacks a published layer from the cache as action `index`'s result. */
+  async adoptCached(index: number, upper: string): Promise<void> {
+    const name = layerName(index, 1);
+    await symlink(upper, join(this.layersDir, name));
+    this.stack.push({ name, index, frozen: true });
+  }
+
+  /** The top layer was published: it is never written again. */
+  freezeTop(): void {
+    const top = this.stack.at(-1)!;
+    top.frozen = true;
+    top.stored = undefined;
   }
 
   /**
    * Forgets the layers of action `index` and later ones, so the root is as it was before
-   * `index`. Returns the directories (relative to layersDir) the machine should delete.
+   * `index`. Returns what to delete: names in layersDir for the machine, and store layers
+   * that were never published.
    */
-  rewindTo(index: number): string[] {
+  rewindTo(index: number): Dropped {
     const dropped = this.stack.filter((l) => l.index >= index);
     this.stack = this.stack.filter((l) => l.index < index);
-    return dropped.flatMap((l) => [l.name, `work-${l.name}`]);
+    return {
+      names: dropped.flatMap((l) => (l.frozen ? [l.name] : [l.name, `work-${l.name}`])),
+      stored: dropped.flatMap((l) => (l.stored ? [l.stored] : [])),
+    };
   }
 
-  async saveState(state: Omit<WorkspaceState, 'layers'>): Promise<void> {
-    const full: WorkspaceState = { ...state, layers: this.stack.map((l) => l.name) };
+  /** Store layers of this build that were never published (to delete with the workspace). */
+  unpublished(): StoredLayer[] {
+    return this.stack.flatMap((l) => (l.stored ? [l.stored] : []));
+  }
+
+  async saveState(state: Omit<WorkspaceState, 'layers' | 'frozen'>): Promise<void> {
+    const full: WorkspaceState = { ...state, layers: this.stack.map((l) => l.name), frozen: this.stack.filter((l) => l.frozen).map((l) => l.name) };
     await writeFile(join(this.dir, 'state.json'), JSON.stringify(full, null, 2) + '\n');
   }
 

@@ -28,5 +28,6 @@ export const apt = defineAction({
     unauthenticated: bool().default(false),
     update: bool().default(true),
   }),
+  cacheEffect: async () => ({ replay: [] }),
   run: (p, ctx) => aptGetInstall(ctx, p),
 });

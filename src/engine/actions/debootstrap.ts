@@ -33,6 +33,7 @@ import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type z } from 'zod';
 import { defineAction, type NamedFile } from '../action.js';
+import { fingerprint } from '../layer-cache.js';
 import { type StageContext } from '../stage.js';
 import { bool, mapping, str, strList } from '../recipe/properties.js';
 import { actionFields, inRecipeDir } from './fields.js';
@@ -109,6 +110,10 @@ const schema = mapping({
 export const debootstrap = defineAction({
   kind: 'debootstrap',
   schema,
+  async cacheEffect(p, ctx) {
+    const files = [p['keyring-file'], p.certificate, p['private-key']].flatMap((f) => (f ? [fingerprint(resolve(ctx.recipeDir, f))] : []));
+    return { replay: [p.mirror ?? (await ctx.hostMirror()), ...(await Promise.all(files))] };
+  },
   run,
   files(p, ctx) {
     const named: NamedFile[] = [];

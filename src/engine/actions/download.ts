@@ -81,6 +81,7 @@ export const download = defineAction({
       throw new PropertyError('sha256sum', "'sha256sum' must be 64 hexadecimal digits");
     }
   },
+  cacheEffect: async () => 'leaves-root',
   async run(p, ctx) {
     const file = join(ctx.downloadDir, downloadFilename(p));
     const existing = await lstat(file).catch(() => undefined);

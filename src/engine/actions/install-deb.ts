@@ -26,12 +26,31 @@ import { defineAction, PropertyError } from '../action.js';
 import { BuildError } from '../errors.js';
 import { glob } from '../../util/glob.js';
 import { type Bind } from '../../vm/machine.js';
+import { fingerprint } from '../layer-cache.js';
+import { type StageContext } from '../stage.js';
 import { aptGetInstall } from './apt-get.js';
 import { bool, mapping, str, strList } from '../recipe/properties.js';
 import { actionFields, inRecipeDir } from './fields.js';
 import { checkOrigin } from './origins.js';
 
 const GLOB = /[*?[]/;
+
+/** The .deb files the action installs: the origin itself when it is a file, else the
+ * matches of each pattern in it (each must match something). */
+async function packageFiles(p: { origin: string; packages: readonly string[] }, ctx: StageContext): Promise<string[]> {
+  const origin = ctx.origin(p.origin);
+  if ((await stat(origin)).isFile()) {
+    if (p.packages.length > 0) throw new BuildError(`origin ${p.origin} is a single file: 'packages' must be empty`);
+    return [origin];
+  }
+  const files: string[] = [];
+  for (const pattern of p.packages) {
+    const found = await glob(origin, pattern);
+    if (found.length === 0) throw new BuildError(`no package matches ${pattern} in ${origin}`);
+    files.push(...found);
+  }
+  return [...new Set(files)];
+}
 
 export const installDeb = defineAction({
   kind: 'install-deb',
@@ -56,23 +75,15 @@ export const installDeb = defineAction({
       : p.packages.flatMap((pattern, i) =>
           GLOB.test(pattern) ? [] : [{ property: `packages.${i}`, path: inRecipeDir(ctx, pattern), kind: 'file' as const }],
         ),
+  // Packages in the root are part of the root before it, which the key already covers.
+  async cacheEffect(p, ctx) {
+    return { replay: p.origin === 'filesystem' ? [] : await Promise.all((await packageFiles(p, ctx)).map(fingerprint)) };
+  },
   async run(p, ctx) {
-    const origin = ctx.origin(p.origin);
-    let files: string[];
-    if ((await stat(origin)).isFile()) {
-      if (p.packages.length > 0) throw new BuildError(`origin ${p.origin} is a single file: 'packages' must be empty`);
-      files = [origin];
-    } else {
-      files = [];
-      for (const pattern of p.packages) {
-        const found = await glob(origin, pattern);
-        if (found.length === 0) throw new BuildError(`no package matches ${pattern} in ${origin}`);
-        files.push(...found);
-      }
-    }
+    const files = await packageFiles(p, ctx);
     // Files in the root are named by their path there; others are bound in under /tmp.
     const binds: Bind[] = [];
-    const packages = [...new Set(files)].map((file, i) => {
+    const packages = files.map((file, i) => {
       const inRoot = relative(ctx.rootDir, file);
       if (!inRoot.startsWith('..')) return `/${inRoot}`;
       const target = `/tmp/debstep-debs/${i}-${basename(file)}`;

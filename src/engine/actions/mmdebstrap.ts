@@ -29,6 +29,7 @@ import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type z } from 'zod';
 import { defineAction } from '../action.js';
+import { fingerprint } from '../layer-cache.js';
 import { type StageContext } from '../stage.js';
 import { bool, mapping, str, strList } from '../recipe/properties.js';
 import { actionFields, inRecipeDir } from './fields.js';
@@ -100,6 +101,10 @@ const schema = mapping({
 export const mmdebstrap = defineAction({
   kind: 'mmdebstrap',
   schema,
+  async cacheEffect(p, ctx) {
+    const keyrings = await Promise.all((p['keyring-files'] ?? []).map((f) => fingerprint(resolve(ctx.recipeDir, f))));
+    return { replay: [...(p.mirrors?.length ? p.mirrors : [await ctx.hostMirror()]), ...keyrings] };
+  },
   files: (p, ctx) =>
     (p['keyring-files'] ?? []).map((file, i) => ({
       property: `keyring-files.${i}`,

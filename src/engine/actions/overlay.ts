@@ -19,6 +19,7 @@
 import { posix, resolve } from 'node:path';
 import { defineAction, PropertyError } from '../action.js';
 import { mapping, str } from '../recipe/properties.js';
+import { fingerprint } from '../layer-cache.js';
 import { actionFields, inRecipeDir } from './fields.js';
 import { checkOrigin } from './origins.js';
 
@@ -49,6 +50,11 @@ export const overlay = defineAction({
     (p.origin ?? 'recipe') === 'recipe'
       ? [{ property: p.source === undefined ? 'origin' : 'source', path: inRecipeDir(ctx, p.source ?? '.'), kind: 'any' }]
       : [],
+  async cacheEffect(p, ctx) {
+    const origin = p.origin ?? 'recipe';
+    // A source in the root is part of the root before it, which the key already covers.
+    return { replay: origin === 'filesystem' ? [] : [await fingerprint(resolve(ctx.origin(origin), p.source ?? '.'))] };
+  },
   async run(p, ctx) {
     const origin = p.origin ?? 'recipe';
     const files = ctx.machine.files;

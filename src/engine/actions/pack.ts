@@ -31,6 +31,7 @@ export const pack = defineAction({
   verify(p) {
     if (!staysInside(p.file)) throw new PropertyError('file', `file "${p.file}" leads out of the artifact directory`);
   },
+  cacheEffect: async () => 'leaves-root',
   async run(p, ctx) {
     const file = resolve(ctx.artifactDir, p.file);
     const dir = p.subdir === undefined ? ctx.rootDir : await ctx.machine.files.resolve(p.subdir);

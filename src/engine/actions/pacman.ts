@@ -18,6 +18,7 @@ export const pacman = defineAction({
     ...actionFields('pacman'),
     packages: strList().default([]),
   }),
+  cacheEffect: async () => ({ replay: [] }),
   async run(p, ctx) {
     await ctx.exec({ argv: ['pacman', '-Syu', '--noconfirm', ...p.packages], chroot: true, label: 'pacman' });
   },

@@ -27,6 +27,7 @@ import { posix, resolve } from 'node:path';
 import { type z } from 'zod';
 import { defineAction, PropertyError } from '../action.js';
 import { bool, mapping, str } from '../recipe/properties.js';
+import { fingerprint } from '../layer-cache.js';
 import { type StageContext } from '../stage.js';
 import { type Bind } from '../../vm/machine.js';
 import { actionFields, inRecipeDir } from './fields.js';
@@ -94,6 +95,13 @@ export const run = defineAction({
   },
   files: (p, ctx) =>
     p.script ? [{ property: 'script', path: inRecipeDir(ctx, scriptPath(p.script)), kind: 'executable' }] : [],
+  // In the root, its effect is its layer; a script's whole directory is bound in, so all
+  // of it counts. On the host it may touch anything, so it cannot be replayed.
+  async cacheEffect(p, ctx) {
+    if (p.postprocess) return 'leaves-root';
+    if (!p.chroot) return 'unknown';
+    return { replay: p.script === undefined ? [] : [await fingerprint(posix.dirname(resolve(ctx.recipeDir, scriptPath(p.script))))] };
+  },
   async run(p, ctx) {
     if (!p.postprocess) await runCommand(p, ctx);
   },

@@ -23,8 +23,16 @@ import { mapping, oneOf, str } from '../recipe/properties.js';
 import { archiveType, TAR_COMPRESSIONS, unpackArchive } from './archive.js';
 import { staysInside } from './overlay.js';
 import { join } from 'node:path';
+import { fingerprint } from '../layer-cache.js';
+import { type StageContext } from '../stage.js';
 import { actionFields, inRecipeDir } from './fields.js';
 import { checkOrigin } from './origins.js';
+
+/** The archive to unpack: `file` in its origin (artifacts by default), or a downloaded file. */
+function archiveOf(p: { file?: string | undefined; origin?: string | undefined }, ctx: StageContext): string {
+  const origin = ctx.origin(p.origin ?? 'artifacts');
+  return p.file === undefined ? origin : join(origin, p.file);
+}
 
 export const unpack = defineAction({
   kind: 'unpack',
@@ -47,9 +55,9 @@ export const unpack = defineAction({
   },
   files: (p, ctx) =>
     p.origin === 'recipe' && p.file ? [{ property: 'file', path: inRecipeDir(ctx, p.file), kind: 'file' }] : [],
+  cacheEffect: async (p, ctx) => ({ replay: [await fingerprint(archiveOf(p, ctx))] }),
   async run(p, ctx) {
-    const origin = ctx.origin(p.origin ?? 'artifacts');
-    const file = p.file === undefined ? origin : join(origin, p.file);
+    const file = archiveOf(p, ctx);
     let dest = ctx.rootDir;
     if (p.destdir !== undefined) {
       await ctx.machine.files.mkdir(p.destdir);

@@ -17,7 +17,7 @@ export function eventText(e: BuildEvent, verbose: boolean): string[] {
     case 'build-start':
       return [`Building ${e.recipe} for ${e.architecture} on the ${e.backend} backend (${e.backendReason})`, ...(verbose ? [`Workspace: ${e.workspace}`] : [])];
     case 'action-start':
-      return [`==== ${e.description} ====${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`];
+      return [`==== ${e.description} ====${e.cached ? ' (cached)' : e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`];
     case 'action-end':
       if (e.status === 'skipped') return [`==== Skipped action ${e.index}; the build is tainted ====`];
       return verbose ? [`(action ${e.index} ${e.status} in ${seconds(e.durationMs)})`] : [];

@@ -10,6 +10,7 @@ import { type Control, runSteps, runStraight, type RunnableStep } from '../../..
 import { type BuildServices, Origins, StageContext } from '../../../src/engine/stage.js';
 import { Workspace } from '../../../src/engine/workspace.js';
 import { FakeMachine } from '../../helpers/fake-machine.js';
+import { Reuse } from '../../../src/engine/reuse.js';
 
 async function setup(t: { after: (fn: () => Promise<void>) => void }) {
   const dir = await mkdtemp(join(tmpdir(), 'debstep-runner-'));
@@ -22,14 +23,14 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }) {
   const services: BuildServices = {
     machine, bus, artifactDir: dir, scratchDir: ws.scratch, downloadDir: ws.downloads,
     cache: (n) => ws.cache(n), origins: new Origins(dir, machine.rootDir), env: { http_proxy: 'http://proxy:3128' },
-    verbose: false, buildTimeFiles: [], hostMirror: async () => 'http://mirror.invalid/debian',
+    verbose: false, buildTimeFiles: [], hostMirror: async () => 'http://mirror.invalid/debian', handEdits: { root: false },
   };
   const log: string[] = [];
   /** A step whose run executes `argv`; stages append to log. */
   const step = (index: number, argv: string[], extra: Partial<RunnableStep['stages']> = {}): RunnableStep => {
     const context = new StageContext(services, index, dir, 'amd64', 512);
     return {
-      index, kind: 'run', description: `step ${index}`, context,
+      index, kind: 'run', description: `step ${index}`, context, params: '{}', cacheEffect: async () => 'unknown' as const,
       stages: {
         preNoMachine: async () => void log.push(`pre ${index}`),
         run: async (ctx) => {
@@ -43,7 +44,7 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }) {
       },
     };
   };
-  const run = (steps: RunnableStep[], control: Control = runStraight) => runSteps({ recipe: 'r.yaml', steps, machine, workspace: ws, bus, control });
+  const run = (steps: RunnableStep[], control: Control = runStraight) => runSteps({ recipe: 'r.yaml', steps, machine, workspace: ws, bus, control, reuse: new Reuse(undefined, 'amd64', () => false) });
   return { machine, bus, events, ws, log, step, run };
 }
 

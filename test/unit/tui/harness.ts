@@ -19,6 +19,7 @@ import { stepSources } from '../../../src/tui/edit-plan.js';
 import { type Terminal, type Tty } from '../../../src/tui/screen.js';
 import { type PtySession } from '../../../src/vm/machine.js';
 import { FakeMachine } from '../../helpers/fake-machine.js';
+import { Reuse } from '../../../src/engine/reuse.js';
 
 /** A recipe of host `run` actions with these commands. */
 export function runRecipe(...commands: string[]): string {
@@ -79,11 +80,11 @@ export async function harness(t: { after: (fn: () => Promise<void>) => void }, o
   const services: BuildServices = {
     machine, bus, artifactDir: dir, scratchDir: ws.scratch, downloadDir: ws.downloads,
     cache: (n) => ws.cache(n), origins: new Origins(dir, machine.rootDir), env: { http_proxy: 'http://proxy:3128' },
-    verbose: false, buildTimeFiles: [], hostMirror: async () => 'http://mirror.invalid/debian',
+    verbose: false, buildTimeFiles: [], hostMirror: async () => 'http://mirror.invalid/debian', handEdits: { root: false },
   };
   const contextFor = (s: PlanStep) => new StageContext(services, s.number, s.action.recipeDir, 'amd64', 512);
   const runnable = (s: PlanStep, context: StageContext): RunnableStep => ({
-    index: s.number, kind: s.action.kind, description: s.action.description, context,
+    index: s.number, kind: s.action.kind, description: s.action.description, context, params: '{}', cacheEffect: async () => 'unknown' as const,
     stages: {
       run: async (ctx) => {
         const command = (s.action.params as { command: string }).command;
@@ -120,7 +121,7 @@ export async function harness(t: { after: (fn: () => Promise<void>) => void }, o
     },
   });
   dbg.attach(session);
-  const run = (): Promise<BuildOutcome> => runSteps({ recipe: file, steps, machine, workspace: ws, bus, control: controller });
+  const run = (): Promise<BuildOutcome> => runSteps({ recipe: file, steps, machine, workspace: ws, bus, control: controller, reuse: new Reuse(undefined, 'amd64', () => false) });
   const commandsRun = () => machine.calls.filter((c) => c.what === 'exec').map((c) => (c.detail as { argv: string[] }).argv.at(-1));
   return { dir, file, plan, machine, bus, events, ws, session, controller, store, terminal, dbg, edited, run, commandsRun };
 }
