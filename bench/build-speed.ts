@@ -1,7 +1,8 @@
 // Benchmark (run by hand, as root): debstep build against the hand-written baseline.sh
 // doing the same steps with the same tools, and against debos --disable-fakemachine when
-// a debos binary is on PATH. Cold runs start with an empty package cache, warm runs
-// reuse it (debstep's cache lives in its state directory).
+// a debos binary is on PATH. Cold runs start with empty caches; "packages cached" reuses
+// the package cache but runs every action (--no-cache); "re-run" changes nothing and
+// takes every replayable action from the layer cache.
 //
 //   node --import tsx bench/build-speed.ts [runs]
 //
@@ -40,8 +41,9 @@ const add = (k: string, v: number) => (results[k] ??= []).push(v);
 
 for (let i = 0; i < runs; i++) {
   rmSync(join(state, 'cache'), { recursive: true, force: true });
-  add('debstep (cold cache)', timed('debstep', debstep));
-  add('debstep (warm cache)', timed('debstep', debstep));
+  add('debstep (cold caches)', timed('debstep', debstep));
+  add('debstep (packages cached, --no-cache)', timed('debstep', [...debstep, '--no-cache']));
+  add('debstep (re-run, nothing changed)', timed('debstep', debstep));
   const out = mkdtempSync(join(tmpdir(), 'bench-base-'));
   const started = process.hrtime.bigint();
   execFileSync(baseline(out)[0]!, baseline(out).slice(1), { stdio: ['ignore', 'ignore', 'inherit'] });

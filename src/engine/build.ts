@@ -86,7 +86,8 @@ function runnable(step: PlanStep, context: StageContext): RunnableStep {
     index: step.number,
     kind: step.action.kind,
     description: step.action.description,
-    params: JSON.stringify(params),
+    // The description only names the action: changing it changes nothing in the root.
+    params: JSON.stringify({ ...params, description: undefined }),
     cacheEffect: () => (def.cacheEffect ? def.cacheEffect(params, context) : Promise.resolve('unknown')),
     context,
     stages,
@@ -147,7 +148,7 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
       handEdits: { root: false },
     };
     // The layer cache lives beside the workspaces; a VM keeps its layers on its own disk.
-    const cache = machine.backend === 'host' && config.reuse ? new LayerCache(ws.cache('layers')) : undefined;
+    const cache = machine.backend === 'host' && config.reuse ? new LayerCache(ws.cache('layers'), ws.buildsDir) : undefined;
     reuse = new Reuse(cache, plan.recipe.architecture, () => services.handEdits.root);
     const contextFor = (p: Plan, s: PlanStep) => new StageContext(services, s.number, s.action.recipeDir, p.recipe.architecture, p.recipe.sectorSize);
     const contexts = plan.steps.map((s) => contextFor(plan, s));

@@ -67,6 +67,8 @@ export class LayerCache {
   constructor(
     /** <state directory>/cache/layers */
     readonly dir: string,
+    /** The workspaces, whose layers may link into the store (kept builds). */
+    private readonly buildsDir: string,
     /** Keys kept when pruning, the most recently used first. */
     private readonly keep = 64,
   ) {}
@@ -112,7 +114,11 @@ export class LayerCache {
     await rm(layer.work, { recursive: true, force: true });
   }
 
-  /** Keeps the most recently used keys and the layers they name; deletes the rest. */
+  /**
+   * Keeps the most recently used keys, and the store layers that they or a kept workspace
+   * use; deletes the rest (layers left by workspaces removed by hand, too). Layers younger
+   * than an hour stay: a build running now may be about to publish them.
+   */
   async prune(): Promise<void> {
     const names = await readdir(this.keys).catch(() => [] as string[]);
     const entries = await Promise.all(
@@ -122,10 +128,27 @@ export class LayerCache {
       }),
     );
     entries.sort((a, b) => b.used - a.used);
-    const live = new Set(entries.slice(0, this.keep).map((e) => e.id));
-    for (const e of entries.slice(this.keep)) {
-      await rm(e.link, { force: true });
-      if (!live.has(e.id)) await this.discard({ id: e.id, upper: join(this.store, e.id), work: join(this.store, `${e.id}.work`) });
+    for (const e of entries.slice(this.keep)) await rm(e.link, { force: true });
+    const live = new Set([...entries.slice(0, this.keep).map((e) => e.id), ...(await this.usedByWorkspaces())]);
+    const young = Date.now() - 3600_000;
+    for (const name of await readdir(this.store).catch(() => [] as string[])) {
+      const id = name.replace(/\.work$/, '');
+      if (live.has(id)) continue;
+      const st = await lstat(join(this.store, name)).catch(() => undefined);
+      if (st && st.mtimeMs < young) await rm(join(this.store, name), { recursive: true, force: true });
     }
+  }
+
+  /** Store layers that workspaces link to. */
+  private async usedByWorkspaces(): Promise<string[]> {
+    const used: string[] = [];
+    for (const build of await readdir(this.buildsDir).catch(() => [] as string[])) {
+      const layers = join(this.buildsDir, build, 'layers');
+      for (const name of await readdir(layers).catch(() => [] as string[])) {
+        const target = await readlink(join(layers, name)).catch(() => undefined);
+        if (target?.startsWith(this.store)) used.push(basename(target).replace(/\.work$/, ''));
+      }
+    }
+    return used;
   }
 }

@@ -60,6 +60,10 @@ export class Workspace {
   get root(): string {
     return join(this.dir, 'root');
   }
+  /** Where every workspace of this state directory lives. */
+  get buildsDir(): string {
+    return join(this.stateDir, 'builds');
+  }
   get layersDir(): string {
     return join(this.dir, 'layers');
   }

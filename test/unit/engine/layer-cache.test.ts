@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -36,7 +36,7 @@ test('a fingerprint changes with contents, modes, names and link targets, not wi
 const step = (index: number, effect: CacheEffect, params = '{}'): Reusable => ({ index, kind: 'run', params, cacheEffect: async () => effect });
 
 test('a published result is found again under the same chain of keys, and only then', async (t) => {
-  const cache = new LayerCache(join(await temp(t), 'layers'));
+  const cache = new LayerCache(join(await temp(t), 'layers'), '/nonexistent');
   const first = new Reuse(cache, 'amd64', () => false);
   const a = await first.plan(step(1, { replay: ['script v1'] }));
   assert.ok('stored' in a, 'nothing cached yet: run, into a store layer');
@@ -64,7 +64,7 @@ test('a published result is found again under the same chain of keys, and only t
 });
 
 test('actions that leave the root alone keep the chain; unknown effects, skips and hand edits break it', async (t) => {
-  const cache = new LayerCache(join(await temp(t), 'layers'));
+  const cache = new LayerCache(join(await temp(t), 'layers'), '/nonexistent');
   const seed = new Reuse(cache, 'amd64', () => false);
   await seed.done(await seed.plan(step(1, { replay: [] })));
   await seed.done(await seed.plan(step(2, 'leaves-root')));
@@ -97,9 +97,11 @@ test('actions that leave the root alone keep the chain; unknown effects, skips a
   assert.ok('hit' in (await s.plan(step(1, { replay: [] }))), 'rewinding restores the chain of that point');
 });
 
-test('prune keeps the most recently used keys and deletes the layers of the others', async (t) => {
-  const dir = join(await temp(t), 'layers');
-  const cache = new LayerCache(dir, 2);
+test('prune keeps recent keys and layers that kept workspaces use; older orphans go', async (t) => {
+  const root = await temp(t);
+  const dir = join(root, 'layers');
+  const builds = join(root, 'builds');
+  const cache = new LayerCache(dir, builds, 2);
   const ids: string[] = [];
   for (let i = 0; i < 4; i++) {
     const r = new Reuse(cache, `arch${i}`, () => false);
@@ -109,9 +111,22 @@ test('prune keeps the most recently used keys and deletes the layers of the othe
     await r.done(p);
     await new Promise((done) => setTimeout(done, 20));
   }
+  const orphan = await cache.create();
+  const kept = await cache.create();
+  await mkdir(join(builds, 'kept-build', 'layers'), { recursive: true });
+  await symlink(kept.upper, join(builds, 'kept-build', 'layers', 'L001'));
+  const young = await cache.create();
+  // Everything but `young` is older than an hour.
+  const old = new Date(Date.now() - 2 * 3600_000);
+  for (const l of [...ids.map((id) => ({ id })), orphan, kept]) {
+    for (const name of [l.id, `${l.id}.work`]) await utimes(join(dir, 'store', name), old, old).catch(() => {});
+  }
   await cache.prune();
   assert.equal((await readdir(join(dir, 'keys'))).length, 2);
   const store = await readdir(join(dir, 'store'));
-  assert.ok(!store.includes(ids[0]!) && !store.includes(ids[1]!), 'the oldest layers are gone');
+  assert.ok(!store.includes(ids[0]!) && !store.includes(ids[1]!), 'the least recently used keys lose their layers');
   assert.ok(store.includes(ids[2]!) && store.includes(ids[3]!));
+  assert.ok(!store.includes(orphan.id), 'an old layer nothing uses goes');
+  assert.ok(store.includes(kept.id), 'a kept workspace still has its layer');
+  assert.ok(store.includes(young.id), 'a layer a running build may publish stays');
 });
