@@ -39,7 +39,8 @@ export class Reuse {
   async plan(step: Reusable): Promise<ReusePlan> {
     if (this.rootEdited()) this.chain = undefined;
     this.before.set(step.index, this.chain);
-    const effect = await step.cacheEffect();
+    // An input that cannot be read (a missing package file) is the action's to report when it runs.
+    const effect = await step.cacheEffect().catch((): CacheEffect => 'unknown');
     if (!this.cache || this.chain === undefined || typeof effect === 'string') return { effect };
     const key = cacheKey([this.chain, step.kind, step.params, ...effect.replay]);
     const hit = await this.cache.lookup(key);

@@ -130,3 +130,10 @@ test('prune keeps recent keys and layers that kept workspaces use; older orphans
   assert.ok(store.includes(kept.id), 'a kept workspace still has its layer');
   assert.ok(store.includes(young.id), 'a layer a running build may publish stays');
 });
+
+test("an input that cannot be read leaves the action to run and report it", async (t) => {
+  const cache = new LayerCache(join(await temp(t), 'layers'), '/nonexistent');
+  const r = new Reuse(cache, 'amd64', () => false);
+  const failing: Reusable = { index: 1, kind: 'install-deb', params: '{}', cacheEffect: () => Promise.reject(new Error('no package matches debs/*.deb')) };
+  assert.deepEqual(await r.plan(failing), { effect: 'unknown' });
+});
