@@ -121,7 +121,9 @@ export class Workspace {
     }
     const ws = new Workspace(dir, stateDir);
     const frozen = new Set(state.frozen ?? []);
-    ws.stack = state.layers.map((name, i) => ({ name, index: i + 1, frozen: frozen.has(name) }));
+    // Names carry the action's index (L002, L002-2, O002-1): open layers make positions differ.
+    ws.stack = state.layers.map((name) => ({ name, index: Number(name.slice(1, 4)), frozen: frozen.has(name) }));
+    ws.opened = state.layers.filter((name) => name.startsWith('O')).length;
     return { ws, state };
   }
 

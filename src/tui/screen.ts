@@ -3,7 +3,7 @@
 // Ink is unmounted (no rendering, no input handling) and the normal screen shows; when
 // it exits, the alternate screen comes back and the app is mounted again. All state is
 // in the store, so nothing is lost in between.
-import { render, type Instance } from 'ink';
+import { render, type Instance } from './ink.js';
 import { type ReactElement } from 'react';
 import { attachTerminal } from '../util/attach-terminal.js';
 import { type PtySession } from '../vm/machine.js';

@@ -191,9 +191,12 @@ test('quitting and keeping leaves the workspace for debstep shell, and no mounts
   assert.match(tui.screen(), /The workspace is kept in /);
   const builds = (await readdir(join(f.state, 'builds'))).filter((b) => b !== 'last');
   assert.equal(builds.length, 1);
-  const state = JSON.parse(await readFile(join(f.state, 'builds', builds[0]!, 'state.json'), 'utf8')) as { status: string; layers: string[] };
+  const state = JSON.parse(await readFile(join(f.state, 'builds', builds[0]!, 'state.json'), 'utf8')) as { status: string; layers: string[]; frozen: string[] };
   assert.equal(state.status, 'aborted');
-  assert.deepEqual(state.layers, ['L001']);
+  // Action 1's layer, published to the layer cache and so frozen, and the open layer
+  // above it that a shell at the pause writes to.
+  assert.deepEqual(state.layers, ['L001', 'O001-1']);
+  assert.deepEqual(state.frozen, ['L001']);
   assert.deepEqual(mountsUnder(f.state), []);
   assert.deepEqual(processesMentioning(f.state), []);
 });

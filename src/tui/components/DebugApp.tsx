@@ -1,7 +1,7 @@
 // The debugger's screen: header, action list, details and log of the selected action,
 // status and keys. Pure over the store's snapshot; key presses become intents for the
 // debugger, which owns every side effect.
-import { Box } from 'ink';
+import { Box } from '../ink.js';
 import { type DebugStore } from '../debug-store.js';
 import { useClock } from '../hooks/use-clock.js';
 import { useDebugStore } from '../hooks/use-debug-store.js';

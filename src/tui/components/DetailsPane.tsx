@@ -1,7 +1,7 @@
 // The selected action in detail: its place in the recipe, its YAML, and the last command
 // it ran with environment, chroot or host, and exit status. The lines come fitted to the
 // height (fitDetails).
-import { Box, Text } from 'ink';
+import { Box, Text } from '../ink.js';
 import { type DetailLine } from '../view-model.js';
 
 export type DetailsPaneProps = {

@@ -1,6 +1,6 @@
 // The top two lines: what is being built, where and by whom, for how long, and whether
 // the result can still be trusted (tainted).
-import { Box, Text } from 'ink';
+import { Box, Text } from '../ink.js';
 import { type BuildView } from '../build-view.js';
 import { formatClock } from '../view-model.js';
 

@@ -1,6 +1,6 @@
 // The log of the selected action: its last lines, following new output unless scrolled
 // back. It reads the ring buffers directly; only the visible lines are ever drawn.
-import { Box, Text } from 'ink';
+import { Box, Text } from '../ink.js';
 import { type LogStore, type Tone } from '../log-store.js';
 
 export type LogPaneProps = {

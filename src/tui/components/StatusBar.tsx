@@ -1,6 +1,6 @@
 // The bottom: what the build is doing, the last message or the open question, and the
 // keys, with those that do nothing right now dimmed.
-import { Box, Text } from 'ink';
+import { Box, Text } from '../ink.js';
 import { DIALOG_KEYS } from '../keymap.js';
 import { type KeyItem } from '../layout.js';
 import { type Dialog, type Message } from '../ui-state.js';

@@ -1,5 +1,5 @@
 // Key presses to intents (keymap.ts decides), handed to the debugger.
-import { useInput } from 'ink';
+import { useInput } from '../ink.js';
 import { type Intent, intentFor } from '../keymap.js';
 import { type Dialog } from '../ui-state.js';
 

@@ -1,5 +1,5 @@
 // The terminal's size, updated on resize.
-import { useStdout } from 'ink';
+import { useStdout } from '../ink.js';
 import { useEffect, useState } from 'react';
 import { type Size } from '../layout.js';
 

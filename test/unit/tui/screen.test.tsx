@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough, Writable } from 'node:stream';
 import { test } from 'node:test';
-import { Text, useInput } from 'ink';
+import { Text, useInput } from '../../../src/tui/ink.js';
 import { Screen } from '../../../src/tui/screen.js';
 import { until } from './harness.js';
 import { type PtySession } from '../../../src/vm/machine.js';
