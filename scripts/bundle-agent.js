@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Part of `npm run build`: bundles the VM's guest agent into dist/vm/qemu/agent.mjs, so a
+// Part of `npm run build`: bundles the VM's guest agent into dist/vm/qemu/agent.cjs, so a
 // guest loads one file instead of resolving dozens of modules under emulation.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';

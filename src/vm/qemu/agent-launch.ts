@@ -24,7 +24,7 @@ export interface AgentProgram {
 }
 
 /** The bundle `npm run build` makes next to the compiled agent. */
-export const BUNDLED_AGENT = 'agent.mjs';
+export const BUNDLED_AGENT = 'agent.cjs';
 
 /** The agent script: the bundle made at build time, or one bundled into `workDir` when
  * running from the TypeScript sources. */
@@ -39,8 +39,10 @@ export async function agentProgram(workDir: string): Promise<AgentProgram> {
   return { script, note: `agent bundled from ${source} in ${Date.now() - started} ms` };
 }
 
-/** Bundles the agent and what it imports into one ES module: loading one file is much
- * faster than resolving dozens under emulation. node-pty stays where it is installed. */
+/** Bundles the agent and what it imports into one CommonJS file: loading one file is much
+ * faster than resolving dozens under emulation, and node starts a CommonJS script ≈0.1 s
+ * sooner than an ES module under TCG (no ES module loader). node-pty stays where it is
+ * installed. */
 export async function bundleAgent(source: string, outfile: string): Promise<void> {
   const { build } = await import('esbuild');
   const native = join(packageRoot(), 'node_modules', 'node-pty', 'lib', 'index.js');
@@ -49,11 +51,9 @@ export async function bundleAgent(source: string, outfile: string): Promise<void
     outfile,
     bundle: true,
     platform: 'node',
-    format: 'esm',
+    format: 'cjs',
     target: 'node20',
     logLevel: 'silent',
-    // Bundled CommonJS code (execa's dependencies) calls require().
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     plugins: [
       {
         // node-pty is native: it stays where it is installed, imported by absolute path.

@@ -3,10 +3,9 @@
 // failure prints a FATAL line and powers the VM off at once, so the host reports a broken
 // guest in seconds with the reason, instead of waiting for a result that never comes.
 // The agent starts as soon as the shares it lives on are mounted, and loads (node under
-// TCG takes a second or two) while init finishes the disks, network and binfmt; it says
-// it is ready only after init has written the ready mark. All modules are loaded before
-// node starts: loading a module patches kernel text, which under TCG throws away the code
-// translated for the other vCPU, and both crawl (ext4 took 4 s instead of 0.25 s).
+// TCG takes a second or two) while init loads the other modules and sets up the disks,
+// network and binfmt; it says it is ready only after init has written the ready mark.
+// (Measured: the agent is ready ≈0.5 s sooner than when every module is loaded first.)
 
 /** Where busybox and the modules live in the initramfs (outside /usr, which 9p covers). */
 export const INITRAMFS_DIR = '/.debstep';
@@ -19,6 +18,8 @@ export interface ModuleLoad {
   /** Path in the initramfs. */
   readonly path: string;
   readonly required: boolean;
+  /** Loaded before the agent starts; the others load while it starts. */
+  readonly beforeAgent: boolean;
 }
 
 /** A host directory the guest mounts: over 9p (its own virtio device), or bound from the
@@ -44,7 +45,7 @@ export interface GuestDisk {
 }
 
 export interface GuestPlan {
-  /** In load order. */
+  /** In load order (those before the agent first). */
   readonly modules: readonly ModuleLoad[];
   /** In mount order: a parent before anything inside it. */
   readonly mounts: readonly GuestMount[];
@@ -118,11 +119,12 @@ export function initScript(plan: GuestPlan): string {
   const lines = [
     PRELUDE.trimEnd(),
     `MSIZE=${plan.msize}`,
-    ...loads(plan.modules),
+    ...loads(plan.modules.filter((m) => m.beforeAgent)),
     ...plan.mounts.map(mountLine),
     `say "starting the agent"`,
     `$BB env -i ${env.join(' ')} ${plan.agent.argv.map(shellQuote).join(' ')} &`,
     'agent=$!',
+    ...loads(plan.modules.filter((m) => !m.beforeAgent)),
     ...plan.disks.map((d) => `disk ${shellQuote(d.serial)} ${shellQuote(d.path)} ${shellQuote(d.options)}`),
     ...plan.tmpfs.map((t) => `$BB mkdir -p ${shellQuote(t)} && $BB mount -t tmpfs -o mode=1777 tmpfs ${shellQuote(t)} || die ${shellQuote(`cannot mount a tmpfs at ${t}`)}`),
     ...plan.dirs.map((d) => `$BB mkdir -p ${shellQuote(d)} || die ${shellQuote(`cannot create ${d}`)}`),

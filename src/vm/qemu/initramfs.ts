@@ -11,7 +11,7 @@ import { type ModuleToLoad, type ModuleTree, readModule } from './modules.js';
 
 /** Where a module goes in the initramfs. */
 export const moduleLoads = (modules: readonly ModuleToLoad[]): ModuleLoad[] =>
-  modules.map((m) => ({ name: m.name, path: `${INITRAMFS_DIR}/modules/${m.name}.ko`, required: m.required }));
+  modules.map((m) => ({ name: m.name, path: `${INITRAMFS_DIR}/modules/${m.name}.ko`, required: m.required, beforeAgent: m.beforeAgent }));
 
 /** Whether an ELF program needs a dynamic loader (PT_INTERP), which the initramfs lacks. */
 export function isDynamicElf(elf: Buffer): boolean {

@@ -85,6 +85,8 @@ export interface WantedModule {
   readonly required: boolean;
   /** Why the guest wants it, for the diagnostics. */
   readonly why: string;
+  /** The agent cannot start without it: loaded before the agent, the rest while it starts. */
+  readonly beforeAgent?: boolean;
 }
 
 export interface ModuleToLoad {
@@ -93,10 +95,13 @@ export interface ModuleToLoad {
   readonly file: string;
   /** A failed load stops the boot only for required modules. */
   readonly required: boolean;
+  /** Needed by a module wanted before the agent starts. */
+  readonly beforeAgent: boolean;
 }
 
 export interface ModulePlan {
-  /** In load order: every module after all of its dependencies. */
+  /** In load order: every module after all of its dependencies, and those needed before
+   * the agent starts before all others. */
   readonly load: readonly ModuleToLoad[];
   readonly builtin: readonly string[];
   /** Wanted modules the kernel has neither built in nor as a module. */
@@ -113,6 +118,7 @@ export function resolveModules(tree: ModuleTree, wanted: readonly WantedModule[]
 
   // Depth-first, appending a module after everything it needs: a topological order that
   // does not depend on how modules.dep happens to order the dependency list.
+  let beforeAgent = false;
   const visit = (name: string, required: boolean): boolean => {
     if (tree.builtin.has(name)) {
       builtin.add(name);
@@ -134,11 +140,16 @@ export function resolveModules(tree: ModuleTree, wanted: readonly WantedModule[]
     for (const dep of mod.deps) visit(dep, required);
     visiting.delete(name);
     index.set(name, load.length);
-    load.push({ name, file: mod.file, required });
+    load.push({ name, file: mod.file, required, beforeAgent });
     return true;
   };
 
-  for (const w of wanted) if (!visit(moduleName(w.name), w.required)) missing.push(w);
+  // Those wanted before the agent first, so they and their dependencies come first.
+  for (beforeAgent of [true, false]) {
+    for (const w of wanted) {
+      if (Boolean(w.beforeAgent) === beforeAgent && !visit(moduleName(w.name), w.required)) missing.push(w);
+    }
+  }
   return { load, builtin: [...builtin], missing };
 }
 

@@ -8,10 +8,10 @@ import { type GuestPlan, READY_MARK, initScript, shellQuote } from '../../../src
 
 const plan: GuestPlan = {
   modules: [
-    { name: 'virtio_ring', path: '/.debstep/modules/virtio_ring.ko', required: true },
-    { name: 'virtio', path: '/.debstep/modules/virtio.ko', required: true },
-    { name: 'crc32c_generic', path: '/.debstep/modules/crc32c_generic.ko', required: false },
-    { name: 'ext4', path: '/.debstep/modules/ext4.ko', required: true },
+    { name: 'virtio_ring', path: '/.debstep/modules/virtio_ring.ko', required: true, beforeAgent: true },
+    { name: 'virtio', path: '/.debstep/modules/virtio.ko', required: true, beforeAgent: true },
+    { name: 'crc32c_generic', path: '/.debstep/modules/crc32c_generic.ko', required: false, beforeAgent: false },
+    { name: 'ext4', path: '/.debstep/modules/ext4.ko', required: true, beforeAgent: false },
   ],
   mounts: [
     { type: '9p', tag: 'host', path: '/.debstep/host', readOnly: true, cache: 'loose', hostPath: '/' },
@@ -19,7 +19,7 @@ const plan: GuestPlan = {
     { type: '9p', tag: 'rw1', path: "/work/it's here", readOnly: false, cache: 'mmap', hostPath: "/work/it's here" },
   ],
   msize: 524288,
-  agent: { argv: ['/usr/bin/node', '--jitless', '/tmp/vm/agent.mjs', '/tmp/vm/agent.json'], env: { PATH: '/usr/bin:/bin', HOME: '/root', http_proxy: 'http://10.0.2.2:3128' } },
+  agent: { argv: ['/usr/bin/node', '--jitless', '/tmp/vm/agent.cjs', '/tmp/vm/agent.json'], env: { PATH: '/usr/bin:/bin', HOME: '/root', http_proxy: 'http://10.0.2.2:3128' } },
   disks: [{ serial: 'debstep-layers', path: '/ws/layers', options: 'noatime' }],
   tmpfs: ['/scratch'],
   dirs: ['/ws/root'],
@@ -48,11 +48,12 @@ test('modules load in the plan order, required ones fatal, optional ones not', (
   ]);
 });
 
-test('the agent starts after the modules and the shares, before the disks; ready comes last', () => {
-  const agent = lineOf('/tmp/vm/agent.mjs');
+test('the agent starts after the modules it needs and the shares, before the other modules and the disks; ready comes last', () => {
+  const agent = lineOf('/tmp/vm/agent.cjs');
   assert.ok(agent > lineOf('share rw1'), 'after the shares');
-  assert.ok(agent > lineOf('load ext4'), 'after every module');
-  assert.ok(agent < lineOf("disk 'debstep-layers'"), 'before the disks');
+  assert.ok(lineOf('share host') > lineOf('load virtio '), 'the shares after the modules before the agent');
+  assert.ok(agent < lineOf('load crc32c_generic'), 'before the other modules');
+  assert.ok(lineOf('load ext4') < lineOf("disk 'debstep-layers'"), 'the disks after their modules');
   assert.match(lines[agent]!, /env -i 'PATH=\/usr\/bin:\/bin' 'HOME=\/root' 'http_proxy=http:\/\/10\.0\.2\.2:3128' '\/usr\/bin\/node' '--jitless'.* &$/);
   const ready = lineOf(`: > ${READY_MARK}`);
   for (const needle of ['disk ', 'mount -t tmpfs', 'mkdir -p \'/ws/root\'', 'ip route add default via 10.0.2.2', 'binfmt_misc/register']) {

@@ -14,10 +14,12 @@ import { type ModuleTree, type WantedModule, moduleName, parseModulesDep, parseS
 const kernel = await chooseKernel({}).catch(() => undefined);
 const skip = kernel ? false : 'no kernel with modules installed (apt-get install linux-image-amd64)';
 
+const BEFORE_AGENT = new Set(['virtio_pci', '9pnet_virtio', '9p']);
 const GUEST: WantedModule[] = ['virtio_pci', 'virtio_console', '9pnet_virtio', '9p', 'virtio_blk', 'ext4', 'overlay', 'virtio_net', 'loop', 'binfmt_misc'].map((name) => ({
   name,
   required: true,
   why: 'test',
+  beforeAgent: BEFORE_AGENT.has(name),
 }));
 
 async function tempDir(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
@@ -54,6 +56,16 @@ test('the guest modules of the installed kernel load after all of their dependen
     if (order.includes(before) && order.includes(after)) assert.ok(order.indexOf(before) < order.indexOf(after), `${before} before ${after}`);
   }
   for (const w of GUEST) assert.ok(order.includes(w.name) || plan.builtin.includes(w.name), `${w.name} loaded or built in`);
+});
+
+test('what the agent needs loads first: the shares with their dependencies, nothing else', { skip }, async () => {
+  const tree = await readModuleTree(kernel!.modulesDir);
+  const plan = resolveModules(tree, GUEST);
+  const early = plan.load.filter((m) => m.beforeAgent).map((m) => m.name);
+  assert.deepEqual(plan.load.slice(0, early.length).map((m) => m.name), early, 'before the others');
+  const needed = new Set([...BEFORE_AGENT].flatMap((name) => [name, ...transitiveDeps(tree, name)]).filter((name) => !tree.builtin.has(name)));
+  assert.deepEqual(new Set(early), needed);
+  for (const name of ['virtio_console', 'ext4', 'jbd2', 'virtio_blk', 'overlay']) assert.ok(!early.includes(name), `${name} loads while the agent starts`);
 });
 
 test("ext4's softdep on crypto-crc32c is resolved through modules.alias, loaded first, and optional", { skip }, async () => {
