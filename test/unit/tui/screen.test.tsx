@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict';
-import { PassThrough, Writable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { Text, useInput } from '../../../src/tui/ink.js';
 import { Screen } from '../../../src/tui/screen.js';
+import { FakeTty } from '../../helpers/fake-tty.js';
 import { until } from './harness.js';
 import { type PtySession } from '../../../src/vm/machine.js';
-
-class FakeTty extends Writable {
-  readonly isTTY = true;
-  columns = 60;
-  rows = 10;
-  out = '';
-  override _write(chunk: Buffer, _enc: string, done: () => void) {
-    this.out += chunk.toString();
-    done();
-  }
-}
 
 function io() {
   const stdin = new PassThrough() as unknown as NodeJS.ReadStream & { isRaw: boolean; rawModes: boolean[] };
   Object.assign(stdin, { isTTY: true, isRaw: false, rawModes: [], setRawMode: (raw: boolean) => ((stdin.isRaw = raw), stdin.rawModes.push(raw), stdin), ref: () => stdin, unref: () => stdin });
-  const stdout = new FakeTty();
+  const stdout = new FakeTty(60, 10);
   return { stdin, stdout, stderr: stdout as unknown as NodeJS.WriteStream };
 }
 
