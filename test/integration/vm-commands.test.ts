@@ -45,6 +45,10 @@ test('the guest runs the kernel chosen for it, and says why, how and how fast', 
   for (const pattern of [/^accel: (KVM|TCG)/, /^kernel: .*vmlinuz.*: the /, /^modules: load order: .*virtio_ring .*virtio .*virtio_pci/, /^qemu: .*qemu-system-x86_64 .*-kernel/, /^mounts: \/usr: the host's \/usr, read-only/, /^guest: \[[\d.]+\] loaded module 9p$/, /^vm: agent ready \d+ ms after start/]) {
     assert.ok(diagnostics.some((d) => pattern.test(d)), `a diagnostic matches ${pattern}`);
   }
+  if (/TCG/.test(vm.reason)) {
+    assert.ok(diagnostics.some((d) => /^agent: agent from (its|a) V8 startup snapshot/.test(d)), 'under TCG the agent starts from its snapshot');
+    assert.ok(!diagnostics.some((d) => /refused the agent's snapshot/.test(d)), 'and node takes it');
+  }
 });
 
 test('exit statuses come back: failure, command not found', async () => {

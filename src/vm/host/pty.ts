@@ -1,13 +1,13 @@
 // Interactive sessions on the host through node-pty, for shells in the root or workspace.
-import { spawn } from 'node-pty';
 import { type PtySession } from '../machine.js';
+import { nodePty } from './node-pty.js';
 
 export function spawnPty(
   argv: readonly string[],
   opts: { env: Readonly<Record<string, string>>; cwd?: string; cols: number; rows: number },
 ): PtySession {
   const [file, ...args] = argv;
-  const pty = spawn(file!, args, {
+  const pty = nodePty().spawn(file!, args, {
     name: opts.env.TERM ?? 'xterm-256color',
     cols: opts.cols,
     rows: opts.rows,

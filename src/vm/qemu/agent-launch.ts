@@ -3,7 +3,7 @@
 // one file first: transpiling dozens of modules in the guest under TCG takes seconds.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The debstep installation: the nearest directory above this file with a package.json. */
 export function packageRoot(from = dirname(fileURLToPath(import.meta.url))): string {
@@ -41,11 +41,9 @@ export async function agentProgram(workDir: string): Promise<AgentProgram> {
 
 /** Bundles the agent and what it imports into one CommonJS file: loading one file is much
  * faster than resolving dozens under emulation, and node starts a CommonJS script ≈0.1 s
- * sooner than an ES module under TCG (no ES module loader). node-pty stays where it is
- * installed. */
+ * sooner than an ES module under TCG (no ES module loader). */
 export async function bundleAgent(source: string, outfile: string): Promise<void> {
   const { build } = await import('esbuild');
-  const native = join(packageRoot(), 'node_modules', 'node-pty', 'lib', 'index.js');
   await build({
     entryPoints: [source],
     outfile,
@@ -54,12 +52,8 @@ export async function bundleAgent(source: string, outfile: string): Promise<void
     format: 'cjs',
     target: 'node20',
     logLevel: 'silent',
-    plugins: [
-      {
-        // node-pty is native: it stays where it is installed, imported by absolute path.
-        name: 'node-pty-in-place',
-        setup: (b) => b.onResolve({ filter: /^node-pty$/ }, () => ({ path: native, external: true })),
-      },
-    ],
+    // The bundle's modules resolve what they load at run time (node-pty, native, is not
+    // bundled) from the installation, not from wherever the bundle is.
+    define: { 'import.meta.url': JSON.stringify(pathToFileURL(join(packageRoot(), 'package.json')).href) },
   });
 }

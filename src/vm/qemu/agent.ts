@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, openSync, readFileSync, readdirSync } from 'node:fs';
 import { release, uptime } from 'node:os';
 import { join } from 'node:path';
+import { startupSnapshot } from 'node:v8';
 import { DebstepError } from '../../engine/errors.js';
 import { type Stream } from '../../engine/events.js';
 import { HostMachine } from '../host/host-machine.js';
@@ -28,9 +29,9 @@ async function waitFor(check: () => boolean): Promise<void> {
   while (!check()) await new Promise((r) => setTimeout(r, 20));
 }
 
-async function main(): Promise<void> {
+async function main(configFile: string): Promise<void> {
   const loaded = process.uptime();
-  const config = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as AgentConfig;
+  const config = JSON.parse(readFileSync(configFile, 'utf8')) as AgentConfig;
   const machine = new HostMachine(config.rootDir, 'inside the VM');
   // init loads the remaining modules and mounts the disks while node starts up.
   await waitFor(() => existsSync(READY_MARK));
@@ -173,7 +174,14 @@ async function call(machine: HostMachine, c: Call): Promise<unknown> {
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`debstep-agent: FATAL: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-  process.exit(2);
-});
+function start(configFile: string): void {
+  main(configFile).catch((err: unknown) => {
+    process.stderr.write(`debstep-agent: FATAL: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.exit(2);
+  });
+}
+
+// Loaded into a V8 startup snapshot (agent-snapshot.ts), the agent starts when node starts
+// from it, and node's first argument is then the config; otherwise it is the script's.
+if (startupSnapshot.isBuildingSnapshot()) startupSnapshot.setDeserializeMainFunction(() => start(process.argv[1]!));
+else start(process.argv[2]!);

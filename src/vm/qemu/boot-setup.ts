@@ -9,6 +9,7 @@ import { defaultStateDir } from '../../engine/workspace.js';
 import { which } from '../../util/which.js';
 import { type AccelDecision, decideAccel } from './accel.js';
 import { AGENT_NODE_FLAGS, agentProgram, packageRoot } from './agent-launch.js';
+import { agentSnapshot } from './agent-snapshot.js';
 import { hostBinfmtRegistrations } from './binfmt-handlers.js';
 import { createExt4Image } from './disk-image.js';
 import { forGuest, hostProxyEnv } from './guest-env.js';
@@ -20,7 +21,7 @@ import { type ModulePlan, type ModuleTree, type WantedModule, readModuleTree, re
 import { type QemuMachineOptions, diskBytes, memoryMb } from './options.js';
 import { type AgentConfig } from './protocol.js';
 import { pvhKernel } from './pvh-kernel.js';
-import { qemuArgv } from './qemu-argv.js';
+import { TCG_CPU, qemuArgv } from './qemu-argv.js';
 
 /** What the guest loads from its initramfs; anything else comes from the host's modules
  * directory on demand (the kernel runs modprobe from the host's /usr). The agent (node,
@@ -84,9 +85,11 @@ function planModules(tree: ModuleTree, kernel: KernelChoice, say: Say): ModulePl
   return plan;
 }
 
-async function unpackedKernel(image: string, cacheDir: string | undefined, tempDir: string) {
-  const dir = cacheDir ?? join(defaultStateDir(), 'cache', 'vm');
-  return pvhKernel(image, dir).catch(() => pvhKernel(image, tempDir));
+/** Where what is made once for many VMs (the unpacked kernel, the agent's snapshot) is kept. */
+const vmCacheDir = (opts: QemuMachineOptions) => opts.cacheDir ?? join(defaultStateDir(), 'cache', 'vm');
+
+async function unpackedKernel(image: string, opts: QemuMachineOptions, tempDir: string) {
+  return pvhKernel(image, vmCacheDir(opts)).catch(() => pvhKernel(image, tempDir));
 }
 
 interface Disks {
@@ -140,17 +143,20 @@ export async function prepareBoot(opts: QemuMachineOptions, tempDir: string, tem
   ]);
   say('accel', accel.reason);
   say('kernel', `${kernel.image}: ${kernel.reason}; modules from ${kernel.modulesDir}`);
-  const boot = await unpackedKernel(kernel.image, opts.cacheDir, tempDir);
+  const boot = await unpackedKernel(kernel.image, opts, tempDir);
   detail('kernel', boot.note);
   const tree = await readModuleTree(kernel.modulesDir);
   const modules = planModules(tree, kernel, say);
   detail('modules', `load order: ${modules.load.map((m) => m.name).join(' ')}`);
   detail('agent', agent.note);
+  // Under KVM node starts in a fraction of a second: not worth a snapshot.
+  const snapshot = accel.accel === 'tcg' ? await agentSnapshot(agent.script, TCG_CPU, vmCacheDir(opts)) : undefined;
+  if (snapshot) detail('agent', snapshot.note);
 
   const layout = await guestLayout({
     shares: opts.shares ?? [],
     // tempDir holds the agent and what is staged for copying into the root.
-    readOnly: [packageRoot(), tempDir, ...[nodePrefix(process.execPath)].filter((p): p is string => p !== undefined)],
+    readOnly: [packageRoot(), tempDir, ...[nodePrefix(process.execPath), snapshot?.blob && dirname(snapshot.blob)].filter((p): p is string => p !== undefined)],
   });
   for (const m of layout.mounts) {
     detail('mounts', m.type === 'bind' ? `${m.path}: the host's ${m.hostPath}, read-only` : `${m.path}: 9p share ${m.tag} of the host's ${m.hostPath}, ${m.readOnly ? 'read-only' : 'read-write'}, cache=${m.cache}`);
@@ -161,12 +167,13 @@ export async function prepareBoot(opts: QemuMachineOptions, tempDir: string, tem
   const config: AgentConfig = { port: CONTROL_PORT, rootDir: opts.rootDir, aliveEveryMs: 2000 };
   const configPath = join(tempDir, 'agent.json');
   await writeFile(configPath, JSON.stringify(config));
+  const withoutSnapshot = [process.execPath, ...AGENT_NODE_FLAGS, agent.script, configPath];
   const plan: GuestPlan = {
     modules: moduleLoads(modules.load),
     mounts: layout.mounts,
     msize: MSIZE,
     agent: {
-      argv: [process.execPath, ...AGENT_NODE_FLAGS, agent.script, configPath],
+      ...(snapshot?.blob ? { argv: [process.execPath, ...AGENT_NODE_FLAGS, '--snapshot-blob', snapshot.blob, configPath], withoutSnapshot } : { argv: withoutSnapshot }),
       env: {
         PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
         HOME: '/root',

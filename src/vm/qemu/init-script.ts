@@ -10,6 +10,8 @@
 /** Where busybox and the modules live in the initramfs (outside /usr, which 9p covers). */
 export const INITRAMFS_DIR = '/.debstep';
 export const BUSYBOX = `${INITRAMFS_DIR}/busybox`;
+/** Node's exit status when it cannot use the startup snapshot it was given. */
+export const SNAPSHOT_REFUSED = 14;
 /** init writes this once the guest is complete; the agent waits for it. */
 export const READY_MARK = '/run/debstep/ready';
 
@@ -50,7 +52,12 @@ export interface GuestPlan {
   /** In mount order: a parent before anything inside it. */
   readonly mounts: readonly GuestMount[];
   readonly msize: number;
-  readonly agent: { readonly argv: readonly string[]; readonly env: Readonly<Record<string, string>> };
+  readonly agent: {
+    readonly argv: readonly string[];
+    /** When argv starts node from a startup snapshot: what to run if node refuses it. */
+    readonly withoutSnapshot?: readonly string[];
+    readonly env: Readonly<Record<string, string>>;
+  };
   readonly disks: readonly GuestDisk[];
   readonly tmpfs: readonly string[];
   /** Directories to create after mounting (mount points such as the root). */
@@ -115,14 +122,13 @@ const loads = (modules: readonly ModuleLoad[]) => modules.map((m) => `load ${m.n
 
 /** The /init script for `plan`. */
 export function initScript(plan: GuestPlan): string {
-  const env = Object.entries(plan.agent.env).map(([k, v]) => shellQuote(`${k}=${v}`));
   const lines = [
     PRELUDE.trimEnd(),
     `MSIZE=${plan.msize}`,
     ...loads(plan.modules.filter((m) => m.beforeAgent)),
     ...plan.mounts.map(mountLine),
     `say "starting the agent"`,
-    `$BB env -i ${env.join(' ')} ${plan.agent.argv.map(shellQuote).join(' ')} &`,
+    agentLine(plan.agent),
     'agent=$!',
     ...loads(plan.modules.filter((m) => !m.beforeAgent)),
     ...plan.disks.map((d) => `disk ${shellQuote(d.serial)} ${shellQuote(d.path)} ${shellQuote(d.options)}`),
@@ -140,6 +146,14 @@ export function initScript(plan: GuestPlan): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/** Starts the agent in the background; from its snapshot, and again without it if node refuses it. */
+function agentLine(agent: GuestPlan['agent']): string {
+  const env = Object.entries(agent.env).map(([k, v]) => shellQuote(`${k}=${v}`)).join(' ');
+  const run = (argv: readonly string[]) => `$BB env -i ${env} ${argv.map(shellQuote).join(' ')}`;
+  if (!agent.withoutSnapshot) return `${run(agent.argv)} &`;
+  return `( ${run(agent.argv)}; s=$?; [ $s = ${SNAPSHOT_REFUSED} ] || exit $s; say "node refused the agent's snapshot; starting it without"; exec ${run(agent.withoutSnapshot)} ) &`;
 }
 
 function mountLine(m: GuestMount): string {

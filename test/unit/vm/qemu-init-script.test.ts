@@ -63,6 +63,22 @@ test('the agent starts after the modules it needs and the shares, before the oth
   assert.equal(lines.at(-2), '$BB poweroff -f', 'the VM powers off when the agent ends');
 });
 
+test('an agent started from a snapshot is started again without it when node refuses the snapshot, and only then', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'debstep-init-test-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const run = (status: number) => {
+    const line = initScript({ ...plan, agent: { argv: ['sh', '-c', `exit ${status}`], withoutSnapshot: ['sh', '-c', 'echo without; exit 3'], env: { PATH: '/usr/bin:/bin' } } })
+      .split('\n')
+      .find((l) => l.includes('without; exit 3'))!;
+    const script = `BB=busybox\nsay() { echo "said: $*"; }\n${line}\nwait $!; echo "status $?"\n`;
+    return execFileSync('busybox', ['sh', '-c', script]).toString();
+  };
+  assert.equal(run(14), "said: node refused the agent's snapshot; starting it without\nwithout\nstatus 3\n");
+  assert.equal(run(0), 'status 0\n');
+  assert.equal(run(2), 'status 2\n');
+  assert.match(script, /'\/usr\/bin\/node' '--jitless' '\/tmp\/vm\/agent.cjs' '\/tmp\/vm\/agent.json' &$/m, 'without a snapshot, the agent alone');
+});
+
 test('mounts: 9p with its cache mode and access, binds from the host export, in order', () => {
   assert.ok(lineOf("share host '/.debstep/host' ro,cache=loose '/'") < lineOf("bind '/.debstep/host/usr' '/usr' '/usr'"));
   assert.notEqual(lineOf(`share rw1 '/work/it'\\''s here' rw,cache=mmap`), -1);
