@@ -39,7 +39,9 @@ test('the guest runs the kernel chosen for it, and says why, how and how fast', 
   const out = collect();
   const r = await vm.exec({ argv: ['uname', '-r'], chroot: false, label: 'uname' }, out.sink);
   assert.equal(r.exitStatus, 0);
-  assert.equal(out.text(), (await chooseKernel({})).release);
+  const { release } = await chooseKernel({});
+  assert.equal(out.text(), release);
+  assert.ok(diagnostics.some((d) => d.startsWith('vm: agent ready') && d.includes(`guest kernel ${release} up`)), 'the agent reports the guest kernel');
   assert.equal(vm.backend, 'vm');
   assert.match(vm.reason, /QEMU VM with (KVM|TCG)/);
   for (const pattern of [/^accel: (KVM|TCG)/, /^kernel: .*vmlinuz.*: the /, /^modules: load order: .*virtio_ring .*virtio .*virtio_pci/, /^qemu: .*qemu-system-x86_64 .*-kernel/, /^mounts: \/usr: the host's \/usr, read-only/, /^guest: \[[\d.]+\] loaded module 9p$/, /^vm: agent ready \d+ ms after start/]) {

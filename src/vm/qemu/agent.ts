@@ -4,7 +4,7 @@
 // in the VM exactly as it does on the host backend.
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, openSync, readFileSync, readdirSync } from 'node:fs';
-import { release, uptime } from 'node:os';
+import { uptime } from 'node:os';
 import { join } from 'node:path';
 import { startupSnapshot } from 'node:v8';
 import { DebstepError } from '../../engine/errors.js';
@@ -143,7 +143,9 @@ async function main(configFile: string): Promise<void> {
   requests.setEncoding('utf8');
   requests.on('data', (chunk: string) => decoder.push(chunk));
   setInterval(() => send({ type: 'alive' }), config.aliveEveryMs);
-  send({ type: 'ready', kernel: release(), uptime: uptime(), agentLoaded: loaded, agentUptime: process.uptime() });
+  // Not os.release(): node reads it once, when os loads, which for the snapshot was on the host.
+  const kernel = readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim();
+  send({ type: 'ready', kernel, uptime: uptime(), agentLoaded: loaded, agentUptime: process.uptime() });
 }
 
 async function call(machine: HostMachine, c: Call): Promise<unknown> {
