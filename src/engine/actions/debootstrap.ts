@@ -29,9 +29,9 @@
  *
  * Files named here must exist when the recipe is checked.
  */
-import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type z } from 'zod';
+import { pathExists } from '../../util/exists.js';
 import { defineAction, type NamedFile } from '../action.js';
 import { fingerprint } from '../layer-cache.js';
 import { type StageContext } from '../stage.js';
@@ -42,13 +42,11 @@ const SCRIPTS = '/usr/share/debootstrap/scripts';
 /** Suites whose debootstrap scripts know usr-is-merged; older ones get it excluded. */
 const KNOWS_USR_IS_MERGED = ['sid', 'unstable', 'testing', 'bookworm', 'trixie', 'forky'];
 
-const exists = (path: string) => access(path).then(() => true, () => false);
-
 /** The suite's own script, else its parent suite's, else unstable's (debos's fallback). */
 async function scriptFor(p: { suite: string; 'parent-suite'?: string | undefined; script?: string | undefined }): Promise<string> {
   if (p.script) return p.script;
   for (const suite of [p.suite, p['parent-suite']]) {
-    if (suite && (await exists(`${SCRIPTS}/${suite}`))) return `${SCRIPTS}/${suite}`;
+    if (suite && (await pathExists(`${SCRIPTS}/${suite}`))) return `${SCRIPTS}/${suite}`;
   }
   return `${SCRIPTS}/unstable`;
 }

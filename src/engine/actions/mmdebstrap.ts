@@ -25,9 +25,9 @@
  * - `dpkg-opts`, `apt-opts`: options passed as `--dpkgopt` / `--aptopt`, one per item.
  * - `merged-usr`: force merged (true) or split (false) `/usr`; default: the suite's own.
  */
-import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type z } from 'zod';
+import { pathExists } from '../../util/exists.js';
 import { defineAction } from '../action.js';
 import { fingerprint } from '../layer-cache.js';
 import { type StageContext } from '../stage.js';
@@ -44,7 +44,7 @@ type Params = z.output<typeof schema>;
  */
 async function speedOptions(ctx: StageContext): Promise<string[]> {
   const options: string[] = [];
-  if (await access(`${HOOKS}/eatmydata`).then(() => true, () => false)) options.push(`--hook-dir=${HOOKS}/eatmydata`);
+  if (await pathExists(`${HOOKS}/eatmydata`)) options.push(`--hook-dir=${HOOKS}/eatmydata`);
   const cache = await ctx.packageCache();
   const archives = '/var/cache/apt/archives';
   options.push(

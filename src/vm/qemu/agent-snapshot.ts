@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { pathExists } from '../../util/exists.js';
 import { which } from '../../util/which.js';
 import { AGENT_NODE_FLAGS } from './agent-launch.js';
 
@@ -26,7 +27,7 @@ export async function agentSnapshot(script: string, cpu: string, cacheDir: strin
     .digest('hex')
     .slice(0, 16);
   const blob = join(cacheDir, `agent-${key}.blob`);
-  if (await stat(blob).then(() => true, () => false)) return { blob, note: `agent from its V8 startup snapshot ${blob}` };
+  if (await pathExists(blob)) return { blob, note: `agent from its V8 startup snapshot ${blob}` };
   const started = Date.now();
   const made: true | Error = await mkdir(cacheDir, { recursive: true }).then(() => true as const, (err: Error) => err);
   if (made !== true) return { note: `no agent snapshot: ${made.message}` };

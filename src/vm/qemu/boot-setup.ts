@@ -1,11 +1,12 @@
 // Everything a guest needs before QEMU starts, decided and built on the host: the
 // acceleration, the kernel and its modules, what the guest sees of the host, its disks,
 // the initramfs and the QEMU command line. Each decision is reported with its reason.
-import { access, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { HostError } from '../../engine/errors.js';
 import { defaultStateDir } from '../../engine/workspace.js';
+import { pathExists } from '../../util/exists.js';
 import { which } from '../../util/which.js';
 import { type AccelDecision, decideAccel } from './accel.js';
 import { AGENT_NODE_FLAGS, agentProgram, packageRoot } from './agent-launch.js';
@@ -69,7 +70,6 @@ export interface BootSetup {
 
 type Say = (source: string, message: string) => void;
 
-const exists = (path: string) => access(path).then(() => true, () => false);
 
 function planModules(tree: ModuleTree, kernel: KernelChoice, say: Say): ModulePlan {
   const plan = resolveModules(tree, GUEST_MODULES);
@@ -103,11 +103,11 @@ async function prepareDisks(opts: QemuMachineOptions, detail: Say, temporary: (p
   const scratchDir = opts.scratchDir ?? '/scratch';
   const scratchBytes = opts.scratchSize === undefined ? undefined : diskBytes(opts.scratchSize, 'scratch size');
   const layersImage = opts.layersImage ?? `${opts.layersDir}.img`;
-  if (await exists(layersImage)) {
+  if (await pathExists(layersImage)) {
     detail('disks', `layers: reusing ${layersImage}`);
   } else {
     const bytes = diskBytes(opts.layersSize ?? '64GiB', 'layers size');
-    await createExt4Image(layersImage, bytes, 'debstep-layers', (await exists(opts.layersDir)) ? opts.layersDir : undefined);
+    await createExt4Image(layersImage, bytes, 'debstep-layers', (await pathExists(opts.layersDir)) ? opts.layersDir : undefined);
     detail('disks', `layers: made ${layersImage} (sparse ext4, ${bytes} bytes) from ${opts.layersDir}`);
   }
   const disks: Disks = {

@@ -7,6 +7,7 @@ import { access, readdir } from 'node:fs/promises';
 import { release } from 'node:os';
 import { basename, join } from 'node:path';
 import { HostError } from '../../engine/errors.js';
+import { pathExists } from '../../util/exists.js';
 import { hostArchitecture } from '../binfmt.js';
 
 export interface KernelChoice {
@@ -28,7 +29,6 @@ export interface KernelPlaces {
 
 export const hostKernelPlaces = (): KernelPlaces => ({ boot: '/boot', modules: '/lib/modules', runningRelease: release() });
 
-const exists = (path: string) => access(path).then(() => true, () => false);
 
 /** The Debian package that provides a kernel for this architecture. */
 export const kernelPackage = (arch = hostArchitecture()): string => `linux-image-${arch}`;
@@ -39,12 +39,12 @@ export const byVersionDescending = (a: string, b: string): number => b.localeCom
 async function imageFor(places: KernelPlaces, rel: string): Promise<string | undefined> {
   // Fedora and Arch keep the image beside the modules; Debian in /boot.
   for (const path of [join(places.modules, rel, 'vmlinuz'), join(places.boot, `vmlinuz-${rel}`)]) {
-    if (await exists(path)) return path;
+    if (await pathExists(path)) return path;
   }
   return undefined;
 }
 
-const hasModules = (places: KernelPlaces, rel: string) => exists(join(places.modules, rel, 'modules.dep'));
+const hasModules = (places: KernelPlaces, rel: string) => pathExists(join(places.modules, rel, 'modules.dep'));
 
 async function readable(choice: KernelChoice): Promise<KernelChoice> {
   if (!(await access(choice.image, constants.R_OK).then(() => true, () => false))) {
@@ -80,13 +80,13 @@ async function explicitKernel(explicit: { kernel?: string; modules?: string }, p
   const fromName = explicit.kernel && /^vmlinuz-(.+)$/.exec(basename(explicit.kernel))?.[1];
   const rel = explicit.modules ? basename(explicit.modules) : fromName;
   const modulesDir = explicit.modules ?? (rel ? join(places.modules, rel) : undefined);
-  if (!modulesDir || !(await exists(join(modulesDir, 'modules.dep')))) {
+  if (!modulesDir || !(await pathExists(join(modulesDir, 'modules.dep')))) {
     throw new HostError(`no modules for the kernel ${explicit.kernel ?? rel}${modulesDir ? ` in ${modulesDir}` : ''}`, {
       hint: 'pass the modules directory (the one holding modules.dep) with the kernel',
     });
   }
   const image = explicit.kernel ?? (rel ? await imageFor(places, rel) : undefined);
-  if (!image || !(await exists(image))) {
+  if (!image || !(await pathExists(image))) {
     throw new HostError(`no kernel image for the modules in ${modulesDir}`, { hint: 'pass the kernel image explicitly' });
   }
   return { image, modulesDir, release: rel ?? basename(modulesDir), reason: 'the kernel given explicitly' };
