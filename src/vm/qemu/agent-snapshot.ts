@@ -1,5 +1,5 @@
 // A V8 startup snapshot of the guest agent: node starting from it has the agent's code
-// loaded already, and is ready ≈0.4 s sooner under TCG (bench/RESULTS.md). V8 accepts a
+// loaded already, and is ready ≈0.3–0.4 s sooner under TCG (bench/RESULTS.md). V8 accepts a
 // snapshot only on a CPU with the features it was made on, so it is made on the host under
 // QEMU's user-mode emulation of the guest's CPU model, once per node binary, agent and
 // model, and kept in the VM cache. Node exits with status 14 when it refuses a snapshot;
@@ -29,10 +29,9 @@ export async function agentSnapshot(script: string, cpu: string, cacheDir: strin
   const blob = join(cacheDir, `agent-${key}.blob`);
   if (await pathExists(blob)) return { blob, note: `agent from its V8 startup snapshot ${blob}` };
   const started = Date.now();
-  const made: true | Error = await mkdir(cacheDir, { recursive: true }).then(() => true as const, (err: Error) => err);
-  if (made !== true) return { note: `no agent snapshot: ${made.message}` };
   const partial = `${blob}.${process.pid}.part`;
   try {
+    await mkdir(cacheDir, { recursive: true });
     await promisify(execFile)(emulator, ['-cpu', cpu, process.execPath, ...AGENT_NODE_FLAGS, '--snapshot-blob', partial, '--build-snapshot', script], { timeout: 120_000 });
     await rename(partial, blob);
   } catch (err) {
