@@ -10,7 +10,7 @@ import { UsageError } from '../engine/errors.js';
 import { planRecipe, type Plan } from '../engine/plan.js';
 import { defaultStateDir } from '../engine/workspace.js';
 import { enterPrivateMountNamespace } from '../vm/host/namespace.js';
-import { kvmProblem } from '../vm/qemu/accel-probe.js';
+import { kvmProblem, vmCacheDirOf } from '../vm/qemu/accel-probe.js';
 import { formatWarnings } from './check.js';
 import { type Options, templateVars } from './options.js';
 
@@ -56,8 +56,13 @@ export async function planForBuild(file: string, o: Options, out: NodeJS.Writabl
   return plan;
 }
 
+/** The backend for a build, asking the KVM check the VM will ask (so it answers from its
+ * cache) about the kernel the VM would boot. */
 export function chooseBackendFor(o: Options): Promise<BackendChoice> {
-  return chooseBackend(backendRequest(o), { isRoot: process.getuid?.() === 0, kvmProblem });
+  const cacheDir = vmCacheDirOf(resolve(o.stateDir ?? defaultStateDir()));
+  // A probe boot can take seconds: say what is being waited for.
+  const onProbe = (message: string) => void process.stderr.write(`${message}\n`);
+  return chooseBackend(backendRequest(o), { isRoot: process.getuid?.() === 0, kvmProblem: () => kvmProblem({ cacheDir, kernel: o.kernel, modules: o.modules, onProbe }) });
 }
 
 /**

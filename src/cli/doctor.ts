@@ -12,7 +12,7 @@ export async function run({ options }: ParsedArgs): Promise<number> {
     ['Privileges', checkRoot().then((c) => [c])],
     ['Tools', checkTools()],
     ['Foreign architectures', Promise.all(arches.map(checkArch))],
-    ['Virtual machine', checkKvm().then((c) => [c])],
+    ['Virtual machine', checkKvm(stateDir, { kernel: options.kernel, modules: options.modules }).then((c) => [c])],
     ['State directory', Promise.all([checkDisk(stateDir), checkOverlay(stateDir)])],
   ];
   let problems = 0;

@@ -6,7 +6,7 @@ import { which } from '../util/which.js';
 import { diagnoseArch, hostArchitecture, isForeign } from './binfmt.js';
 import { hostBinfmtView } from './host/binfmt-view.js';
 import { spawnCommand } from './host/exec.js';
-import { probeAccel } from './qemu/accel-probe.js';
+import { kvmVerdict, vmCacheDirOf } from './qemu/accel-probe.js';
 
 export type Severity = 'ok' | 'note' | 'problem';
 
@@ -78,16 +78,29 @@ export async function checkArch(arch: string): Promise<Check> {
   return { name, severity: d.ok ? 'ok' : 'problem', detail: d.problem, ...(d.remedy ? { remedy: d.remedy } : {}) };
 }
 
-export async function checkKvm(): Promise<Check> {
+/** The KVM check a build makes (accel-probe.ts), with where its answer came from. */
+export async function checkKvm(stateDir: string, kernel: { kernel?: string | undefined; modules?: string | undefined } = {}): Promise<Check> {
   const name = 'kvm';
   const readable = await access('/dev/kvm', constants.R_OK | constants.W_OK).then(() => true, () => false);
   if (!readable) {
     return { name, severity: 'note', detail: '/dev/kvm is missing or not accessible: the VM backend runs under TCG (slower)', remedy: 'modprobe kvm_intel (or kvm_amd); add yourself to the kvm group' };
   }
-  if (!(await which('qemu-system-x86_64'))) return { name, severity: 'note', detail: 'cannot probe: qemu-system-x86_64 is not installed' };
-  const probe = await probeAccel('kvm');
-  if (probe.works) return { name, severity: 'ok', detail: `usable: ${probe.detail}` };
-  return { name, severity: 'note', detail: `/dev/kvm exists but KVM does not work (${probe.detail}); the VM backend will use TCG` };
+  const v = await kvmVerdict({ cacheDir: vmCacheDirOf(stateDir), ...kernel });
+  const source = v.keptIn
+    ? `the answer of a probe earlier this boot, kept in ${v.keptIn}`
+    : v.ms !== undefined
+      ? `probed just now${v.savedIn ? `; the answer is kept in ${v.savedIn} until the host reboots` : ''}`
+      : undefined;
+  const from = source ? ` (${source})` : '';
+  if (v.works) return { name, severity: 'ok', detail: `usable: ${v.detail}${from}` };
+  if (v.ms === undefined && !v.keptIn) return { name, severity: 'note', detail: `${v.detail}; the VM backend will use TCG` };
+  const kept = v.keptIn ?? v.savedIn;
+  return {
+    name,
+    severity: 'note',
+    detail: `/dev/kvm exists but KVM does not work: ${v.detail}${from}; the VM backend uses TCG, and builds as root run on the host`,
+    ...(kept ? { remedy: `if KVM should work here (nested virtualisation turned on since), delete ${kept} to probe again` } : {}),
+  };
 }
 
 export async function checkRoot(): Promise<Check> {
@@ -113,8 +126,10 @@ export async function checkDisk(stateDir: string): Promise<Check> {
 export async function checkOverlay(stateDir: string): Promise<Check> {
   const name = 'overlayfs';
   if (process.getuid?.() !== 0) return { name, severity: 'note', detail: 'not checked (needs root)' };
-  const dir = await mkdtemp(join(stateDir, '.overlay-check-')).catch(() => undefined);
-  if (!dir) return { name, severity: 'problem', detail: `cannot write to ${stateDir}` };
+  // A fresh machine has no state directory yet: the first build would make it.
+  const made = await mkdir(stateDir, { recursive: true }).then(() => undefined, (err: Error) => err);
+  const dir = made ? made : await mkdtemp(join(stateDir, '.overlay-check-')).catch((err: Error) => err);
+  if (dir instanceof Error) return { name, severity: 'problem', detail: `cannot write to ${stateDir}: ${dir.message}`, remedy: 'choose a writable --state-dir' };
   try {
     const script = 'mkdir l u w m && mount -t overlay overlay -o lowerdir=l,upperdir=u,workdir=w m && touch m/f && test -e u/f';
     const lines: string[] = [];

@@ -1,6 +1,6 @@
-// KVM or TCG. `auto` uses KVM only when a probe guest proves it works (here /dev/kvm
-// exists but `-cpu host` fails at once), and otherwise says out loud that it falls back
-// to the much slower TCG, and why.
+// KVM or TCG. `auto` uses KVM only when the KVM check (accel-probe.ts: the build's kernel
+// booted to its init under KVM) says it works, and otherwise says out loud that it falls
+// back to the much slower TCG, and why.
 import { HostError } from '../../engine/errors.js';
 import { kvmProblem } from './accel-probe.js';
 
@@ -12,12 +12,13 @@ export interface AccelDecision {
   readonly reason: string;
 }
 
-export async function decideAccel(choice: AccelChoice, problem: () => Promise<string | undefined> = kvmProblem): Promise<AccelDecision> {
+/** What to tell a user whose KVM does not work for the VM. */
+export const KVM_HINT = 'build with -b qemu (or --accel tcg) instead: emulation, slower, but it needs no KVM';
+
+export async function decideAccel(choice: AccelChoice, problem: () => Promise<string | undefined> = () => kvmProblem()): Promise<AccelDecision> {
   if (choice === 'tcg') return { accel: 'tcg', reason: 'TCG (software emulation), as requested' };
   const why = await problem();
-  if (why === undefined) return { accel: 'kvm', reason: 'KVM (a probe guest ran)' };
-  if (choice === 'kvm') {
-    throw new HostError(`KVM was requested but does not work: ${why}`, { hint: 'use the qemu backend (TCG) or auto, which falls back to it' });
-  }
+  if (why === undefined) return { accel: 'kvm', reason: 'KVM (the probe booted this kernel to its init under KVM)' };
+  if (choice === 'kvm') throw new HostError(`KVM was requested but does not work: ${why}`, { hint: KVM_HINT });
   return { accel: 'tcg', reason: `TCG (software emulation, much slower), because KVM does not work: ${why}` };
 }

@@ -8,6 +8,7 @@ import { HostError } from '../../engine/errors.js';
 import { defaultStateDir } from '../../engine/workspace.js';
 import { pathExists } from '../../util/exists.js';
 import { which } from '../../util/which.js';
+import { kvmProblem } from './accel-probe.js';
 import { type AccelDecision, decideAccel } from './accel.js';
 import { AGENT_NODE_FLAGS, agentProgram, packageRoot } from './agent-launch.js';
 import { agentSnapshot } from './agent-snapshot.js';
@@ -86,7 +87,7 @@ function planModules(tree: ModuleTree, kernel: KernelChoice, say: Say): ModulePl
 }
 
 /** Where what is made once for many VMs (the unpacked kernel, the agent's snapshot) is kept. */
-const vmCacheDir = (opts: QemuMachineOptions) => opts.cacheDir ?? join(defaultStateDir(), 'cache', 'vm');
+export const vmCacheDir = (opts: QemuMachineOptions) => opts.cacheDir ?? join(defaultStateDir(), 'cache', 'vm');
 
 async function unpackedKernel(image: string, opts: QemuMachineOptions, tempDir: string) {
   return pvhKernel(image, vmCacheDir(opts)).catch(() => pvhKernel(image, tempDir));
@@ -135,7 +136,8 @@ export async function prepareBoot(opts: QemuMachineOptions, tempDir: string, tem
   const qemu = await which('qemu-system-x86_64');
   if (!qemu) throw new HostError('the VM backend needs qemu-system-x86_64, and it is not installed', { hint: 'apt-get install qemu-system-x86' });
   const [accel, kernel, busybox, binfmt, agent] = await Promise.all([
-    decideAccel(opts.accel ?? 'auto'),
+    // The same KVM check as the backend choice's (answered from its cache by now).
+    decideAccel(opts.accel ?? 'auto', () => kvmProblem({ cacheDir: vmCacheDir(opts), kernel: opts.kernel, modules: opts.modules, onProbe: (m) => say('accel', m) })),
     chooseKernel({ ...(opts.kernel ? { kernel: opts.kernel } : {}), ...(opts.modules ? { modules: opts.modules } : {}) }),
     staticBusybox(),
     hostBinfmtRegistrations(),

@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { BuildError } from '../../engine/errors.js';
 import { type Diagnosis } from '../binfmt.js';
 import { type ExecRequest, type ExecResult, type Machine, type OutputSink, type PtySession, type RootLayers, type ShellRequest } from '../machine.js';
-import { type BootSetup, prepareBoot } from './boot-setup.js';
+import { recordKvmFailure } from './accel-probe.js';
+import { KVM_HINT } from './accel.js';
+import { type BootSetup, prepareBoot, vmCacheDir } from './boot-setup.js';
 import { ControlChannel, type ReadyInfo } from './control-channel.js';
 import { forGuest } from './guest-env.js';
 import { within } from './guest-layout.js';
@@ -56,12 +58,13 @@ export class QemuMachine implements Machine {
     return this.opts.rootDir;
   }
 
-  /** Boots the VM and waits for its agent. */
+  /** Boots the VM and waits for its agent; a guest that KVM cannot run boots again under
+   * TCG when the acceleration was left to auto. */
   static async start(opts: QemuMachineOptions): Promise<QemuMachine> {
     const say = opts.onDiagnostic ?? (() => {});
     const detail = opts.verbose ? say : () => {};
     const started = Date.now();
-    const tempDir = await mkdtemp(join(tmpdir(), 'debstep-vm-'));
+    let tempDir = await mkdtemp(join(tmpdir(), 'debstep-vm-'));
     // QEMU dies with us (pdeathsig); its files go too if we exit without close().
     const leftovers = [tempDir];
     const removeLeftovers = () => leftovers.forEach((p) => rmSync(p, { recursive: true, force: true }));
@@ -69,20 +72,41 @@ export class QemuMachine implements Machine {
     let qemu: QemuProcess | undefined;
     let channel: ControlChannel | undefined;
     try {
-      const setup = await prepareBoot(opts, tempDir, (p) => leftovers.push(p), say, detail);
-      channel = await ControlChannel.listen(setup.controlSocket, (m) => say('agent', m));
+      let setup = await prepareBoot(opts, tempDir, (p) => leftovers.push(p), say, detail);
       const onLine = (line: string) => {
         if (opts.showBoot) (opts.onConsole ?? ((l: string) => say('console', l)))(line);
         else if (line.startsWith('debstep-init: ')) detail('guest', line.slice('debstep-init: '.length));
       };
-      const launched = Date.now();
-      qemu = new QemuProcess(setup.argv, onLine);
-      const tcg = setup.accel.accel === 'tcg';
-      const ready = await waitReady(channel, qemu, opts.bootTimeoutMs ?? (tcg ? 60_000 : 20_000));
-      const bootMs = Date.now() - started;
-      say('vm', `agent ready ${bootMs} ms after start (QEMU ran ${Date.now() - launched} ms; guest kernel ${ready.kernel} up ${ready.uptime.toFixed(2)} s; node loaded the agent in ${ready.agentLoaded.toFixed(2)} s, ready after ${ready.agentUptime.toFixed(2)} s)`);
-      const reason = `a QEMU VM with ${setup.accel.reason}, booting ${setup.kernel.release}`;
-      return new QemuMachine(opts, setup, qemu, channel, tempDir, removeLeftovers, reason, opts.hangTimeoutMs ?? (tcg ? 45_000 : 15_000));
+      for (;;) {
+        channel = await ControlChannel.listen(setup.controlSocket, (m) => say('agent', m));
+        const launched = Date.now();
+        qemu = new QemuProcess(setup.argv, onLine);
+        const tcg = setup.accel.accel === 'tcg';
+        const ready = await waitReady(channel, qemu, readyBounds(setup.accel.accel, opts)).catch((err: unknown) => {
+          if (tcg || !(err instanceof NotReady) || !err.kvmsFault) throw err;
+          return err;
+        });
+        if (!(ready instanceof NotReady)) {
+          const bootMs = Date.now() - started;
+          say('vm', `agent ready ${bootMs} ms after start (QEMU ran ${Date.now() - launched} ms; guest kernel ${ready.kernel} up ${ready.uptime.toFixed(2)} s; node loaded the agent in ${ready.agentLoaded.toFixed(2)} s, ready after ${ready.agentUptime.toFixed(2)} s)`);
+          const reason = `a QEMU VM with ${setup.accel.reason}, booting ${setup.kernel.release}`;
+          return new QemuMachine(opts, setup, qemu, channel, tempDir, removeLeftovers, reason, opts.hangTimeoutMs ?? (tcg ? 45_000 : 15_000));
+        }
+        await qemu.kill();
+        await channel.close();
+        qemu = channel = undefined;
+        // Kept until the host reboots: the next build (and the boot below) use TCG at once.
+        const failed = `a VM under KVM booting ${setup.kernel.image} ${ready.what} (${ready.console})`;
+        await recordKvmFailure(vmCacheDir(opts), setup.kernel.image, setup.argv[0]!, failed);
+        if (opts.accel === 'kvm') throw new VmFailure(`KVM was requested, but the VM under KVM ${ready.what}`, ready.consoleTail, { hint: KVM_HINT });
+        say('accel', `the VM under KVM ${ready.what} (${ready.console}): booting again under TCG`);
+        // That machine is gone: its files (and any lock it held) go with it.
+        leftovers.splice(0).forEach((p) => rmSync(p, { recursive: true, force: true }));
+        tempDir = await mkdtemp(join(tmpdir(), 'debstep-vm-'));
+        leftovers.push(tempDir);
+        setup = await prepareBoot(opts, tempDir, (p) => leftovers.push(p), say, detail);
+        if (setup.accel.accel !== 'tcg') throw new VmFailure(`the VM under KVM ${ready.what}`, ready.consoleTail);
+      }
     } catch (err) {
       await qemu?.kill();
       await channel?.close();
@@ -156,18 +180,64 @@ export class QemuMachine implements Machine {
   }
 }
 
-async function waitReady(channel: ControlChannel, qemu: QemuProcess, timeoutMs: number): Promise<ReadyInfo> {
-  let timer: NodeJS.Timeout | undefined;
+/** A guest that did not get ready: what it did instead, and whether KVM is to blame. */
+class NotReady extends VmFailure {
+  constructor(
+    /** "did not get ready within 10 s", and the like. */
+    readonly what: string,
+    consoleTail: readonly string[],
+    /** A hang, or QEMU's own error: not init's or the kernel's complaint about the guest. */
+    readonly kvmsFault: boolean,
+  ) {
+    super(`the VM ${what}`, consoleTail);
+  }
+
+  /** The console in a few words. */
+  get console(): string {
+    const last = this.consoleTail.at(-1);
+    return last === undefined ? 'its console printed nothing' : `its console's last line: ${JSON.stringify(last)}`;
+  }
+}
+
+interface ReadyBounds {
+  /** The agent must be ready within this. */
+  readonly readyMs: number;
+  /** The console must print something within this (init prints from its first step). */
+  readonly silentMs: number;
+}
+
+/**
+ * How long a guest may take. Under KVM the agent is ready about a second after start and
+ * init prints within a fraction of that, so 10 s to be ready and 5 s of silence are far
+ * beyond a healthy guest on a busy host, while a guest KVM cannot run costs 5-10 s before
+ * it boots again under TCG (once per host boot: the failure is kept). Under TCG this
+ * project's 2-core machine has the agent ready in 2.8 s and init printing after 1.2 s.
+ */
+function readyBounds(accel: 'kvm' | 'tcg', opts: QemuMachineOptions): ReadyBounds {
+  if (accel === 'kvm') return { readyMs: opts.bootTimeoutMs ?? 10_000, silentMs: 5_000 };
+  return { readyMs: opts.bootTimeoutMs ?? 60_000, silentMs: 30_000 };
+}
+
+const QEMU_ERROR = /^qemu-system-[\w-]+: /;
+const GUEST_COMPLAINT = /debstep-(init|agent): FATAL|Kernel panic/;
+
+async function waitReady(channel: ControlChannel, qemu: QemuProcess, bounds: ReadyBounds): Promise<ReadyInfo> {
+  const timers: NodeJS.Timeout[] = [];
   const died = qemu.exited.then((exit) => {
-    throw new VmFailure(`the VM stopped before its agent was ready (QEMU exit status ${exit.code})`, qemu.lastLines());
+    const tail = qemu.lastLines();
+    const qemusOwn = tail.some((l) => QEMU_ERROR.test(l)) && !tail.some((l) => GUEST_COMPLAINT.test(l));
+    throw new NotReady(`stopped before its agent was ready (QEMU exit status ${exit.code})`, tail, qemusOwn);
   });
   const hung = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new VmFailure(`the VM did not get ready within ${timeoutMs / 1000} s`, qemu.lastLines())), timeoutMs);
+    timers.push(setTimeout(() => reject(new NotReady(`did not get ready within ${bounds.readyMs / 1000} s`, qemu.lastLines(), true)), bounds.readyMs));
+    timers.push(setTimeout(() => {
+      if (qemu.lastLines().length === 0) reject(new NotReady(`did not start: its console stayed silent for ${bounds.silentMs / 1000} s`, [], true));
+    }, bounds.silentMs));
   });
   try {
     return await Promise.race([channel.ready, died, hung]);
   } finally {
-    clearTimeout(timer);
+    timers.forEach(clearTimeout);
   }
 }
 

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { HostError, UsageError } from '../../../src/engine/errors.js';
-import { kvmProblem } from '../../../src/vm/qemu/accel-probe.js';
+import { type KvmHost, kvmProblem } from '../../../src/vm/qemu/accel-probe.js';
+import { type ProbeOutcome } from '../../../src/vm/qemu/kvm-probe-guest.js';
 import { decideAccel } from '../../../src/vm/qemu/accel.js';
 import { hostBinfmtRegistrations, registrationFor } from '../../../src/vm/qemu/binfmt-handlers.js';
 import { diskBytes, memoryMb } from '../../../src/vm/qemu/options.js';
@@ -56,12 +57,19 @@ test('auto: KVM only when the probe guest runs; otherwise TCG with QEMU\'s reaso
 test("KVM's problem: a missing or inaccessible device, or the probe guest's own words", async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'debstep-accel-test-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
-  const kvm = join(dir, 'kvm');
-  await writeFile(kvm, '');
-  const probe = async () => ({ works: false, detail: 'failed to set MSR', ms: 5 });
-  assert.match((await kvmProblem(join(dir, 'none'), probe)) ?? '', /does not exist/);
-  assert.equal(await kvmProblem(kvm, probe), 'failed to set MSR');
-  assert.equal(await kvmProblem(kvm, async () => ({ works: true, detail: 'ran', ms: 5 })), undefined);
+  for (const f of ['kvm', 'vmlinuz', 'qemu']) await writeFile(join(dir, f), f);
+  const host = (device: string, outcome: ProbeOutcome): KvmHost => ({
+    device,
+    qemu: async () => join(dir, 'qemu'),
+    kernel: async () => ({ image: join(dir, 'vmlinuz'), modulesDir: dir, release: 'test', reason: 'test' }),
+    bootId: async () => 'boot',
+    probe: async () => ({ ...outcome, ms: 5 }),
+  });
+  const msr: ProbeOutcome = { verdict: 'broken', detail: 'failed to set MSR' };
+  const cacheDir = join(dir, 'cache');
+  assert.match((await kvmProblem({ cacheDir }, host(join(dir, 'none'), msr))) ?? '', /does not exist/);
+  assert.equal(await kvmProblem({ cacheDir }, host(join(dir, 'kvm'), msr)), 'failed to set MSR');
+  assert.equal(await kvmProblem({ cacheDir: join(dir, 'other') }, host(join(dir, 'kvm'), { verdict: 'works', detail: 'ran' })), undefined);
 });
 
 test('memory reads like debos (binary units); disk sizes decimal unless spelled GiB', () => {
