@@ -12,6 +12,7 @@ import { type Diagnosis } from '../binfmt.js';
 import { type ExecRequest, type ExecResult, type Machine, type OutputSink, type PtySession, type RootLayers, type ShellRequest } from '../machine.js';
 import { recordKvmFailure } from './accel-probe.js';
 import { KVM_HINT } from './accel.js';
+import { PROBE_TIMEOUT_MS } from './kvm-probe-guest.js';
 import { type BootSetup, prepareBoot, vmCacheDir } from './boot-setup.js';
 import { ControlChannel, type ReadyInfo } from './control-channel.js';
 import { forGuest } from './guest-env.js';
@@ -72,7 +73,14 @@ export class QemuMachine implements Machine {
     let qemu: QemuProcess | undefined;
     let channel: ControlChannel | undefined;
     try {
-      let setup = await prepareBoot(opts, tempDir, (p) => leftovers.push(p), say, detail);
+      // A second boot (under TCG) repeats only what changed.
+      const said = new Set<string>();
+      const sayOnce = (source: string, message: string) => {
+        if (said.has(`${source}\0${message}`)) return;
+        said.add(`${source}\0${message}`);
+        say(source, message);
+      };
+      let setup = await prepareBoot(opts, tempDir, (p) => leftovers.push(p), sayOnce, detail);
       const onLine = (line: string) => {
         if (opts.showBoot) (opts.onConsole ?? ((l: string) => say('console', l)))(line);
         else if (line.startsWith('debstep-init: ')) detail('guest', line.slice('debstep-init: '.length));
@@ -96,15 +104,15 @@ export class QemuMachine implements Machine {
         await channel.close();
         qemu = channel = undefined;
         // Kept until the host reboots: the next build (and the boot below) use TCG at once.
-        const failed = `a VM under KVM booting ${setup.kernel.image} ${ready.what} (${ready.console})`;
+        const failed = `a VM under KVM booting ${setup.kernel.image} ${ready.summary}`;
         await recordKvmFailure(vmCacheDir(opts), setup.kernel.image, setup.argv[0]!, failed);
         if (opts.accel === 'kvm') throw new VmFailure(`KVM was requested, but the VM under KVM ${ready.what}`, ready.consoleTail, { hint: KVM_HINT });
-        say('accel', `the VM under KVM ${ready.what} (${ready.console}): booting again under TCG`);
+        say('accel', `the VM under KVM ${ready.summary}: booting again under TCG`);
         // That machine is gone: its files (and any lock it held) go with it.
         leftovers.splice(0).forEach((p) => rmSync(p, { recursive: true, force: true }));
         tempDir = await mkdtemp(join(tmpdir(), 'debstep-vm-'));
         leftovers.push(tempDir);
-        setup = await prepareBoot(opts, tempDir, (p) => leftovers.push(p), say, detail);
+        setup = await prepareBoot(opts, tempDir, (p) => leftovers.push(p), sayOnce, detail);
         if (setup.accel.accel !== 'tcg') throw new VmFailure(`the VM under KVM ${ready.what}`, ready.consoleTail);
       }
     } catch (err) {
@@ -192,10 +200,10 @@ class NotReady extends VmFailure {
     super(`the VM ${what}`, consoleTail);
   }
 
-  /** The console in a few words. */
-  get console(): string {
+  /** What happened, with the console's last line if it printed any. */
+  get summary(): string {
     const last = this.consoleTail.at(-1);
-    return last === undefined ? 'its console printed nothing' : `its console's last line: ${JSON.stringify(last)}`;
+    return last === undefined ? this.what : `${this.what} (its console's last line: ${JSON.stringify(last)})`;
   }
 }
 
@@ -207,14 +215,15 @@ interface ReadyBounds {
 }
 
 /**
- * How long a guest may take. Under KVM the agent is ready about a second after start and
- * init prints within a fraction of that, so 10 s to be ready and 5 s of silence are far
- * beyond a healthy guest on a busy host, while a guest KVM cannot run costs 5-10 s before
- * it boots again under TCG (once per host boot: the failure is kept). Under TCG this
- * project's 2-core machine has the agent ready in 2.8 s and init printing after 1.2 s.
+ * How long a guest may take. Under KVM the agent is ready about a second after start:
+ * 10 s is far beyond a healthy guest on a busy host, while a guest KVM cannot run costs
+ * at most that before it boots again under TCG (once per host boot: the failure is kept).
+ * Its console must speak (init's first line) within the probe's bound for the same point
+ * of the boot. Under TCG this project's 2-core machine has init printing after 1.2 s and
+ * the agent ready after 2.8 s, both several times slower when other builds share it.
  */
 function readyBounds(accel: 'kvm' | 'tcg', opts: QemuMachineOptions): ReadyBounds {
-  if (accel === 'kvm') return { readyMs: opts.bootTimeoutMs ?? 10_000, silentMs: 5_000 };
+  if (accel === 'kvm') return { readyMs: opts.bootTimeoutMs ?? 10_000, silentMs: PROBE_TIMEOUT_MS };
   return { readyMs: opts.bootTimeoutMs ?? 60_000, silentMs: 30_000 };
 }
 
@@ -231,7 +240,7 @@ async function waitReady(channel: ControlChannel, qemu: QemuProcess, bounds: Rea
   const hung = new Promise<never>((_, reject) => {
     timers.push(setTimeout(() => reject(new NotReady(`did not get ready within ${bounds.readyMs / 1000} s`, qemu.lastLines(), true)), bounds.readyMs));
     timers.push(setTimeout(() => {
-      if (qemu.lastLines().length === 0) reject(new NotReady(`did not start: its console stayed silent for ${bounds.silentMs / 1000} s`, [], true));
+      if (qemu.lastLines().length === 0) reject(new NotReady(`printed nothing on its console within ${bounds.silentMs / 1000} s`, [], true));
     }, bounds.silentMs));
   });
   try {
