@@ -18,13 +18,12 @@ import { Controller } from '../src/engine/controller/controller.js';
 import { EventBus } from '../src/engine/events.js';
 import { type RunnableStep, runSteps } from '../src/engine/runner.js';
 import { FullLog, JsonLines } from '../src/engine/sinks/files.js';
-import { type BuildServices, Origins, StageContext } from '../src/engine/stage.js';
+import { StageContext } from '../src/engine/stage.js';
 import { Workspace } from '../src/engine/workspace.js';
 import { DebugStore } from '../src/tui/debug-store.js';
 import { LINES_PER_ACTION } from '../src/tui/log-store.js';
 import { type ExecRequest, type OutputSink } from '../src/vm/machine.js';
-import { FakeMachine } from '../test/helpers/fake-machine.js';
-import { Reuse } from '../src/engine/reuse.js';
+import { FakeMachine, fakeServices, uncachedRun } from '../test/helpers/fake-machine.js';
 
 // Loaded after NODE_ENV is set (static imports would load React first).
 const { createElement } = await import('react');
@@ -74,10 +73,7 @@ const bus = new EventBus();
 const ws = await Workspace.create(join(dir, 'state'), 'noisy.yaml');
 bus.add(new FullLog(ws.logFile));
 bus.add(new JsonLines(ws.eventsFile));
-const services: BuildServices = {
-  machine, bus, artifactDir: dir, scratchDir: ws.scratch, downloadDir: ws.downloads, cache: (n) => ws.cache(n),
-  origins: new Origins(dir, machine.rootDir), env: {}, verbose: false, buildTimeFiles: [], hostMirror: async () => '', handEdits: { root: false },
-};
+const services = fakeServices(machine, bus, ws, dir, {});
 const step = (index: number): RunnableStep => ({
   index, kind: 'run', description: `Noisy ${index}`, context: new StageContext(services, index, dir, 'amd64', 512), params: '{}', cacheEffect: async () => 'unknown' as const,
   stages: { run: async (ctx) => void (await ctx.exec({ argv: ['noisy'], chroot: false, label: 'noisy' })) },
@@ -138,7 +134,7 @@ let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
 const rssBefore = process.memoryUsage().rss;
 const started = performance.now();
-const build = runSteps({ recipe: 'noisy.yaml', steps, machine, workspace: ws, bus, control: controller, reuse: new Reuse(undefined, 'amd64', () => false) });
+const build = runSteps({ recipe: 'noisy.yaml', steps, control: controller, ...uncachedRun(services, ws) });
 const busy = await pressKeysUntil(build);
 const seconds = (performance.now() - started) / 1000;
 clearInterval(sampler);

@@ -4,7 +4,9 @@ import { type Machine } from '../vm/machine.js';
 import { findAction } from './actions/index.js';
 import { type BackendChoice } from './backend.js';
 import { LayerCache } from './layer-cache.js';
-import { createMachine, type VmSettings } from './machines.js';
+import { createMachine, layerCacheDir, type VmSettings } from './machines.js';
+import { LazyRoot } from './lazy-root.js';
+import { withoutProxies } from './environ.js';
 import { Reuse } from './reuse.js';
 import { buildTimeFiles } from './chroot-files.js';
 import { HostError } from './errors.js';
@@ -146,10 +148,11 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
       buildTimeFiles: await buildTimeFiles(machine),
       hostMirror: () => (mirror ??= hostDebianMirror()),
       handEdits: { root: false },
+      root: new LazyRoot(machine, ws),
     };
-    // The layer cache lives beside the workspaces; a VM keeps its layers on its own disk.
-    const cache = machine.backend === 'host' && config.reuse ? new LayerCache(ws.cache('layers'), ws.buildsDir) : undefined;
-    reuse = new Reuse(cache, plan.recipe.architecture, () => services.handEdits.root);
+    // The index is the state directory's; the layers are in the machine's store.
+    const cache = config.reuse ? new LayerCache(layerCacheDir(ws, machine.backend), machine.layerStore, () => Workspace.storeLayersInUse(ws.buildsDir)) : undefined;
+    reuse = new Reuse(cache, plan.recipe.architecture, withoutProxies(config.env), config.artifactDir, () => services.handEdits.root);
     const contextFor = (p: Plan, s: PlanStep) => new StageContext(services, s.number, s.action.recipeDir, p.recipe.architecture, p.recipe.sectorSize);
     const contexts = plan.steps.map((s) => contextFor(plan, s));
     const steps = plan.steps.map((s, i) => runnable(s, contexts[i]!));
@@ -176,12 +179,15 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
       workspace: ws.dir,
       steps: plan.steps.map(stepInfo),
     });
-    outcome = await runSteps({ recipe: plan.recipe.file, steps, machine, workspace: ws, bus, control: front.control(session), reuse });
+    outcome = await runSteps({ recipe: plan.recipe.file, steps, machine, workspace: ws, bus, control: front.control(session), reuse, root: services.root });
   } catch (err) {
     outcome = { status: 'failed', error: err as Error, tainted: false, skipped: [] };
   }
-  await machine?.close().catch(() => {});
   const kept = front.keep ? front.keep(outcome) : keptByDefault(outcome, config);
+  // The store may be the VM's: what goes from it goes before the machine does.
+  if (!kept) await reuse?.discard(ws.unpublished()).catch(() => {});
+  await reuse?.finish().catch((err: unknown) => bus.emit({ type: 'warning', message: `could not prune the layer cache: ${(err as Error).message}` }));
+  await machine?.close().catch(() => {});
   await ws.saveState({ recipe: plan.recipe.file, architecture: plan.recipe.architecture, backend: choice.backend, status: outcome.status });
   bus.emit({
     type: 'build-end',
@@ -192,10 +198,6 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
     ...(outcome.error ? { error: outcome.error.message } : {}),
   });
   await bus.close();
-  if (!kept) {
-    await reuse?.discard(ws.unpublished());
-    await ws.remove();
-  }
-  await reuse?.finish();
+  if (!kept) await ws.remove();
   return { ...outcome, workspace: ws.dir, kept };
 }

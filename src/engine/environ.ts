@@ -18,3 +18,9 @@ export function buildEnvironment(environVars: readonly string[], host: NodeJS.Pr
   }
   return env;
 }
+
+/** The variables that can change what a command makes: everything but proxies. */
+export function withoutProxies(env: Readonly<Record<string, string>>): Record<string, string> {
+  const proxies = new Set(PROXIES.flatMap((p) => [p, p.toUpperCase()]));
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !proxies.has(k)));
+}

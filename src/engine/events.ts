@@ -71,7 +71,8 @@ export type BuildEvent = Base &
     | { readonly type: 'diagnostic'; readonly source: string; readonly message: string }
     | { readonly type: 'snapshot'; readonly index: number; readonly layer: string }
     | { readonly type: 'rewind'; readonly index: number }
-    | { readonly type: 'cache'; readonly hit: boolean; readonly what: string }
+    /** Whether action `index` comes from the layer cache, and why it does or does not. */
+    | { readonly type: 'cache'; readonly index: number; readonly hit: boolean; readonly reason: string }
   );
 
 type Variant<T extends BuildEvent['type']> = Extract<BuildEvent, { type: T }>;

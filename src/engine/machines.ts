@@ -1,4 +1,5 @@
 // Making the Machine a build (or `debstep shell`) runs on: the host as root, or a VM.
+import { join } from 'node:path';
 import { type Machine } from '../vm/machine.js';
 import { HostMachine } from '../vm/host/host-machine.js';
 import { type Accel, type BackendChoice } from './backend.js';
@@ -25,12 +26,16 @@ export interface MachineSettings extends VmSettings {
   readonly onConsole: (line: string) => void;
 }
 
+/** The layer cache's index for a backend; each backend keeps its layers in its own store
+ * (`store/` there: a directory on the host, a disk image's mount in the VM). */
+export const layerCacheDir = (ws: Workspace, backend: 'host' | 'vm'): string => ws.cache(backend === 'host' ? 'layers' : 'vm-layers');
+
 export async function createMachine(choice: BackendChoice, ws: Workspace, settings: MachineSettings): Promise<Machine> {
   if (choice.backend === 'host') {
     if (process.getuid?.() !== 0) {
       throw new HostError('the host backend needs root (it mounts and chroots)', { hint: 'run as root, or build with --backend vm' });
     }
-    return new HostMachine(ws.root, choice.reason);
+    return new HostMachine(ws.root, choice.reason, { dir: join(layerCacheDir(ws, 'host'), 'store'), durable: false });
   }
   // Loaded only for VM builds: host builds never pay for it.
   const { startQemuMachine } = await import('../vm/qemu/qemu-machine.js');
@@ -47,6 +52,7 @@ export async function createMachine(choice: BackendChoice, ws: Workspace, settin
     ...(s.kernel ? { kernel: s.kernel } : {}),
     ...(s.modules ? { modules: s.modules } : {}),
     cacheDir: ws.cache('vm'),
+    layerStore: { image: join(layerCacheDir(ws, 'vm'), 'store.img'), dir: join(layerCacheDir(ws, 'vm'), 'store') },
     env: s.env,
     showBoot: s.showBoot,
     verbose: s.verbose,

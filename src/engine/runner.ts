@@ -7,6 +7,7 @@ import { ActionFailure } from './errors.js';
 import { type EventBus, type Stage } from './events.js';
 import { type StageContext } from './stage.js';
 import { type Reusable, type Reuse } from './reuse.js';
+import { type LazyRoot } from './lazy-root.js';
 import { type Workspace } from './workspace.js';
 
 /** One planned action with its stages bound to its properties. */
@@ -56,6 +57,7 @@ interface RunnerDeps {
   readonly control: Control;
   /** Which results come from, and go to, the layer cache. */
   readonly reuse: Reuse;
+  readonly root: LazyRoot;
 }
 
 async function runStage(bus: EventBus, step: RunnableStep, stage: Exclude<Stage, 'verify'>): Promise<void> {
@@ -73,7 +75,7 @@ async function runStage(bus: EventBus, step: RunnableStep, stage: Exclude<Stage,
 }
 
 export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
-  const { recipe, steps, machine, workspace, bus, control, reuse } = deps;
+  const { recipe, steps, machine, workspace, bus, control, reuse, root } = deps;
   const pre = machine.backend === 'vm' ? 'preMachine' : 'preNoMachine';
   let skipped: number[] = [];
   const cleanups: RunnableStep[] = [];
@@ -87,7 +89,7 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
     await runStage(bus, step, pre);
   };
   const skip = (step: RunnableStep) => {
-    reuse.broken();
+    reuse.broken(step.index);
     skipped.push(step.index);
     bus.emit({ type: 'action-end', index: step.index, status: 'skipped', durationMs: 0 });
   };
@@ -98,7 +100,7 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
     }
     skipped = skipped.filter((s) => s < index);
     const dropped = workspace.rewindTo(index);
-    await machine.mountRoot(workspace.current());
+    await root.mount(workspace.current());
     await machine.dropLayers(workspace.layersDir, dropped.names);
     await reuse.discard(dropped.stored);
     reuse.rewind(index);
@@ -130,18 +132,21 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
       }
       await prepare(step);
       const reusePlan = await reuse.plan(step);
-      if ('hit' in reusePlan) {
-        // Its result is in the cache: stack the layer instead of running the action.
-        await workspace.adoptCached(step.index, reusePlan.hit);
-        await machine.mountRoot(workspace.current());
-        await reuse.done(reusePlan);
-        bus.emit({ type: 'cache', hit: true, what: `action ${step.index}` });
+      if (reusePlan.hit) {
+        // Its result is in the cache: stack the layer (or keep the artifacts) instead of running.
+        if (reusePlan.hit === 'layer') {
+          workspace.adoptCached(step.index, reusePlan.layer);
+          root.changed();
+        }
+        await reuse.done(step.index, reusePlan);
+        bus.emit({ type: 'cache', index: step.index, hit: true, reason: reusePlan.hit === 'layer' ? 'its layer is in the cache' : 'its artifacts are as it made them' });
         bus.emit({ type: 'action-start', index: step.index, kind: step.kind, description: step.description, attempt, cached: true });
         bus.emit({ type: 'action-end', index: step.index, status: 'done', durationMs: 0 });
         [i, attempt] = [i + 1, 1];
         continue;
       }
-      await machine.mountRoot(await workspace.beginAction(step.index, attempt, 'stored' in reusePlan ? reusePlan.stored : undefined));
+      if (reusePlan.why) bus.emit({ type: 'cache', index: step.index, hit: false, reason: reusePlan.why });
+      await root.mount(workspace.beginAction(step.index, attempt, reusePlan.publish?.stored));
       await workspace.saveState({ recipe, architecture: step.context.architecture, backend: machine.backend, status: 'running' });
       bus.emit({ type: 'snapshot', index: step.index, layer: `before action ${step.index}` });
       bus.emit({ type: 'action-start', index: step.index, kind: step.kind, description: step.description, attempt, cached: false });
@@ -155,10 +160,10 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
           step.context.signal = undefined;
         });
         bus.emit({ type: 'action-end', index: step.index, status: 'done', durationMs: Date.now() - started });
-        if (await reuse.done(reusePlan)) {
+        if (await reuse.done(step.index, reusePlan)) {
           // Published: from now on the layer is only ever a lower one.
           workspace.freezeTop();
-          await machine.mountRoot(workspace.current());
+          root.changed();
         }
         [i, attempt] = [i + 1, 1];
       } catch (err) {
@@ -189,7 +194,14 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
     });
   }
   if (!error && !aborted) {
+    // postprocess commands may read the root (ROOTDIR).
+    if (steps.some((s) => s.stages.postMachine)) {
+      await root.ensure().catch((err: unknown) => {
+        error ??= err as Error;
+      });
+    }
     for (const step of steps) {
+      if (error) break;
       await runStage(bus, step, 'postMachine').catch((err: unknown) => {
         error ??= err as Error;
       });

@@ -8,6 +8,7 @@ import { type BuildTimeFile, withBuildTimeFiles } from './chroot-files.js';
 import { CommandError, HostError } from './errors.js';
 import { type EventBus } from './events.js';
 import { which } from '../util/which.js';
+import { type LazyRoot } from './lazy-root.js';
 
 /** The named places actions read from, resolved to paths on the build host. */
 export class Origins {
@@ -53,6 +54,8 @@ export interface BuildServices {
   readonly handEdits: { root: boolean };
   /** The Debian mirror of the host's apt sources, for recipes that name none. */
   readonly hostMirror: () => Promise<string>;
+  /** The root's mount, brought up to date before a shell enters it. */
+  readonly root: LazyRoot;
 }
 
 export interface ExecOptions {
@@ -180,6 +183,7 @@ export class StageContext {
    */
   async shell(req: Omit<ShellRequest, 'shell' | 'env'> & { shell?: string }): Promise<PtySession> {
     const { bus, machine } = this.services;
+    await this.services.root.ensure();
     const shell = req.shell ?? (!req.chroot || (await machine.files.exists('/bin/bash')) ? '/bin/bash' : '/bin/sh');
     const full: ShellRequest = { ...req, shell, env: { ...this.services.env } };
     this.services.handEdits.root = true;

@@ -24,6 +24,8 @@ export interface WorkspaceState {
   readonly layers: readonly string[];
   /** Layers shared with the layer cache: never written again. */
   readonly frozen?: readonly string[];
+  /** Layers that live in the layer cache's store, by name: their upper directories. */
+  readonly stored?: Readonly<Record<string, string>>;
   readonly status: 'running' | 'success' | 'failed' | 'aborted';
   /** Where the root lives: on this host, or in the VM's layer disk image. */
   readonly backend: 'host' | 'vm';
@@ -37,7 +39,9 @@ interface Layer {
   readonly index: number;
   /** Shared with the layer cache: a lower layer only, from now on. */
   frozen: boolean;
-  /** Its directories in the cache's store, until it is published. */
+  /** Its directories when it lives in the cache's store (else `name` in layersDir). */
+  readonly inStore?: { readonly upper: string; readonly work: string } | undefined;
+  /** Its store layer until it is published: this build's to delete. */
   stored?: StoredLayer | undefined;
 }
 
@@ -122,7 +126,10 @@ export class Workspace {
     const ws = new Workspace(dir, stateDir);
     const frozen = new Set(state.frozen ?? []);
     // Names carry the action's index (L002, L002-2, O002-1): open layers make positions differ.
-    ws.stack = state.layers.map((name) => ({ name, index: Number(name.slice(1, 4)), frozen: frozen.has(name) }));
+    ws.stack = state.layers.map((name) => {
+      const upper = state.stored?.[name];
+      return { name, index: Number(name.slice(1, 4)), frozen: frozen.has(name), ...(upper ? { inStore: { upper, work: `${upper}.work` } } : {}) };
+    });
     ws.opened = state.layers.filter((name) => name.startsWith('O')).length;
     return { ws, state };
   }
@@ -136,34 +143,29 @@ export class Workspace {
     const top = this.stack.at(-1);
     if (top?.frozen) this.stack.push({ name: `O${String(top.index).padStart(3, '0')}-${++this.opened}`, index: top.index, frozen: false });
     const upper = this.stack.at(-1);
-    return upper && this.layersOf(upper.name, this.stack.slice(0, -1).map((l) => l.name));
+    return upper && this.layersOf(upper, this.stack.slice(0, -1));
   }
 
-  private layersOf(upper: string, below: readonly string[]): RootLayers {
-    return { dir: this.layersDir, upper, work: `work-${upper}`, lowers: [...below].reverse().concat('base') };
+  private layersOf(upper: Layer, below: readonly Layer[]): RootLayers {
+    const path = (l: Layer) => l.inStore?.upper ?? l.name;
+    return { dir: this.layersDir, upper: path(upper), work: upper.inStore?.work ?? `work-${upper.name}`, lowers: [...below].reverse().map(path).concat('base') };
   }
 
   /**
    * Starts a new layer for action `index`: the snapshot of the root before it. With a
-   * store layer, the layer lives in the cache's store (linked from here) so that it can be
-   * published when the action succeeds.
+   * store layer, the layer lives in the cache's store so that it can be published when
+   * the action succeeds.
    */
-  async beginAction(index: number, attempt: number, stored?: StoredLayer): Promise<RootLayers> {
-    const name = layerName(index, attempt);
-    const below = this.stack.map((l) => l.name);
-    if (stored) {
-      await symlink(stored.upper, join(this.layersDir, name));
-      await symlink(stored.work, join(this.layersDir, `work-${name}`));
-    }
-    this.stack.push({ name, index, frozen: false, stored });
-    return this.layersOf(name, below);
+  beginAction(index: number, attempt: number, stored?: StoredLayer): RootLayers {
+    const below = [...this.stack];
+    const layer: Layer = { name: layerName(index, attempt), index, frozen: false, ...(stored ? { stored, inStore: { upper: stored.upper, work: stored.work } } : {}) };
+    this.stack.push(layer);
+    return this.layersOf(layer, below);
   }
 
   /** Stacks a published layer from the cache as action `index`'s result. */
-  async adoptCached(index: number, upper: string): Promise<void> {
-    const name = layerName(index, 1);
-    await symlink(upper, join(this.layersDir, name));
-    this.stack.push({ name, index, frozen: true });
+  adoptCached(index: number, upper: string): void {
+    this.stack.push({ name: layerName(index, 1), index, frozen: true, inStore: { upper, work: `${upper}.work` } });
   }
 
   /** The top layer was published: it is never written again. */
@@ -182,7 +184,7 @@ export class Workspace {
     const dropped = this.stack.filter((l) => l.index >= index);
     this.stack = this.stack.filter((l) => l.index < index);
     return {
-      names: dropped.flatMap((l) => (l.frozen ? [l.name] : [l.name, `work-${l.name}`])),
+      names: dropped.flatMap((l) => (l.inStore ? [] : [l.name, `work-${l.name}`])),
       stored: dropped.flatMap((l) => (l.stored ? [l.stored] : [])),
     };
   }
@@ -192,9 +194,29 @@ export class Workspace {
     return this.stack.flatMap((l) => (l.stored ? [l.stored] : []));
   }
 
-  async saveState(state: Omit<WorkspaceState, 'layers' | 'frozen'>): Promise<void> {
-    const full: WorkspaceState = { ...state, layers: this.stack.map((l) => l.name), frozen: this.stack.filter((l) => l.frozen).map((l) => l.name) };
+  async saveState(state: Omit<WorkspaceState, 'layers' | 'frozen' | 'stored'>): Promise<void> {
+    const full: WorkspaceState = {
+      ...state,
+      layers: this.stack.map((l) => l.name),
+      frozen: this.stack.filter((l) => l.frozen).map((l) => l.name),
+      stored: Object.fromEntries(this.stack.flatMap((l) => (l.inStore ? [[l.name, l.inStore.upper]] : []))),
+    };
     await writeFile(join(this.dir, 'state.json'), JSON.stringify(full, null, 2) + '\n');
+  }
+
+  /** Store layers (their ids) that the kept workspaces of `buildsDir` stack. */
+  static async storeLayersInUse(buildsDir: string): Promise<string[]> {
+    const used: string[] = [];
+    for (const build of await readdir(buildsDir).catch(() => [] as string[])) {
+      const text = await readFile(join(buildsDir, build, 'state.json'), 'utf8').catch(() => undefined);
+      if (text === undefined || build === 'last') continue;
+      try {
+        used.push(...Object.values((JSON.parse(text) as WorkspaceState).stored ?? {}).map((p) => basename(p)));
+      } catch {
+        // A state file being written: its build is running and its layers are young.
+      }
+    }
+    return used;
   }
 
   async remove(): Promise<void> {

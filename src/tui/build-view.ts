@@ -22,6 +22,8 @@ export interface StepView extends StepInfo {
   readonly durationMs?: number;
   readonly error?: string;
   readonly command?: CommandView;
+  /** Whether it came from the layer cache, and why it did or did not. */
+  readonly cache?: { readonly hit: boolean; readonly reason: string };
 }
 
 export interface BuildEnd {
@@ -46,6 +48,8 @@ export interface BuildView {
 }
 
 const fresh = (info: StepInfo): StepView => ({ ...info, status: 'todo', attempt: 0 });
+/** An action that was undone (rewind): to do again, its cache result gone. */
+const undone = ({ cache: _c, ...s }: StepView): StepView => ({ ...fresh(s), attempt: s.attempt });
 
 export function initialBuild(steps: readonly StepInfo[]): BuildView {
   return { steps: steps.map(fresh) };
@@ -81,6 +85,8 @@ export function reduceBuild(view: BuildView, e: BuildEvent): BuildView {
       const { durationMs: _d, error: _e, command: _c, ...rest } = view.steps.find((s) => s.index === e.index) ?? fresh({ index: e.index, kind: e.kind, description: e.description, where: '' });
       return updateStep(view, e.index, () => ({ ...rest, status: 'running', attempt: e.attempt, startedAt: e.ts }));
     }
+    case 'cache':
+      return updateStep(view, e.index, (s) => ({ ...s, cache: { hit: e.hit, reason: e.reason } }));
     case 'action-end':
       return updateStep(view, e.index, (s) => ({ ...s, status: e.status, durationMs: e.durationMs, ...(e.error ? { error: e.error } : {}) }));
     case 'command': {
@@ -93,7 +99,7 @@ export function reduceBuild(view: BuildView, e: BuildEvent): BuildView {
       );
     case 'rewind':
       // The actions from here on are undone: their roots and cleanups are gone.
-      return { ...view, steps: view.steps.map((s) => (s.index >= e.index && s.status !== 'todo' ? { ...fresh(s), attempt: s.attempt } : s)) };
+      return { ...view, steps: view.steps.map((s) => (s.index >= e.index && s.status !== 'todo' ? undone(s) : s)) };
     case 'stage-start':
       return { ...view, stage: { stage: e.stage, ...(e.index !== undefined ? { index: e.index } : {}) } };
     case 'stage-end': {

@@ -61,7 +61,13 @@ export function stepRows(build: BuildView, control: ControllerState, sources: Re
     const pausedHere = control.pause?.index === s.index && control.pause.reason !== 'failure';
     const status = pausedHere ? 'paused' : s.status;
     const time =
-      s.status === 'running' && s.startedAt !== undefined ? formatDuration(now - s.startedAt) : s.durationMs !== undefined && s.status !== 'skipped' ? formatDuration(s.durationMs) : '';
+      s.status === 'running' && s.startedAt !== undefined
+        ? formatDuration(now - s.startedAt)
+        : s.status === 'done' && s.cache?.hit
+          ? 'cached'
+          : s.durationMs !== undefined && s.status !== 'skipped'
+            ? formatDuration(s.durationMs)
+            : '';
     return { index: s.index, glyph: GLYPHS[status], status, kind: s.kind, description, breakpoint: hasBreakpoint(control.breakpoints, s), selected: s.index === cursor, time };
   });
 }
@@ -153,7 +159,8 @@ export function detailLines(step: StepView, source: StepSource | undefined): Det
   const attempt = step.attempt > 1 ? ` (attempt ${step.attempt})` : '';
   const lines: DetailLine[] = [{ text: `Action ${step.index}: ${step.kind} at ${source?.where ?? step.where}${attempt}`, tone: 'title' }];
   for (const l of (source?.yaml ?? '').replace(/\n+$/, '').split('\n')) if (l.trim() !== '') lines.push({ text: `  ${l}`, tone: 'plain', yaml: true });
-  lines.push(...commandLines(step));
+  if (step.cache) lines.push({ text: step.cache.hit ? `From the cache: ${step.cache.reason}` : `Ran, not from the cache: ${step.cache.reason}`, tone: 'dim' });
+  lines.push(...(step.cache?.hit ? [] : commandLines(step)));
   if (step.error) lines.push({ text: step.error, tone: 'error' });
   return lines;
 }

@@ -78,6 +78,24 @@ export interface RootFiles {
   copyIn(hostSource: string, destination: string): Promise<void>;
 }
 
+/**
+ * Layers kept between builds (the layer cache's store), on the file system the machine
+ * mounts roots from: the host's state directory, or a disk of the VM's own. Each layer is
+ * `<dir>/<id>` with its overlayfs work directory `<dir>/<id>.work`.
+ */
+export interface LayerStore {
+  readonly dir: string;
+  /** Makes an empty layer. */
+  create(id: string): Promise<void>;
+  has(id: string): Promise<boolean>;
+  /** Every layer, with the time it was last changed. */
+  list(): Promise<readonly { readonly id: string; readonly mtimeMs: number }[]>;
+  remove(ids: readonly string[]): Promise<void>;
+  /** Writes a layer's contents through to its disk before it is published (a VM may be
+   * killed before its page cache is written back). */
+  seal(id: string): Promise<void>;
+}
+
 export interface Machine {
   readonly backend: 'host' | 'vm';
   /** Why this backend was chosen, in a sentence: shown in the log and the TUI header. */
@@ -97,11 +115,14 @@ export interface Machine {
   mountRoot(layers: RootLayers | undefined): Promise<void>;
   /** Deletes layer directories (names relative to `dir`) that no root uses any more. */
   dropLayers(dir: string, names: readonly string[]): Promise<void>;
+  /** Where layers kept between builds live; undefined when this machine has none to use. */
+  readonly layerStore: LayerStore | undefined;
   close(): Promise<void>;
 }
 
 export interface RootLayers {
-  /** Directory holding the layer directories; layer names are relative to it. */
+  /** Directory holding the layer directories; layer names are relative to it, and
+   * absolute paths name layers elsewhere (in the layer store). */
   readonly dir: string;
   readonly upper: string;
   readonly work: string;

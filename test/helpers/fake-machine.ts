@@ -1,5 +1,10 @@
 // A Machine that runs nothing: it records requests and answers from a script, so the
 // engine, runner and controller can be tested without root or real tools.
+import { type EventBus } from '../../src/engine/events.js';
+import { LazyRoot } from '../../src/engine/lazy-root.js';
+import { Reuse } from '../../src/engine/reuse.js';
+import { type BuildServices, Origins } from '../../src/engine/stage.js';
+import { type Workspace } from '../../src/engine/workspace.js';
 import { type Diagnosis } from '../../src/vm/binfmt.js';
 import { type ExecRequest, type ExecResult, type Machine, type OutputSink, type PtySession, type RootFiles, type RootLayers, type ShellRequest } from '../../src/vm/machine.js';
 
@@ -43,6 +48,7 @@ export class FakeMachine implements Machine {
   readonly backend = 'host' as const;
   readonly reason = 'a fake machine for tests';
   readonly rootDir = '/fake-root';
+  readonly layerStore = undefined;
   readonly files = new FakeFiles();
   readonly calls: FakeCall[] = [];
   /** Decides each command's exit status and output; default: success, no output. */
@@ -83,3 +89,19 @@ export class FakeMachine implements Machine {
     this.calls.push({ what: 'close', detail: undefined });
   }
 }
+
+/** The build services build.ts makes, over `machine`, with artifacts in `dir`. */
+export function fakeServices(machine: Machine, bus: EventBus, ws: Workspace, dir: string, env: Record<string, string> = { http_proxy: 'http://proxy:3128' }): BuildServices {
+  return {
+    machine, bus, artifactDir: dir, scratchDir: ws.scratch, downloadDir: ws.downloads,
+    cache: (n) => ws.cache(n), origins: new Origins(dir, machine.rootDir), env,
+    verbose: false, buildTimeFiles: [], hostMirror: async () => 'http://mirror.invalid/debian', handEdits: { root: false },
+    root: new LazyRoot(machine, ws),
+  };
+}
+
+/** What runSteps needs besides the steps and control, without a layer cache. */
+export const uncachedRun = (services: BuildServices, ws: Workspace) => ({
+  machine: services.machine, workspace: ws, bus: services.bus, root: services.root,
+  reuse: new Reuse(undefined, 'amd64', {}, services.artifactDir, () => services.handEdits.root),
+});

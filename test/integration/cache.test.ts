@@ -1,8 +1,8 @@
 // A re-run only redoes what changed: results of actions whose effect is their layer come
-// from the layer cache while nothing they depend on changed, and never pick up changes
-// made by hand in a shell.
+// from the layer cache while nothing they depend on changed, artifacts are not made again
+// while they are as they were made, and nothing picks up changes made by hand in a shell.
 import assert from 'node:assert/strict';
-import { chmod, copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { baseRootTarball } from '../helpers/base-root.js';
@@ -63,29 +63,50 @@ async function project(t: Parameters<typeof tempDir>[0]) {
   return { dir, build, script, cached };
 }
 
-test('an unchanged re-run takes replayable results from the cache, up to a host command', async (t) => {
+test('an unchanged re-run takes every result from the cache, artifacts included', async (t) => {
   const p = await project(t);
   const first = await p.build();
   assert.equal(first.code, 0, first.stdout + first.stderr);
   assert.deepEqual(p.cached(first.stdout), []);
-  const again = await p.build();
-  assert.equal(again.code, 0, again.stdout + again.stderr);
-  assert.deepEqual(p.cached(again.stdout), ['Unpack', 'Script', 'Overlay', 'In the root after pack'], 'pack leaves the root alone; the host command ends reuse');
-  assert.match(again.stdout, /^==== Pack early ====$/m, 'artifacts are always made');
   const tar = join(p.dir, 'out/out.tar.gz');
+  const made = await readFile(tar);
+  const again = await p.build('-v');
+  assert.equal(again.code, 0, again.stdout + again.stderr);
+  assert.deepEqual(p.cached(again.stdout), ['Unpack', 'Script', 'Overlay', 'Pack early', 'In the root after pack', 'On the host', 'After the host', 'Pack']);
+  assert.match(again.stdout, /\(action 4 from the cache: its artifacts are as it made them\)/);
+  assert.ok((await readFile(tar)).equals(made), 'the tarball is the one the first build made');
   for (const [file, text] of [['./stamp', 'v1'], ['./etc/overlaid', 'overlaid'], ['./after-pack', 'after-pack'], ['./host', 'host'], ['./late', 'late']]) {
     assert.equal((await tarRead(tar, file!)).toString(), `${text}\n`, file);
   }
+  await rm(tar);
+  const gone = await p.build('-v');
+  assert.equal(gone.code, 0, gone.stdout + gone.stderr);
+  assert.match(gone.stdout, /\(action 8 runs, not from the cache: its artifact .*out\.tar\.gz is gone\)/);
+  assert.deepEqual(p.cached(gone.stdout), ['Unpack', 'Script', 'Overlay', 'Pack early', 'In the root after pack', 'On the host', 'After the host']);
+  assert.equal((await tarRead(tar, './late')).toString(), 'late\n');
   assert.deepEqual(await mountsUnder(p.dir), []);
+});
+
+test('editing only the last command re-runs only it and the pack after it, and -v says why', async (t) => {
+  const p = await project(t);
+  assert.equal((await p.build()).code, 0);
+  await writeFile(join(p.dir, 'r.yaml'), RECIPE.replace('echo late > /late', 'echo later > /late'));
+  const r = await p.build('-v');
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.deepEqual(p.cached(r.stdout), ['Unpack', 'Script', 'Overlay', 'Pack early', 'In the root after pack', 'On the host']);
+  assert.match(r.stdout, /\(action 7 runs, not from the cache: property "command" changed\)/);
+  assert.match(r.stdout, /\(action 8 runs, not from the cache: the root before it changed: action 7 ran\)/);
+  assert.equal((await tarRead(join(p.dir, 'out/out.tar.gz'), './late')).toString(), 'later\n');
 });
 
 test('a changed script reruns its action and the ones after it; --no-cache runs everything', async (t) => {
   const p = await project(t);
   assert.equal((await p.build()).code, 0);
   await p.script('v2');
-  const r = await p.build();
+  const r = await p.build('-v');
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.deepEqual(p.cached(r.stdout), ['Unpack']);
+  assert.match(r.stdout, /\(action 2 runs, not from the cache: script directory scripts: stamp\.sh changed\)/);
   assert.equal((await tarRead(join(p.dir, 'out/out.tar.gz'), './stamp')).toString(), 'v2\n');
   const none = await p.build('--no-cache');
   assert.equal(none.code, 0);
@@ -102,7 +123,7 @@ test('a shell in a kept root never changes what the cache holds', async (t) => {
   await writeFile(join(p.dir, 'r.yaml'), RECIPE);
   const r = await p.build();
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.deepEqual(p.cached(r.stdout), ['Unpack', 'Script', 'Overlay', 'In the root after pack']);
+  assert.deepEqual(p.cached(r.stdout), ['Unpack', 'Script', 'Overlay', 'Pack early', 'In the root after pack', 'On the host']);
   const tar = join(p.dir, 'out/out.tar.gz');
   assert.equal((await tarRead(tar, './stamp')).toString(), 'v1\n');
   assert.equal((await tarRead(tar, './etc/overlaid')).toString(), 'overlaid\n');

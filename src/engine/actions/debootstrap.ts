@@ -33,7 +33,7 @@ import { resolve } from 'node:path';
 import { type z } from 'zod';
 import { pathExists } from '../../util/exists.js';
 import { defineAction, type NamedFile } from '../action.js';
-import { fingerprint } from '../layer-cache.js';
+import { fingerprint, valueInput } from '../layer-cache.js';
 import { type StageContext } from '../stage.js';
 import { bool, mapping, str, strList } from '../recipe/properties.js';
 import { actionFields, inRecipeDir } from './fields.js';
@@ -109,8 +109,11 @@ export const debootstrap = defineAction({
   kind: 'debootstrap',
   schema,
   async cacheEffect(p, ctx) {
-    const files = [p['keyring-file'], p.certificate, p['private-key']].flatMap((f) => (f ? [fingerprint(resolve(ctx.recipeDir, f))] : []));
-    return { replay: [p.mirror ?? (await ctx.hostMirror()), ...(await Promise.all(files))] };
+    const files = (['keyring-file', 'certificate', 'private-key'] as const).flatMap((k) => {
+      const f = p[k];
+      return f ? [fingerprint(resolve(ctx.recipeDir, f), `${k} ${f}`)] : [];
+    });
+    return { replay: [valueInput('mirror', p.mirror ?? (await ctx.hostMirror())), ...(await Promise.all(files))] };
   },
   run,
   files(p, ctx) {

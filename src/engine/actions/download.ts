@@ -81,7 +81,8 @@ export const download = defineAction({
       throw new PropertyError('sha256sum', "'sha256sum' must be 64 hexadecimal digits");
     }
   },
-  cacheEffect: async () => 'leaves-root',
+  // It always runs: what it fetched may have changed at the server.
+  cacheEffect: async () => ({ leavesRoot: true, artifacts: [] }),
   async run(p, ctx) {
     const file = join(ctx.downloadDir, downloadFilename(p));
     const existing = await lstat(file).catch(() => undefined);

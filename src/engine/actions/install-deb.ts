@@ -77,7 +77,7 @@ export const installDeb = defineAction({
         ),
   // Packages in the root are part of the root before it, which the key already covers.
   async cacheEffect(p, ctx) {
-    return { replay: p.origin === 'filesystem' ? [] : await Promise.all((await packageFiles(p, ctx)).map(fingerprint)) };
+    return { replay: p.origin === 'filesystem' ? [] : await Promise.all((await packageFiles(p, ctx)).map((f) => fingerprint(f, `package ${basename(f)}`))) };
   },
   async run(p, ctx) {
     const files = await packageFiles(p, ctx);

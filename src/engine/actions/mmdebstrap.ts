@@ -29,7 +29,7 @@ import { resolve } from 'node:path';
 import { type z } from 'zod';
 import { pathExists } from '../../util/exists.js';
 import { defineAction } from '../action.js';
-import { fingerprint } from '../layer-cache.js';
+import { fingerprint, valueInput } from '../layer-cache.js';
 import { type StageContext } from '../stage.js';
 import { bool, mapping, str, strList } from '../recipe/properties.js';
 import { actionFields, inRecipeDir } from './fields.js';
@@ -102,8 +102,8 @@ export const mmdebstrap = defineAction({
   kind: 'mmdebstrap',
   schema,
   async cacheEffect(p, ctx) {
-    const keyrings = await Promise.all((p['keyring-files'] ?? []).map((f) => fingerprint(resolve(ctx.recipeDir, f))));
-    return { replay: [...(p.mirrors?.length ? p.mirrors : [await ctx.hostMirror()]), ...keyrings] };
+    const keyrings = await Promise.all((p['keyring-files'] ?? []).map((f) => fingerprint(resolve(ctx.recipeDir, f), `keyring file ${f}`)));
+    return { replay: [...(p.mirrors?.length ? p.mirrors : [await ctx.hostMirror()]).map((m) => valueInput('mirror', m)), ...keyrings] };
   },
   files: (p, ctx) =>
     (p['keyring-files'] ?? []).map((file, i) => ({

@@ -53,7 +53,7 @@ export const overlay = defineAction({
   async cacheEffect(p, ctx) {
     const origin = p.origin ?? 'recipe';
     // A source in the root is part of the root before it, which the key already covers.
-    return { replay: origin === 'filesystem' ? [] : [await fingerprint(resolve(ctx.origin(origin), p.source ?? '.'))] };
+    return { replay: origin === 'filesystem' ? [] : [await fingerprint(resolve(ctx.origin(origin), p.source ?? '.'), `overlay ${p.source ?? '.'}`)] };
   },
   async run(p, ctx) {
     const origin = p.origin ?? 'recipe';

@@ -31,7 +31,7 @@ export const pack = defineAction({
   verify(p) {
     if (!staysInside(p.file)) throw new PropertyError('file', `file "${p.file}" leads out of the artifact directory`);
   },
-  cacheEffect: async () => 'leaves-root',
+  cacheEffect: async (p, ctx) => ({ leavesRoot: true, artifacts: [resolve(ctx.artifactDir, p.file)] }),
   async run(p, ctx) {
     const file = resolve(ctx.artifactDir, p.file);
     const dir = p.subdir === undefined ? ctx.rootDir : await ctx.machine.files.resolve(p.subdir);

@@ -95,12 +95,14 @@ export const run = defineAction({
   },
   files: (p, ctx) =>
     p.script ? [{ property: 'script', path: inRecipeDir(ctx, scriptPath(p.script)), kind: 'executable' }] : [],
-  // In the root, its effect is its layer; a script's whole directory is bound in, so all
-  // of it counts. On the host it may touch anything, so it cannot be replayed.
+  // Its effect on the root is its layer; a script's whole directory is bound in, so all of
+  // it counts. On the build host it may also write artifacts, which are recorded with it
+  // (what else it does there is its own: README, "Speed"). Postprocess commands always run.
   async cacheEffect(p, ctx) {
-    if (p.postprocess) return 'leaves-root';
-    if (!p.chroot) return 'unknown';
-    return { replay: p.script === undefined ? [] : [await fingerprint(posix.dirname(resolve(ctx.recipeDir, scriptPath(p.script))))] };
+    if (p.postprocess) return { leavesRoot: true, artifacts: [] };
+    const dir = p.script === undefined ? undefined : posix.dirname(scriptPath(p.script));
+    const replay = dir === undefined ? [] : [await fingerprint(resolve(ctx.recipeDir, dir), `script directory ${dir}`)];
+    return p.chroot ? { replay } : { replay, watchArtifacts: true };
   },
   async run(p, ctx) {
     if (!p.postprocess) await runCommand(p, ctx);

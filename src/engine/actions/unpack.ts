@@ -55,7 +55,7 @@ export const unpack = defineAction({
   },
   files: (p, ctx) =>
     p.origin === 'recipe' && p.file ? [{ property: 'file', path: inRecipeDir(ctx, p.file), kind: 'file' }] : [],
-  cacheEffect: async (p, ctx) => ({ replay: [await fingerprint(archiveOf(p, ctx))] }),
+  cacheEffect: async (p, ctx) => ({ replay: [await fingerprint(archiveOf(p, ctx), `archive ${p.file}`)] }),
   async run(p, ctx) {
     const file = archiveOf(p, ctx);
     let dest = ctx.rootDir;

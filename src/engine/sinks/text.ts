@@ -49,7 +49,7 @@ export function eventText(e: BuildEvent, verbose: boolean): string[] {
       if (e.status === 'success') return [`==== Recipe done${e.tainted ? ` (tainted: skipped ${e.skipped.join(', ')})` : ''} ====`];
       return [`==== Recipe ${e.status} after ${seconds(e.durationMs)} ====`];
     case 'cache':
-      return verbose ? [`(cache ${e.hit ? 'hit' : 'miss'}: ${e.what})`] : [];
+      return verbose ? [e.hit ? `(action ${e.index} from the cache: ${e.reason})` : `(action ${e.index} runs, not from the cache: ${e.reason})`] : [];
     default:
       return [];
   }

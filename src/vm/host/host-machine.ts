@@ -2,8 +2,8 @@
 // chroot.ts in a private mount namespace. Needs root.
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { type ExecRequest, type ExecResult, type Machine, type OutputSink, type PtySession, type RootLayers, type ShellRequest } from '../machine.js';
+import { join, resolve } from 'node:path';
+import { type ExecRequest, type ExecResult, type LayerStore, type Machine, type OutputSink, type PtySession, type RootLayers, type ShellRequest } from '../machine.js';
 import { BuildError } from '../../engine/errors.js';
 import { bindTargetIsScratch, chrootArgv, INTERACTIVE } from './chroot.js';
 import { guarded, spawnCommand } from './exec.js';
@@ -11,6 +11,7 @@ import { spawnPty } from './pty.js';
 import { HostRootFiles } from './root-files.js';
 import { type Diagnosis, diagnoseArch, isForeign } from '../binfmt.js';
 import { hostBinfmtView } from './binfmt-view.js';
+import { DirLayerStore } from './layer-store.js';
 
 const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -28,13 +29,17 @@ function hostBaseEnv(): Record<string, string> {
 export class HostMachine implements Machine {
   readonly backend = 'host' as const;
   readonly files: HostRootFiles;
+  readonly layerStore: LayerStore | undefined;
   private mounted = false;
 
   constructor(
     readonly rootDir: string,
     readonly reason: string,
+    /** The layer cache's store directory, and whether its layers must be synced. */
+    store?: { readonly dir: string; readonly durable: boolean },
   ) {
     this.files = new HostRootFiles(rootDir);
+    this.layerStore = store && new DirLayerStore(store.dir, store.durable);
   }
 
   private async checkBinds(req: { binds?: ExecRequest['binds'] }): Promise<void> {
@@ -84,7 +89,7 @@ export class HostMachine implements Machine {
   async mountRoot(layers: RootLayers | undefined): Promise<void> {
     await this.unmountRoot();
     if (!layers) return;
-    for (const d of [layers.upper, layers.work]) await mkdir(join(layers.dir, d), { recursive: true });
+    for (const d of [layers.upper, layers.work]) await mkdir(resolve(layers.dir, d), { recursive: true });
     // Relative layer names keep the option string short whatever the number of layers.
     const options = `lowerdir=${layers.lowers.join(':')},upperdir=${layers.upper},workdir=${layers.work}`;
     await this.run(['mount', '-t', 'overlay', 'debstep-root', '-o', options, this.rootDir], layers.dir);

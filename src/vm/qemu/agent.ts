@@ -32,7 +32,7 @@ async function waitFor(check: () => boolean): Promise<void> {
 async function main(configFile: string): Promise<void> {
   const loaded = process.uptime();
   const config = JSON.parse(readFileSync(configFile, 'utf8')) as AgentConfig;
-  const machine = new HostMachine(config.rootDir, 'inside the VM');
+  const machine = new HostMachine(config.rootDir, 'inside the VM', config.storeDir ? { dir: config.storeDir, durable: true } : undefined);
   // init loads the remaining modules and mounts the disks while node starts up.
   await waitFor(() => existsSync(READY_MARK));
   const device = findPort(config.port);
@@ -173,6 +173,27 @@ async function call(machine: HostMachine, c: Call): Promise<unknown> {
       return machine.mountRoot(c.layers ?? undefined).then(() => null);
     case 'dropLayers':
       return machine.dropLayers(c.dir, c.names).then(() => null);
+    default:
+      return storeCall(machine, c);
+  }
+}
+
+type StoreCall = Extract<Call, { method: `store${string}` }>;
+
+async function storeCall(machine: HostMachine, c: StoreCall): Promise<unknown> {
+  const store = machine.layerStore;
+  if (!store) throw new Error('this VM has no layer store');
+  switch (c.method) {
+    case 'storeCreate':
+      return store.create(c.id).then(() => null);
+    case 'storeHas':
+      return store.has(c.id);
+    case 'storeList':
+      return store.list();
+    case 'storeRemove':
+      return store.remove(c.ids).then(() => null);
+    case 'storeSeal':
+      return store.seal(c.id).then(() => null);
   }
 }
 

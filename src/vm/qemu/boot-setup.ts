@@ -14,6 +14,7 @@ import { AGENT_NODE_FLAGS, agentProgram, packageRoot } from './agent-launch.js';
 import { agentSnapshot } from './agent-snapshot.js';
 import { hostBinfmtRegistrations } from './binfmt-handlers.js';
 import { createExt4Image } from './disk-image.js';
+import { storeDisk } from './store-disk.js';
 import { forGuest, hostProxyEnv } from './guest-env.js';
 import { guestLayout, nodePrefix } from './guest-layout.js';
 import { buildInitramfs, moduleLoads, staticBusybox } from './initramfs.js';
@@ -67,6 +68,8 @@ export interface BootSetup {
   /** What the guest mounts, for telling which host paths it sees. */
   readonly mounts: readonly GuestMount[];
   readonly controlSocket: string;
+  /** Where the guest has the layer cache's store, when this VM has it. */
+  readonly storeDir?: string;
 }
 
 type Say = (source: string, message: string) => void;
@@ -97,10 +100,12 @@ interface Disks {
   readonly qemu: { readonly path: string; readonly serial: string }[];
   readonly guest: GuestDisk[];
   readonly tmpfs: string[];
+  /** Where the guest mounts the layer cache's store, when this VM has it. */
+  storeDir?: string;
 }
 
-/** The layers disk (reused when it exists) and the scratch disk or tmpfs. */
-async function prepareDisks(opts: QemuMachineOptions, detail: Say, temporary: (path: string) => void): Promise<Disks> {
+/** The layers disk (reused when it exists), the layer store's disk, and the scratch disk or tmpfs. */
+async function prepareDisks(opts: QemuMachineOptions, say: Say, detail: Say, temporary: (path: string) => void): Promise<Disks> {
   const scratchDir = opts.scratchDir ?? '/scratch';
   const scratchBytes = opts.scratchSize === undefined ? undefined : diskBytes(opts.scratchSize, 'scratch size');
   const layersImage = opts.layersImage ?? `${opts.layersDir}.img`;
@@ -116,6 +121,18 @@ async function prepareDisks(opts: QemuMachineOptions, detail: Say, temporary: (p
     guest: [{ serial: LAYERS_SERIAL, path: opts.layersDir, options: DISK_OPTIONS }],
     tmpfs: scratchBytes === undefined ? [scratchDir] : [],
   };
+  if (opts.layerStore) {
+    const store = await storeDisk(opts.layerStore, DISK_OPTIONS);
+    if ('unavailable' in store) say('cache', store.unavailable);
+    else {
+      // Its lock goes with the machine's other leftovers, also when debstep exits without close().
+      temporary(`${opts.layerStore.image}.lock`);
+      disks.qemu.push(store.qemu);
+      disks.guest.push(store.guest);
+      disks.storeDir = store.guest.path;
+      detail('disks', `layer cache: ${store.qemu.path} at ${store.guest.path}`);
+    }
+  }
   if (scratchBytes !== undefined) {
     // Beside the layers, on a disk: a sparse file on a tmpfs /tmp would fill the RAM.
     const image = join(dirname(layersImage), `scratch-${randomBytes(4).toString('hex')}.img`);
@@ -164,9 +181,9 @@ export async function prepareBoot(opts: QemuMachineOptions, tempDir: string, tem
     detail('mounts', m.type === 'bind' ? `${m.path}: the host's ${m.hostPath}, read-only` : `${m.path}: 9p share ${m.tag} of the host's ${m.hostPath}, ${m.readOnly ? 'read-only' : 'read-write'}, cache=${m.cache}`);
   }
 
-  const disks = await prepareDisks(opts, detail, temporary);
+  const disks = await prepareDisks(opts, say, detail, temporary);
 
-  const config: AgentConfig = { port: CONTROL_PORT, rootDir: opts.rootDir, aliveEveryMs: 2000 };
+  const config: AgentConfig = { port: CONTROL_PORT, rootDir: opts.rootDir, aliveEveryMs: 2000, ...(disks.storeDir ? { storeDir: disks.storeDir } : {}) };
   const configPath = join(tempDir, 'agent.json');
   await writeFile(configPath, JSON.stringify(config));
   const withoutSnapshot = [process.execPath, ...AGENT_NODE_FLAGS, agent.script, configPath];
@@ -211,5 +228,5 @@ export async function prepareBoot(opts: QemuMachineOptions, tempDir: string, tem
     network: true,
   });
   detail('qemu', argv.map((a) => (/[\s'"]/.test(a) ? JSON.stringify(a) : a)).join(' '));
-  return { argv, accel, kernel, mounts: layout.mounts, controlSocket };
+  return { argv, accel, kernel, mounts: layout.mounts, controlSocket, ...(disks.storeDir ? { storeDir: disks.storeDir } : {}) };
 }

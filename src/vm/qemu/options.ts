@@ -13,6 +13,9 @@ export interface QemuMachineOptions {
   /** The disk image holding the layers; made (sparse, from layersDir's contents) when
    * missing, reused when present. Default: layersDir + ".img". */
   readonly layersImage?: string;
+  /** The layer cache's store: a disk image kept between VMs (made, sparse, when missing),
+   * mounted at `dir` in the guest. Used when no other VM holds it. */
+  readonly layerStore?: { readonly image: string; readonly dir: string };
   /** Size of a new layers image. Default 64GiB (sparse: only what is written is used). */
   readonly layersSize?: string | number;
   /** Host directories shared read-write at the same paths (workspace, artifacts, recipes). */

@@ -24,6 +24,12 @@ export const callSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('diagnoseArch'), arch: z.string() }),
   z.object({ method: z.literal('mountRoot'), layers: layers.nullable() }),
   z.object({ method: z.literal('dropLayers'), dir: z.string(), names: z.array(z.string()) }),
+  /** The layer store (machine.ts LayerStore), on the VM's store disk. */
+  z.object({ method: z.literal('storeCreate'), id: z.string() }),
+  z.object({ method: z.literal('storeHas'), id: z.string() }),
+  z.object({ method: z.literal('storeList') }),
+  z.object({ method: z.literal('storeRemove'), ids: z.array(z.string()) }),
+  z.object({ method: z.literal('storeSeal'), id: z.string() }),
 ]);
 export type Call = z.infer<typeof callSchema>;
 
@@ -102,5 +108,7 @@ export const agentConfigSchema = z.object({
   rootDir: z.string(),
   /** Milliseconds between `alive` messages. */
   aliveEveryMs: z.number(),
+  /** Where the layer store's disk is mounted, when the VM has it. */
+  storeDir: z.string().optional(),
 });
 export type AgentConfig = z.infer<typeof agentConfigSchema>;

@@ -17,6 +17,7 @@ import { type BootSetup, prepareBoot, vmCacheDir } from './boot-setup.js';
 import { ControlChannel, type ReadyInfo } from './control-channel.js';
 import { forGuest } from './guest-env.js';
 import { within } from './guest-layout.js';
+import { GuestLayerStore } from './guest-layer-store.js';
 import { GuestRootFiles } from './guest-root-files.js';
 import { type QemuMachineOptions } from './options.js';
 import { QemuProcess } from './qemu-process.js';
@@ -27,6 +28,7 @@ export type { QemuMachineOptions } from './options.js';
 export class QemuMachine implements Machine {
   readonly backend = 'vm' as const;
   readonly files: GuestRootFiles;
+  readonly layerStore: GuestLayerStore | undefined;
   private readonly watchdog: NodeJS.Timeout;
   private closing: Promise<void> | undefined;
 
@@ -41,6 +43,7 @@ export class QemuMachine implements Machine {
     hangTimeoutMs: number,
   ) {
     this.files = new GuestRootFiles((c) => this.channel.call(c), (p) => this.visible(p), tempDir);
+    this.layerStore = setup.storeDir === undefined ? undefined : new GuestLayerStore(setup.storeDir, (c) => this.channel.call(c));
     // A dead QEMU or a silent guest fails whatever waits on it, at once.
     void qemu.exited.then((exit) =>
       this.channel.fail(this.closing ? new BuildError('the VM has been shut down') : new VmFailure(`the VM stopped unexpectedly (QEMU exit status ${exit.code})`, qemu.lastLines())),

@@ -3,8 +3,9 @@ import { chmod, mkdir, mkdtemp, readdir, rm, symlink, utimes, writeFile } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { type CacheEffect, fingerprint, LayerCache } from '../../../src/engine/layer-cache.js';
-import { Reuse, type Reusable } from '../../../src/engine/reuse.js';
+import { type CacheEffect, fingerprint, type Input, LayerCache, valueInput } from '../../../src/engine/layer-cache.js';
+import { Reuse, type ReusePlan, type Reusable } from '../../../src/engine/reuse.js';
+import { DirLayerStore } from '../../../src/vm/host/layer-store.js';
 
 async function temp(t: { after: (fn: () => Promise<void>) => void }) {
   const dir = await mkdtemp(join(tmpdir(), 'debstep-cache-'));
@@ -12,128 +13,243 @@ async function temp(t: { after: (fn: () => Promise<void>) => void }) {
   return dir;
 }
 
+/** A cache over a store directory, with `inUse` as the kept workspaces' store layers. */
+function cacheIn(dir: string, inUse: string[] = [], keep?: number) {
+  return new LayerCache(join(dir, 'layers'), new DirLayerStore(join(dir, 'layers', 'store')), async () => inUse, keep);
+}
+
+const reuse = (cache: LayerCache | undefined, opts: { arch?: string; env?: Record<string, string>; artifacts?: string; edited?: () => boolean } = {}) =>
+  new Reuse(cache, opts.arch ?? 'amd64', opts.env ?? {}, opts.artifacts ?? '/nonexistent', opts.edited ?? (() => false));
+
+const input = (what: string, value: string): Input => valueInput(what, value);
+const step = (index: number, effect: CacheEffect, params = '{}', kind = 'run'): Reusable => ({ index, kind, params, cacheEffect: async () => effect });
+const replay = (...inputs: Input[]): CacheEffect => ({ replay: inputs });
+const ran = (p: ReusePlan) => (p.hit ? undefined : p);
+const storedId = (p: ReusePlan) => ran(p)?.publish?.stored?.id;
+
 test('a fingerprint changes with contents, modes, names and link targets, not with timestamps', async (t) => {
   const dir = await temp(t);
   const tree = join(dir, 'tree');
   await mkdir(join(tree, 'sub'), { recursive: true });
   await writeFile(join(tree, 'sub/a'), 'a');
   await symlink('sub/a', join(tree, 'link'));
-  const base = await fingerprint(tree);
-  assert.equal(await fingerprint(tree), base);
+  const base = (await fingerprint(tree, 'tree')).digest;
+  assert.equal((await fingerprint(tree, 'tree')).digest, base);
   await writeFile(join(tree, 'sub/a'), 'a');
-  assert.equal(await fingerprint(tree), base, 'rewriting the same bytes changes nothing');
+  assert.equal((await fingerprint(tree, 'tree')).digest, base, 'rewriting the same bytes changes nothing');
   await writeFile(join(tree, 'sub/a'), 'b');
-  const contents = await fingerprint(tree);
+  const contents = (await fingerprint(tree, 'tree')).digest;
   assert.notEqual(contents, base);
   await chmod(join(tree, 'sub/a'), 0o755);
-  assert.notEqual(await fingerprint(tree), contents);
+  assert.notEqual((await fingerprint(tree, 'tree')).digest, contents);
   await rm(join(tree, 'link'));
   await symlink('sub', join(tree, 'link'));
-  assert.notEqual(await fingerprint(tree), contents);
-  assert.notEqual(await fingerprint(join(dir, 'missing')), base, 'a missing path is not an empty tree');
+  assert.notEqual((await fingerprint(tree, 'tree')).digest, contents);
+  assert.notEqual((await fingerprint(join(dir, 'missing'), 'tree')).digest, base, 'a missing path is not an empty tree');
+  assert.equal((await fingerprint(tree, 'elsewhere')).digest, (await fingerprint(tree, 'tree')).digest, 'the name does not count');
 });
 
-const step = (index: number, effect: CacheEffect, params = '{}'): Reusable => ({ index, kind: 'run', params, cacheEffect: async () => effect });
-
 test('a published result is found again under the same chain of keys, and only then', async (t) => {
-  const cache = new LayerCache(join(await temp(t), 'layers'), '/nonexistent');
-  const first = new Reuse(cache, 'amd64', () => false);
-  const a = await first.plan(step(1, { replay: ['script v1'] }));
-  assert.ok('stored' in a, 'nothing cached yet: run, into a store layer');
-  assert.equal(await first.done(a), true, 'published');
-  const b = await first.plan(step(2, { replay: [] }));
-  assert.ok('stored' in b);
-  await first.done(b);
+  const cache = cacheIn(await temp(t));
+  const first = reuse(cache);
+  const a = await first.plan(step(1, replay(input('script', 'v1'))));
+  assert.ok(storedId(a), 'nothing cached yet: run, into a store layer');
+  assert.equal(await first.done(1, a), true, 'published');
+  const b = await first.plan(step(2, replay()));
+  await first.done(2, b);
 
-  const again = new Reuse(cache, 'amd64', () => false);
-  const a2 = await again.plan(step(1, { replay: ['script v1'] }));
-  assert.ok('hit' in a2 && a2.hit.endsWith(a.stored.id), 'the same action on the same root: a hit');
-  await again.done(a2);
-  assert.ok('hit' in (await again.plan(step(2, { replay: [] }))));
+  const again = reuse(cache);
+  const a2 = await again.plan(step(1, replay(input('script', 'v1'))));
+  assert.ok(a2.hit === 'layer' && a2.layer.endsWith(storedId(a)!), 'the same action on the same root: a hit');
+  await again.done(1, a2);
+  assert.equal((await again.plan(step(2, replay()))).hit, 'layer');
 
-  const changed = new Reuse(cache, 'amd64', () => false);
-  const c1 = await changed.plan(step(1, { replay: ['script v2'] }));
-  assert.ok('stored' in c1, 'a changed input misses');
-  await changed.done(c1);
-  assert.ok('stored' in (await changed.plan(step(2, { replay: [] }))), 'and so does everything after it');
+  const changed = reuse(cache);
+  const c1 = await changed.plan(step(1, replay(input('script', 'v2'))));
+  assert.ok(storedId(c1), 'a changed input misses');
+  await changed.done(1, c1);
+  assert.ok(storedId(await changed.plan(step(2, replay()))), 'and so does everything after it');
 
-  const other = new Reuse(cache, 'arm64', () => false);
-  assert.ok('stored' in (await other.plan(step(1, { replay: ['script v1'] }))), 'another architecture misses');
-  const params = new Reuse(cache, 'amd64', () => false);
-  assert.ok('stored' in (await params.plan(step(1, { replay: ['script v1'] }, '{"chroot":true}'))), 'other properties miss');
+  assert.ok(storedId(await reuse(cache, { arch: 'arm64' }).plan(step(1, replay(input('script', 'v1'))))), 'another architecture misses');
+  assert.ok(storedId(await reuse(cache, { env: { FOO: 'bar' } }).plan(step(1, replay(input('script', 'v1'))))), 'an -e variable misses');
+  assert.ok(storedId(await reuse(cache).plan(step(1, replay(input('script', 'v1')), '{"chroot":true}'))), 'other properties miss');
 });
 
 test('actions that leave the root alone keep the chain; unknown effects, skips and hand edits break it', async (t) => {
-  const cache = new LayerCache(join(await temp(t), 'layers'), '/nonexistent');
-  const seed = new Reuse(cache, 'amd64', () => false);
-  await seed.done(await seed.plan(step(1, { replay: [] })));
-  await seed.done(await seed.plan(step(2, 'leaves-root')));
-  await seed.done(await seed.plan(step(3, { replay: [] })));
+  const cache = cacheIn(await temp(t));
+  const leaves: CacheEffect = { leavesRoot: true, artifacts: [] };
+  const seed = reuse(cache);
+  await seed.done(1, await seed.plan(step(1, replay())));
+  await seed.done(2, await seed.plan(step(2, leaves)));
+  await seed.done(3, await seed.plan(step(3, replay())));
 
-  const r = new Reuse(cache, 'amd64', () => false);
-  await r.done(await r.plan(step(1, { replay: [] })));
-  assert.deepEqual(await r.plan(step(2, 'leaves-root')), { effect: 'leaves-root' });
-  await r.done({ effect: 'leaves-root' });
-  assert.ok('hit' in (await r.plan(step(3, { replay: [] }))), 'a pack between them does not matter');
+  const r = reuse(cache);
+  await r.done(1, await r.plan(step(1, replay())));
+  const pack = await r.plan(step(2, leaves));
+  assert.ok(!pack.hit && !pack.publish, 'a leaves-root action without artifacts always runs, publishing nothing');
+  await r.done(2, pack);
+  assert.equal((await r.plan(step(3, replay()))).hit, 'layer', 'it does not matter to what comes after it');
 
-  const u = new Reuse(cache, 'amd64', () => false);
-  await u.done(await u.plan(step(1, { replay: [] })));
-  await u.done(await u.plan(step(2, 'unknown')));
-  assert.deepEqual(await u.plan(step(3, { replay: [] })), { effect: { replay: [] } }, 'after a host command nothing is reused or published');
+  const u = reuse(cache);
+  await u.done(1, await u.plan(step(1, replay())));
+  await u.done(2, await u.plan(step(2, 'unknown')));
+  const after = await u.plan(step(3, replay()));
+  assert.ok(!after.hit && !after.publish, 'after an unknown effect nothing is reused or published');
+  assert.match(after.why ?? '', /cannot be told from the recipe: action 2 ran a command whose effect cannot be replayed/);
 
   let edited = false;
-  const h = new Reuse(cache, 'amd64', () => edited);
-  const h1 = await h.plan(step(1, { replay: [] }));
-  assert.ok('hit' in h1);
+  const h = reuse(cache, { edited: () => edited });
+  const h1 = await h.plan(step(1, replay()));
+  assert.equal(h1.hit, 'layer');
   edited = true;
-  await h.done(h1);
-  assert.deepEqual(await h.plan(step(3, { replay: [] })), { effect: { replay: [] } }, 'a shell at a pause changed the root');
+  await h.done(1, h1);
+  assert.match(ran(await h.plan(step(3, replay())))?.why ?? '', /a shell at a pause changed the root/);
 
-  const s = new Reuse(cache, 'amd64', () => false);
-  await s.done(await s.plan(step(1, { replay: [] })));
-  s.broken();
-  assert.ok('effect' in (await s.plan(step(3, { replay: [] }))));
+  const s = reuse(cache);
+  await s.done(1, await s.plan(step(1, replay())));
+  s.broken(2);
+  assert.match(ran(await s.plan(step(3, replay())))?.why ?? '', /action 2 was skipped/);
   s.rewind(1);
-  assert.ok('hit' in (await s.plan(step(1, { replay: [] }))), 'rewinding restores the chain of that point');
+  assert.equal((await s.plan(step(1, replay()))).hit, 'layer', 'rewinding restores the chain of that point');
+});
+
+test('an artifact is made again only when it changed or is gone', async (t) => {
+  const dir = await temp(t);
+  const cache = cacheIn(dir);
+  const tarball = join(dir, 'out.tar.gz');
+  const pack = step(2, { leavesRoot: true, artifacts: [tarball] }, '{"file":"out.tar.gz"}', 'pack');
+  const build = async () => {
+    const r = reuse(cache);
+    await r.done(1, await r.plan(step(1, replay())));
+    const p = await r.plan(pack);
+    if (!p.hit) await writeFile(tarball, 'packed');
+    await r.done(2, p);
+    return p;
+  };
+  const first = await build();
+  assert.ok(!first.hit && first.publish, 'the first pack runs and records its artifact');
+  assert.equal((await build()).hit, 'artifacts', 'unchanged: not packed again');
+  await writeFile(tarball, 'PACKED');
+  const changed = await build();
+  assert.match(changed.hit ? '' : changed.why ?? '', /its artifact .*out\.tar\.gz changed since it was made/);
+  assert.equal((await build()).hit, 'artifacts', 'the new record is the one checked');
+  await rm(tarball);
+  const gone = await build();
+  assert.match(gone.hit ? '' : gone.why ?? '', /out\.tar\.gz is gone/);
+});
+
+test('a command on the build host is cached with the files it wrote in the artifact directory', async (t) => {
+  const dir = await temp(t);
+  const artifacts = join(dir, 'artifacts');
+  await mkdir(artifacts);
+  await writeFile(join(artifacts, 'before'), 'there before');
+  const cache = cacheIn(dir);
+  const host = step(1, { replay: [], watchArtifacts: true }, '{"command":"make"}');
+  const build = async (write?: () => Promise<void>) => {
+    const r = reuse(cache, { artifacts });
+    const p = await r.plan(host);
+    if (!p.hit) await write?.();
+    const published = await r.done(1, p);
+    return { p, published, next: await r.plan(step(2, replay())) };
+  };
+  const first = await build(() => writeFile(join(artifacts, 'made'), 'v1'));
+  assert.equal(first.published, true);
+  const again = await build();
+  assert.equal(again.p.hit, 'layer', 'its layer and artifact are as they were');
+  await writeFile(join(artifacts, 'made'), 'changed by hand');
+  const stale = await build(() => writeFile(join(artifacts, 'made'), 'v1'));
+  assert.match(stale.p.hit ? '' : stale.p.why ?? '', /its artifact .*made changed since it was made/);
+  assert.equal((await build()).p.hit, 'layer', 'run again, its new record replaced the old one');
+
+  const remover = step(1, { replay: [], watchArtifacts: true }, '{"command":"rm"}');
+  const r = reuse(cache, { artifacts });
+  const p = await r.plan(remover);
+  await rm(join(artifacts, 'before'));
+  assert.equal(await r.done(1, p), false, 'removing a file cannot be replayed: nothing published');
+  assert.match(ran(await r.plan(step(2, replay())))?.why ?? '', /action 1 removed or replaced files in the artifact directory/);
+});
+
+test('a miss names what changed: a property, a file of a tree, the action before it', async (t) => {
+  const dir = await temp(t);
+  const cache = cacheIn(dir);
+  const tree = join(dir, 'overlay');
+  await mkdir(join(tree, 'etc'), { recursive: true });
+  await writeFile(join(tree, 'etc/motd'), 'hello');
+  const overlay = async () => step(2, replay(await fingerprint(tree, 'overlay overlays/motd')), '{"destination":"/"}', 'overlay');
+  const first = reuse(cache);
+  const fresh = await first.plan(step(1, replay(input('mirror', 'http://a/debian')), '{"suite":"bookworm"}', 'debootstrap'));
+  assert.match(fresh.hit ? '' : fresh.why ?? '', /nothing is cached for this root yet/);
+  await first.done(1, fresh);
+  await first.done(2, await first.plan(await overlay()));
+
+  const suite = await reuse(cache).plan(step(1, replay(input('mirror', 'http://a/debian')), '{"suite":"trixie"}', 'debootstrap'));
+  assert.match(suite.hit ? '' : suite.why ?? '', /^property "suite" changed$/);
+  const mirror = await reuse(cache).plan(step(1, replay(input('mirror', 'http://b/debian')), '{"suite":"bookworm"}', 'debootstrap'));
+  assert.match(mirror.hit ? '' : mirror.why ?? '', /^mirror http:\/\/b\/debian is new|mirror .* changed/);
+
+  await writeFile(join(tree, 'etc/motd'), 'changed');
+  await writeFile(join(tree, 'etc/issue'), 'new');
+  const r = reuse(cache);
+  await r.done(1, await r.plan(step(1, replay(input('mirror', 'http://a/debian')), '{"suite":"bookworm"}', 'debootstrap')));
+  const o = await r.plan(await overlay());
+  assert.equal(o.hit ? '' : o.why, 'overlay overlays/motd: etc/motd changed, etc/issue added');
+  await r.done(2, o);
+  assert.equal((await r.plan(step(3, replay()))).hit ? '' : ran(await r.plan(step(3, replay())))?.why, 'the root before it changed: action 2 ran');
 });
 
 test('prune keeps recent keys and layers that kept workspaces use; older orphans go', async (t) => {
   const root = await temp(t);
-  const dir = join(root, 'layers');
-  const builds = join(root, 'builds');
-  const cache = new LayerCache(dir, builds, 2);
+  const inUse: string[] = [];
+  const cache = cacheIn(root, inUse, 2);
+  const store = join(root, 'layers', 'store');
   const ids: string[] = [];
   for (let i = 0; i < 4; i++) {
-    const r = new Reuse(cache, `arch${i}`, () => false);
-    const p = await r.plan(step(1, { replay: [] }));
-    assert.ok('stored' in p);
-    ids.push(p.stored.id);
-    await r.done(p);
+    const r = reuse(cache, { arch: `arch${i}` });
+    const p = await r.plan(step(1, replay()));
+    ids.push(storedId(p)!);
+    await r.done(1, p);
     await new Promise((done) => setTimeout(done, 20));
   }
-  const orphan = await cache.create();
-  const kept = await cache.create();
-  await mkdir(join(builds, 'kept-build', 'layers'), { recursive: true });
-  await symlink(kept.upper, join(builds, 'kept-build', 'layers', 'L001'));
-  const young = await cache.create();
+  const orphan = (await cache.create())!;
+  const kept = (await cache.create())!;
+  inUse.push(kept.id);
+  const young = (await cache.create())!;
+  await writeFile(join(root, 'layers', 'keys', 'old-format-link'), '');
   // Everything but `young` is older than an hour.
   const old = new Date(Date.now() - 2 * 3600_000);
-  for (const l of [...ids.map((id) => ({ id })), orphan, kept]) {
-    for (const name of [l.id, `${l.id}.work`]) await utimes(join(dir, 'store', name), old, old).catch(() => {});
-  }
+  for (const id of [...ids, orphan.id, kept.id]) await utimes(join(store, id), old, old);
   await cache.prune();
-  assert.equal((await readdir(join(dir, 'keys'))).length, 2);
-  const store = await readdir(join(dir, 'store'));
-  assert.ok(!store.includes(ids[0]!) && !store.includes(ids[1]!), 'the least recently used keys lose their layers');
-  assert.ok(store.includes(ids[2]!) && store.includes(ids[3]!));
-  assert.ok(!store.includes(orphan.id), 'an old layer nothing uses goes');
-  assert.ok(store.includes(kept.id), 'a kept workspace still has its layer');
-  assert.ok(store.includes(young.id), 'a layer a running build may publish stays');
+  assert.equal((await readdir(join(root, 'layers', 'keys'))).length, 2, 'two keys kept, and nothing of an older format');
+  const left = await readdir(store);
+  assert.ok(!left.includes(ids[0]!) && !left.includes(ids[1]!), 'the least recently used keys lose their layers');
+  assert.ok(left.includes(ids[2]!) && left.includes(ids[3]!));
+  assert.ok(!left.includes(orphan.id) && !left.includes(`${orphan.id}.work`), 'an old layer nothing uses goes, with its work directory');
+  assert.ok(left.includes(kept.id), 'a kept workspace still has its layer');
+  assert.ok(left.includes(young.id), 'a layer a running build may publish stays');
 });
 
-test("an input that cannot be read leaves the action to run and report it", async (t) => {
-  const cache = new LayerCache(join(await temp(t), 'layers'), '/nonexistent');
-  const r = new Reuse(cache, 'amd64', () => false);
+test('a cached layer gone from the store is a miss that says so', async (t) => {
+  const dir = await temp(t);
+  const cache = cacheIn(dir);
+  const r = reuse(cache);
+  const p = await r.plan(step(1, replay()));
+  await r.done(1, p);
+  await rm(join(dir, 'layers', 'store', storedId(p)!), { recursive: true });
+  const again = await reuse(cache).plan(step(1, replay()));
+  assert.match(again.hit ? '' : again.why ?? '', /its cached result is gone/);
+});
+
+test('without a layer store only artifacts are cached', async (t) => {
+  const dir = await temp(t);
+  const cache = new LayerCache(join(dir, 'layers'), undefined, async () => []);
+  const r = reuse(cache);
+  const p = await r.plan(step(1, replay()));
+  assert.ok(!p.hit && !p.publish && /no layer store/.test(p.why ?? ''));
+});
+
+test('an input that cannot be read leaves the action to run and report it', async (t) => {
+  const r = reuse(cacheIn(await temp(t)));
   const failing: Reusable = { index: 1, kind: 'install-deb', params: '{}', cacheEffect: () => Promise.reject(new Error('no package matches debs/*.deb')) };
-  assert.deepEqual(await r.plan(failing), { effect: 'unknown' });
+  const p = await r.plan(failing);
+  assert.ok(!p.hit && p.effect === 'unknown');
 });

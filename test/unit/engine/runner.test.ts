@@ -7,10 +7,9 @@ import { Controller } from '../../../src/engine/controller/controller.js';
 import { ActionFailure } from '../../../src/engine/errors.js';
 import { type BuildEvent, EventBus } from '../../../src/engine/events.js';
 import { type Control, runSteps, runStraight, type RunnableStep } from '../../../src/engine/runner.js';
-import { type BuildServices, Origins, StageContext } from '../../../src/engine/stage.js';
+import { StageContext } from '../../../src/engine/stage.js';
 import { Workspace } from '../../../src/engine/workspace.js';
-import { FakeMachine } from '../../helpers/fake-machine.js';
-import { Reuse } from '../../../src/engine/reuse.js';
+import { FakeMachine, fakeServices, uncachedRun } from '../../helpers/fake-machine.js';
 
 async function setup(t: { after: (fn: () => Promise<void>) => void }) {
   const dir = await mkdtemp(join(tmpdir(), 'debstep-runner-'));
@@ -20,11 +19,7 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }) {
   const events: BuildEvent[] = [];
   bus.add({ write: (e) => void events.push(e) });
   const ws = await Workspace.create(join(dir, 'state'), 'r.yaml');
-  const services: BuildServices = {
-    machine, bus, artifactDir: dir, scratchDir: ws.scratch, downloadDir: ws.downloads,
-    cache: (n) => ws.cache(n), origins: new Origins(dir, machine.rootDir), env: { http_proxy: 'http://proxy:3128' },
-    verbose: false, buildTimeFiles: [], hostMirror: async () => 'http://mirror.invalid/debian', handEdits: { root: false },
-  };
+  const services = fakeServices(machine, bus, ws, dir);
   const log: string[] = [];
   /** A step whose run executes `argv`; stages append to log. */
   const step = (index: number, argv: string[], extra: Partial<RunnableStep['stages']> = {}): RunnableStep => {
@@ -44,7 +39,7 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }) {
       },
     };
   };
-  const run = (steps: RunnableStep[], control: Control = runStraight) => runSteps({ recipe: 'r.yaml', steps, machine, workspace: ws, bus, control, reuse: new Reuse(undefined, 'amd64', () => false) });
+  const run = (steps: RunnableStep[], control: Control = runStraight) => runSteps({ recipe: 'r.yaml', steps, control, ...uncachedRun(services, ws) });
   return { machine, bus, events, ws, log, step, run };
 }
 

@@ -87,3 +87,15 @@ test('replaceSteps keeps earlier actions and takes the new ones from `from`', ()
   const w = replaceSteps(v, next, 2);
   assert.deepEqual(w.steps.map((s) => [s.description, s.status]), [['Step 1', 'done'], ['Edited 2', 'todo'], ['New 3', 'todo']]);
 });
+
+test('cache events stay with their action until it is undone', () => {
+  const v = fold([
+    { type: 'cache', index: 1, hit: true, reason: 'its layer is in the cache' },
+    { type: 'action-start', index: 1, kind: 'run', description: 'Step 1', attempt: 1, cached: true },
+    { type: 'action-end', index: 1, status: 'done', durationMs: 0 },
+    { type: 'cache', index: 2, hit: false, reason: 'the root before it changed: action 1 ran' },
+  ]);
+  assert.deepEqual(v.steps[0]?.cache, { hit: true, reason: 'its layer is in the cache' });
+  assert.equal(v.steps[1]?.cache?.hit, false);
+  assert.equal(fold([{ type: 'rewind', index: 1 }], v).steps[0]?.cache, undefined);
+});

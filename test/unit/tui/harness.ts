@@ -10,7 +10,7 @@ import { type BuildSession } from '../../../src/engine/build.js';
 import { type BuildEvent, EventBus } from '../../../src/engine/events.js';
 import { type Plan, type PlanStep, planRecipe } from '../../../src/engine/plan.js';
 import { type BuildOutcome, type RunnableStep, runSteps } from '../../../src/engine/runner.js';
-import { type BuildServices, Origins, StageContext } from '../../../src/engine/stage.js';
+import { StageContext } from '../../../src/engine/stage.js';
 import { Workspace } from '../../../src/engine/workspace.js';
 import { DebugStore } from '../../../src/tui/debug-store.js';
 import { Debugger } from '../../../src/tui/debugger.js';
@@ -18,8 +18,7 @@ import { stepInfo } from '../../../src/engine/build.js';
 import { stepSources } from '../../../src/tui/edit-plan.js';
 import { type Terminal, type Tty } from '../../../src/tui/screen.js';
 import { type PtySession } from '../../../src/vm/machine.js';
-import { FakeMachine } from '../../helpers/fake-machine.js';
-import { Reuse } from '../../../src/engine/reuse.js';
+import { FakeMachine, fakeServices, uncachedRun } from '../../helpers/fake-machine.js';
 
 /** A recipe of host `run` actions with these commands. */
 export function runRecipe(...commands: string[]): string {
@@ -77,11 +76,7 @@ export async function harness(t: { after: (fn: () => Promise<void>) => void }, o
   const events: BuildEvent[] = [];
   bus.add({ write: (e) => void events.push(e) });
   const ws = await Workspace.create(join(dir, 'state'), file);
-  const services: BuildServices = {
-    machine, bus, artifactDir: dir, scratchDir: ws.scratch, downloadDir: ws.downloads,
-    cache: (n) => ws.cache(n), origins: new Origins(dir, machine.rootDir), env: { http_proxy: 'http://proxy:3128' },
-    verbose: false, buildTimeFiles: [], hostMirror: async () => 'http://mirror.invalid/debian', handEdits: { root: false },
-  };
+  const services = fakeServices(machine, bus, ws, dir);
   const contextFor = (s: PlanStep) => new StageContext(services, s.number, s.action.recipeDir, 'amd64', 512);
   const runnable = (s: PlanStep, context: StageContext): RunnableStep => ({
     index: s.number, kind: s.action.kind, description: s.action.description, context, params: '{}', cacheEffect: async () => 'unknown' as const,
@@ -121,7 +116,7 @@ export async function harness(t: { after: (fn: () => Promise<void>) => void }, o
     },
   });
   dbg.attach(session);
-  const run = (): Promise<BuildOutcome> => runSteps({ recipe: file, steps, machine, workspace: ws, bus, control: controller, reuse: new Reuse(undefined, 'amd64', () => false) });
+  const run = (): Promise<BuildOutcome> => runSteps({ recipe: file, steps, control: controller, ...uncachedRun(services, ws) });
   const commandsRun = () => machine.calls.filter((c) => c.what === 'exec').map((c) => (c.detail as { argv: string[] }).argv.at(-1));
   return { dir, file, plan, machine, bus, events, ws, session, controller, store, terminal, dbg, edited, run, commandsRun };
 }

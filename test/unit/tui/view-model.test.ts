@@ -119,3 +119,20 @@ test('short of room, the details lose YAML lines first, then their end', () => {
   assert.deepEqual(fitDetails(lines, 2).map((l) => l.text), ['title', '… 2 more lines']);
   assert.deepEqual(fitDetails(lines, 0), []);
 });
+
+test('an action from the cache says so in its row and details; one that ran says why it was not cached', () => {
+  const view = build((v) => ({
+    ...v,
+    steps: v.steps.map((s, i) =>
+      i === 0
+        ? { ...s, status: 'done' as const, durationMs: 0, cache: { hit: true, reason: 'its layer is in the cache' } }
+        : i === 1
+          ? { ...s, status: 'done' as const, durationMs: 2500, cache: { hit: false, reason: 'property "packages" changed' } }
+          : s,
+    ),
+  }));
+  const rows = stepRows(view, initialState(infos, [], false), new Map(), 1, 0);
+  assert.deepEqual(rows.map((r) => r.time), ['cached', '2.5s', '']);
+  assert.deepEqual(detailLines(view.steps[0]!, undefined).map((l) => l.text), ['Action 1: unpack at r.yaml:3:5', 'From the cache: its layer is in the cache']);
+  assert.ok(detailLines(view.steps[1]!, undefined).some((l) => l.text === 'Ran, not from the cache: property "packages" changed'));
+});

@@ -1,0 +1,61 @@
+// Artifacts as the layer cache records them: each file an action made, with its size and
+// hash when the action ended, so a re-run can tell that it is still there unchanged; and
+// what a command on the build host wrote in the artifact directory (before and after).
+import { lstat, readdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { type ArtifactRecord, fileDigest } from './layer-cache.js';
+
+export async function recordArtifacts(paths: readonly string[]): Promise<ArtifactRecord[]> {
+  return Promise.all(paths.map(async (path) => ({ path, size: (await lstat(path)).size, sha256: await fileDigest(path) })));
+}
+
+/** Undefined when every artifact still holds what was recorded, else why not. */
+export async function artifactsStillHold(records: readonly ArtifactRecord[]): Promise<string | undefined> {
+  for (const r of records) {
+    const st = await lstat(r.path).catch(() => undefined);
+    if (!st?.isFile()) return `its artifact ${r.path} is gone`;
+    if (st.size !== r.size || (await fileDigest(r.path)) !== r.sha256) return `its artifact ${r.path} changed since it was made`;
+  }
+  return undefined;
+}
+
+/** Files of a directory tree by relative path, each with what tells a change. */
+export type DirSnapshot = ReadonlyMap<string, string>;
+
+/** Directories with more entries than this are not watched: the command is not cached. */
+const MAX_WATCHED = 10_000;
+
+/** The tree under `dir` (undefined when it is too large to watch). */
+export async function snapshotDir(dir: string): Promise<DirSnapshot | undefined> {
+  const seen = new Map<string, string>();
+  const walk = async (path: string): Promise<boolean> => {
+    for (const name of await readdir(path).catch(() => [] as string[])) {
+      if (seen.size >= MAX_WATCHED) return false;
+      const p = join(path, name);
+      const st = await lstat(p).catch(() => undefined);
+      if (!st) continue;
+      seen.set(relative(dir, p), st.isDirectory() ? 'dir' : `${st.mode}:${st.size}:${st.mtimeMs}:${st.ino}`);
+      if (st.isDirectory() && !(await walk(p))) return false;
+    }
+    return true;
+  };
+  return (await walk(dir)) ? seen : undefined;
+}
+
+/**
+ * The files that appeared or changed under `dir` since `before`, or undefined when
+ * something was removed or is not a plain file (which a cached result cannot replay).
+ */
+export async function changedArtifacts(dir: string, before: DirSnapshot | undefined): Promise<string[] | undefined> {
+  const after = await snapshotDir(dir);
+  if (!before || !after) return undefined;
+  for (const name of before.keys()) if (!after.has(name)) return undefined;
+  const changed: string[] = [];
+  for (const [name, state] of after) {
+    if (state === 'dir' || before.get(name) === state) continue;
+    const st = await lstat(join(dir, name));
+    if (!st.isFile()) return undefined;
+    changed.push(join(dir, name));
+  }
+  return changed;
+}
