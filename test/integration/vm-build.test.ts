@@ -72,6 +72,18 @@ test('as root: debstep build --backend vm builds the recipe inside the VM', asyn
   assert.match(r.stdout, /on the vm backend \(asked for the VM backend.*TCG/);
   assert.match(r.stdout, /^\[accel\] TCG .*because KVM does not work/m, 'the fallback to TCG is said out loud');
   await checkArtifact(p.art, 'x86_64');
+
+  // A re-run takes every layer from the VM's layer cache (its own disk) and packs nothing.
+  const cached = (stdout: string) => [...stdout.matchAll(/^==== (\w+) ==== \(cached\)$/gm)].map((m) => m[1]);
+  const again = await debstep(['build', p.recipe, '--backend', 'vm', '--artifactdir', p.art, '--state-dir', p.state]);
+  assert.equal(again.code, 0, again.stdout + again.stderr);
+  assert.deepEqual(cached(again.stdout), ['unpack', 'apt', 'run', 'overlay', 'pack']);
+  await writeFile(join(p.dir, 'overlay/etc/from-overlay'), 'overlaid again\n');
+  const edited = await debstep(['build', p.recipe, '--backend', 'vm', '-v', '--artifactdir', p.art, '--state-dir', p.state]);
+  assert.equal(edited.code, 0, edited.stdout + edited.stderr);
+  assert.deepEqual(cached(edited.stdout), ['unpack', 'apt', 'run']);
+  assert.match(edited.stdout, /\(action 4 runs, not from the cache: overlay overlay: etc\/from-overlay changed\)/);
+  assert.equal((await tarRead(join(p.art, 'out.tar.gz'), './etc/from-overlay')).toString(), 'overlaid again\n');
 });
 
 const canSwitchUser = process.getuid?.() === 0 && ((await stat(REPO)).mode & 0o005) === 0o005;
