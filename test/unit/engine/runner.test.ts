@@ -10,6 +10,9 @@ import { type Control, runSteps, runStraight, type RunnableStep } from '../../..
 import { StageContext } from '../../../src/engine/stage.js';
 import { Workspace } from '../../../src/engine/workspace.js';
 import { FakeMachine, fakeServices, uncachedRun } from '../../helpers/fake-machine.js';
+import { LayerCache } from '../../../src/engine/layer-cache.js';
+import { Reuse } from '../../../src/engine/reuse.js';
+import { DirLayerStore } from '../../../src/vm/host/layer-store.js';
 
 async function setup(t: { after: (fn: () => Promise<void>) => void }) {
   const dir = await mkdtemp(join(tmpdir(), 'debstep-runner-'));
@@ -39,8 +42,9 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }) {
       },
     };
   };
-  const run = (steps: RunnableStep[], control: Control = runStraight) => runSteps({ recipe: 'r.yaml', steps, control, ...uncachedRun(services, ws) });
-  return { machine, bus, events, ws, log, step, run };
+  const run = (steps: RunnableStep[], control: Control = runStraight, reuse?: Reuse) =>
+    runSteps({ recipe: 'r.yaml', steps, control, ...uncachedRun(services, ws), ...(reuse ? { reuse } : {}) });
+  return { dir, machine, bus, events, ws, log, step, run };
 }
 
 test('stages run in debos order with cleanups last-in first-out', async (t) => {
@@ -155,4 +159,23 @@ test('rewind undoes later actions: their cleanups run and their layers go', asyn
   assert.equal(outcome.status, 'success');
   assert.deepEqual(log.filter((l) => /^(run|cleanup)/.test(l)), ['run 1', 'run 2', 'cleanup 2', 'run 2', 'run 3', 'cleanup 3', 'cleanup 2', 'cleanup 1']);
   assert.deepEqual(machine.calls.filter((c) => c.what === 'dropLayers').map((c) => c.detail), [['L002', 'work-L002']]);
+});
+
+test('layers from the cache are stacked without mounting: the root is mounted when an action runs', async (t) => {
+  const first = await setup(t);
+  const cacheDir = join(first.dir, 'cache');
+  const cache = new LayerCache(cacheDir, new DirLayerStore(join(cacheDir, 'store')), async () => []);
+  const cached = (s: RunnableStep): RunnableStep => ({ ...s, cacheEffect: async () => ({ replay: [] }), stages: { run: s.stages.run! } });
+  const reuse = () => new Reuse(cache, 'amd64', {}, first.dir, () => false);
+  assert.equal((await first.run([cached(first.step(1, ['true'])), cached(first.step(2, ['true']))], runStraight, reuse())).status, 'success');
+
+  const second = await setup(t);
+  const outcome = await second.run([cached(second.step(1, ['true'])), cached(second.step(2, ['true'])), second.step(3, ['true'])], runStraight, reuse());
+  assert.equal(outcome.status, 'success');
+  assert.deepEqual(second.log, ['pre 3', 'run 3', 'cleanup 3', 'post 3', 'postclean 3'], 'actions 1 and 2 came from the cache');
+  const mounts = second.machine.calls.filter((c) => c.what === 'mountRoot').map((c) => c.detail as { upper: string; lowers: string[] });
+  assert.equal(mounts.length, 1, 'one mount, for the action that ran');
+  assert.equal(mounts[0]!.upper, 'L003');
+  assert.equal(mounts[0]!.lowers.length, 3);
+  assert.ok(mounts[0]!.lowers.slice(0, 2).every((l) => l.startsWith(join(cacheDir, 'store'))), 'the cached layers are stacked from the store');
 });
