@@ -25,13 +25,15 @@ export type DirSnapshot = ReadonlyMap<string, string>;
 /** Directories with more entries than this are not watched: the command is not cached. */
 const MAX_WATCHED = 10_000;
 
-/** The tree under `dir` (undefined when it is too large to watch). */
-export async function snapshotDir(dir: string): Promise<DirSnapshot | undefined> {
+/** The tree under `dir`, but for the paths under `skip` (undefined when it is too large to watch). */
+export async function snapshotDir(dir: string, skip: readonly string[] = []): Promise<DirSnapshot | undefined> {
   const seen = new Map<string, string>();
+  const skipped = (p: string) => skip.some((s) => p === s || p.startsWith(`${s}/`));
   const walk = async (path: string): Promise<boolean> => {
     for (const name of await readdir(path).catch(() => [] as string[])) {
       if (seen.size >= MAX_WATCHED) return false;
       const p = join(path, name);
+      if (skipped(p)) continue;
       const st = await lstat(p).catch(() => undefined);
       if (!st) continue;
       seen.set(relative(dir, p), st.isDirectory() ? 'dir' : `${st.mode}:${st.size}:${st.mtimeMs}:${st.ino}`);
@@ -46,8 +48,8 @@ export async function snapshotDir(dir: string): Promise<DirSnapshot | undefined>
  * The files that appeared or changed under `dir` since `before`, or undefined when
  * something was removed or is not a plain file (which a cached result cannot replay).
  */
-export async function changedArtifacts(dir: string, before: DirSnapshot | undefined): Promise<string[] | undefined> {
-  const after = await snapshotDir(dir);
+export async function changedArtifacts(dir: string, before: DirSnapshot | undefined, skip: readonly string[] = []): Promise<string[] | undefined> {
+  const after = await snapshotDir(dir, skip);
   if (!before || !after) return undefined;
   for (const name of before.keys()) if (!after.has(name)) return undefined;
   const changed: string[] = [];

@@ -1,10 +1,11 @@
 // A build, start to end: plan the recipe, choose the machine, make the workspace, run the
 // steps, report, and clean up.
+import { realpath } from 'node:fs/promises';
 import { type Machine } from '../vm/machine.js';
 import { findAction } from './actions/index.js';
 import { type BackendChoice } from './backend.js';
 import { LayerCache } from './layer-cache.js';
-import { createMachine, layerCacheDir, type VmSettings } from './machines.js';
+import { createMachine, layerCacheDir, outsideRunner, type VmSettings } from './machines.js';
 import { LazyRoot } from './lazy-root.js';
 import { withoutProxies } from './environ.js';
 import { Reuse } from './reuse.js';
@@ -113,6 +114,12 @@ export function stepInfo(step: PlanStep): StepInfo {
   return { index: step.number, kind: step.action.kind, description: step.action.description, where: formatPos(step.action.where) };
 }
 
+/** The files debstep's own output goes to (`debstep build > log`), which change during every command. */
+async function outputFiles(): Promise<string[]> {
+  const files = await Promise.all([1, 2].map((fd) => realpath(`/proc/self/fd/${fd}`).catch(() => undefined)));
+  return files.filter((f): f is string => f !== undefined && f.startsWith('/') && !f.startsWith('/dev/'));
+}
+
 /** Runs a planned build on the chosen machine, the front end deciding at pauses. */
 export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendChoice, bus: EventBus, front: FrontEnd): Promise<BuildResult> {
   const started = Date.now();
@@ -149,10 +156,13 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
       hostMirror: () => (mirror ??= hostDebianMirror()),
       handEdits: { root: false },
       root: new LazyRoot(machine, ws),
+      outside: outsideRunner(machine),
+      offload: machine.backend === 'vm',
     };
     // The index is the state directory's; the layers are in the machine's store.
     const cache = config.reuse ? new LayerCache(layerCacheDir(ws, machine.backend), machine.layerStore, () => Workspace.storeLayersInUse(ws.buildsDir)) : undefined;
-    reuse = new Reuse(cache, plan.recipe.architecture, withoutProxies(config.env), config.artifactDir, () => services.handEdits.root);
+    const ownFiles = [config.stateDir, ...(config.eventsFile ? [config.eventsFile] : []), ...(await outputFiles())];
+    reuse = new Reuse(cache, plan.recipe.architecture, withoutProxies(config.env), config.artifactDir, ownFiles, () => services.handEdits.root);
     const contextFor = (p: Plan, s: PlanStep) => new StageContext(services, s.number, s.action.recipeDir, p.recipe.architecture, p.recipe.sectorSize);
     const contexts = plan.steps.map((s) => contextFor(plan, s));
     const steps = plan.steps.map((s, i) => runnable(s, contexts[i]!));

@@ -52,6 +52,8 @@ export type BuildEvent = Base &
         readonly env: Readonly<Record<string, string>>;
         readonly chroot: boolean;
         readonly cwd?: string;
+        /** Run on the computer debstep runs on, outside the VM. */
+        readonly outside?: boolean;
       }
     | {
         readonly type: 'command-end';

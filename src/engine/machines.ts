@@ -1,6 +1,7 @@
 // Making the Machine a build (or `debstep shell`) runs on: the host as root, or a VM.
 import { join } from 'node:path';
-import { type Machine } from '../vm/machine.js';
+import { type ExecRequest, type ExecResult, type Machine, type OutputSink } from '../vm/machine.js';
+import { hostExec } from '../vm/host/exec.js';
 import { HostMachine } from '../vm/host/host-machine.js';
 import { type Accel, type BackendChoice } from './backend.js';
 import { HostError } from './errors.js';
@@ -29,6 +30,11 @@ export interface MachineSettings extends VmSettings {
 /** The layer cache's index for a backend; each backend keeps its layers in its own store
  * (`store/` there: a directory on the host, a disk image's mount in the VM). */
 export const layerCacheDir = (ws: Workspace, backend: 'host' | 'vm'): string => ws.cache(backend === 'host' ? 'layers' : 'vm-layers');
+
+/** How commands outside the machine run: on the host backend, on the machine itself. */
+export function outsideRunner(machine: Machine): (req: ExecRequest, output: OutputSink) => Promise<ExecResult> {
+  return machine.backend === 'host' ? (req, output) => machine.exec(req, output) : hostExec;
+}
 
 export async function createMachine(choice: BackendChoice, ws: Workspace, settings: MachineSettings): Promise<Machine> {
   if (choice.backend === 'host') {

@@ -26,7 +26,7 @@ export type ReusePlan =
       readonly hit?: undefined;
       readonly effect: CacheEffect;
       readonly why?: string;
-      readonly publish?: { readonly entry: Omit<CacheEntry, 'artifacts'>; readonly stored?: StoredLayer; readonly replace: boolean; readonly watch?: { readonly before: DirSnapshot | undefined } };
+      readonly publish?: { readonly entry: Omit<CacheEntry, 'artifacts'>; readonly stored?: StoredLayer; readonly replace: boolean; readonly watch?: boolean };
     };
 
 export class Reuse {
@@ -38,6 +38,8 @@ export class Reuse {
   private readonly before = new Map<number, { chain: string | undefined; brokenBy: string }>();
   /** The last action whose effect on the root was made in this build, not taken from the cache. */
   private lastRan: number | undefined;
+  /** The artifact directory as it was when a watched command started. */
+  private readonly watched = new Map<ReusePlan, DirSnapshot | undefined>();
 
   constructor(
     private readonly cache: LayerCache | undefined,
@@ -46,6 +48,8 @@ export class Reuse {
     environ: Readonly<Record<string, string>>,
     /** Where artifacts go: host commands' files there are recorded with their layers. */
     private readonly artifactDir: string,
+    /** What debstep itself writes there meanwhile (the state directory, an events file). */
+    private readonly ownFiles: readonly string[],
     /** Whether someone changed the root by hand (a shell at a pause). */
     private readonly rootEdited: () => boolean,
   ) {
@@ -81,8 +85,12 @@ export class Reuse {
     if ('leavesRoot' in effect) return { effect, why, publish: { entry, replace: true } };
     if (!this.cache.storesLayers) return { effect, why: 'this machine has no layer store' };
     const stored = await this.cache.create();
-    const watch = effect.watchArtifacts ? { before: await snapshotDir(this.artifactDir) } : undefined;
-    return { effect, why, publish: { entry, ...(stored ? { stored } : {}), replace: stale !== undefined, ...(watch ? { watch } : {}) } };
+    return { effect, why, publish: { entry, ...(stored ? { stored } : {}), replace: stale !== undefined, ...(effect.watchArtifacts ? { watch: true } : {}) } };
+  }
+
+  /** Called just before the step's command runs: what it writes from now on is its own. */
+  async beforeRun(plan: ReusePlan): Promise<void> {
+    if (!plan.hit && plan.publish?.watch) this.watched.set(plan, await snapshotDir(this.artifactDir, this.ownFiles));
   }
 
   /**
@@ -115,7 +123,8 @@ export class Reuse {
     }
     let artifacts: ArtifactRecord[] | undefined;
     if (publish.watch) {
-      const changed = await changedArtifacts(this.artifactDir, publish.watch.before);
+      const changed = await changedArtifacts(this.artifactDir, this.watched.get(plan), this.ownFiles);
+      this.watched.delete(plan);
       if (changed === undefined) {
         this.breakChain(`action ${index} removed or replaced files in the artifact directory, which the cache cannot replay`);
         return false;

@@ -152,6 +152,7 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
       bus.emit({ type: 'action-start', index: step.index, kind: step.kind, description: step.description, attempt, cached: false });
       const started = Date.now();
       cleanups.push(step);
+      await reuse.beforeRun(reusePlan);
       try {
         const interrupt = new AbortController();
         step.context.signal = interrupt.signal;

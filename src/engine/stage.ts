@@ -1,7 +1,7 @@
 // What an action's stages get to work with: the machine, the directories of the build,
 // the origins, and `exec`, which runs a command with events, the build-time chroot files
 // and failure reporting that every action needs.
-import { type ExecRequest, type ExecResult, type Machine, type PtySession, type ShellRequest } from '../vm/machine.js';
+import { type ExecRequest, type ExecResult, type Machine, type OutputSink, type PtySession, type ShellRequest } from '../vm/machine.js';
 import { mkdir } from 'node:fs/promises';
 import { type Diagnosis, isForeign } from '../vm/binfmt.js';
 import { type BuildTimeFile, withBuildTimeFiles } from './chroot-files.js';
@@ -56,6 +56,12 @@ export interface BuildServices {
   readonly hostMirror: () => Promise<string>;
   /** The root's mount, brought up to date before a shell enters it. */
   readonly root: LazyRoot;
+  /** Runs a command on the computer debstep runs on, outside the machine: on the host
+   * backend the same as a command on the build host. */
+  readonly outside: (req: ExecRequest, output: OutputSink) => Promise<ExecResult>;
+  /** Whether work that needs neither root nor the root (fetching packages, compressing)
+   * is better done outside the machine: in a VM, where it runs slower than here. */
+  readonly offload: boolean;
 }
 
 export interface ExecOptions {
@@ -157,16 +163,31 @@ export class StageContext {
 
   /** Runs a command on the machine, with events; throws CommandError on failure. */
   async exec(req: ExecRequest, opts: ExecOptions = {}): Promise<ExecResult> {
-    const { bus, machine } = this.services;
-    if (req.chroot) await this.ensureTargetRuns();
+    const { machine } = this.services;
+    if (!req.chroot) return this.run(req, opts, (r, out) => machine.exec(r, out));
+    await this.ensureTargetRuns();
+    return this.run(req, opts, (r, out) => withBuildTimeFiles(machine.files, this.services.buildTimeFiles, () => machine.exec(r, out)));
+  }
+
+  /** Whether work that needs neither root nor the root is better run with execOutside. */
+  get offload(): boolean {
+    return this.services.offload;
+  }
+
+  /** Runs a command on the computer debstep runs on, as its user, outside the machine. */
+  execOutside(req: Omit<ExecRequest, 'chroot' | 'binds'>, opts: ExecOptions = {}): Promise<ExecResult> {
+    return this.run({ ...req, chroot: false }, opts, (r, out) => this.services.outside(r, out), this.offload);
+  }
+
+  /** `outside`: the command runs outside the VM (for the event). */
+  private async run(req: ExecRequest, opts: ExecOptions, launch: (r: ExecRequest, out: OutputSink) => Promise<ExecResult>, outside = false): Promise<ExecResult> {
+    const { bus } = this.services;
     const id = nextCommandId++;
     const env = { ...this.services.env, ...req.env };
-    bus.emit({ type: 'command', id, index: this.index, label: req.label, argv: req.argv, env, chroot: req.chroot, ...(req.cwd ? { cwd: req.cwd } : {}) });
-    const run = () =>
-      machine.exec({ ...req, env, ...(this.signal ? { signal: this.signal } : {}) }, (stream, text) =>
-        bus.emit({ type: 'output', index: this.index, commandId: id, label: req.label, stream, text }),
-      );
-    const result = req.chroot ? await withBuildTimeFiles(machine.files, this.services.buildTimeFiles, run) : await run();
+    bus.emit({ type: 'command', id, index: this.index, label: req.label, argv: req.argv, env, chroot: req.chroot, ...(req.cwd ? { cwd: req.cwd } : {}), ...(outside ? { outside } : {}) });
+    const result = await launch({ ...req, env, ...(this.signal ? { signal: this.signal } : {}) }, (stream, text) =>
+      bus.emit({ type: 'output', index: this.index, commandId: id, label: req.label, stream, text }),
+    );
     bus.emit({ type: 'command-end', id, index: this.index, exitStatus: result.exitStatus, signal: result.signal, durationMs: result.durationMs });
     if (result.exitStatus === 0 || opts.allowFailure) return result;
     await opts.onFailure?.();

@@ -97,11 +97,13 @@ export function fakeServices(machine: Machine, bus: EventBus, ws: Workspace, dir
     cache: (n) => ws.cache(n), origins: new Origins(dir, machine.rootDir), env,
     verbose: false, buildTimeFiles: [], hostMirror: async () => 'http://mirror.invalid/debian', handEdits: { root: false },
     root: new LazyRoot(machine, ws),
+    outside: (req, output) => machine.exec(req, output),
+    offload: false,
   };
 }
 
 /** What runSteps needs besides the steps and control, without a layer cache. */
 export const uncachedRun = (services: BuildServices, ws: Workspace) => ({
   machine: services.machine, workspace: ws, bus: services.bus, root: services.root,
-  reuse: new Reuse(undefined, 'amd64', {}, services.artifactDir, () => services.handEdits.root),
+  reuse: new Reuse(undefined, 'amd64', {}, services.artifactDir, [], () => services.handEdits.root),
 });

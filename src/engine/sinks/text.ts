@@ -23,7 +23,7 @@ export function eventText(e: BuildEvent, verbose: boolean): string[] {
       return verbose ? [`(action ${e.index} ${e.status} in ${seconds(e.durationMs)})`] : [];
     case 'command':
       if (!verbose) return [];
-      return [`${e.label} | $ ${e.chroot ? '(in the root) ' : ''}${shellQuote(e.argv)}`, ...Object.entries(e.env).map(([k, v]) => `${e.label} |   ${k}=${v}`)];
+      return [`${e.label} | $ ${e.chroot ? '(in the root) ' : e.outside ? '(outside the VM) ' : ''}${shellQuote(e.argv)}`, ...Object.entries(e.env).map(([k, v]) => `${e.label} |   ${k}=${v}`)];
     case 'command-end':
       return verbose ? [`(exit status ${e.exitStatus ?? e.signal} after ${seconds(e.durationMs)})`] : [];
     case 'output':

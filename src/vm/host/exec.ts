@@ -5,7 +5,7 @@
 // agent runs this module too and a lean bundle starts faster under emulation.
 import { spawn } from 'node:child_process';
 import { type Stream } from '../../engine/events.js';
-import { type ExecResult, type OutputSink } from '../machine.js';
+import { type ExecRequest, type ExecResult, type OutputSink } from '../machine.js';
 import { LineSplitter } from '../../util/lines.js';
 import { RingBuffer } from '../../util/ring-buffer.js';
 
@@ -20,11 +20,25 @@ export interface SpawnOptions {
   readonly privateMounts?: boolean;
 }
 
-/** The wrapper argv that ties a command's lifetime to debstep's. */
+/** The wrapper argv that ties a command's lifetime to debstep's. Without root there is no
+ * PID namespace to hold the command's children: the command itself still dies with us. */
 export function guarded(argv: readonly string[], privateMounts: boolean): string[] {
+  if (process.getuid?.() !== 0 && !privateMounts) return ['setpriv', '--pdeathsig', 'KILL', '--', ...argv];
   const unshare = ['unshare', '--pid', '--fork', '--kill-child'];
   if (privateMounts) unshare.push('--mount', '--propagation', 'private');
   return ['setpriv', '--pdeathsig', 'KILL', '--', ...unshare, '--', ...argv];
+}
+
+/** The environment host commands start from: debstep's own. */
+export function hostBaseEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  return env;
+}
+
+/** Runs a command on this computer, as debstep's user, in debstep's environment plus `req.env`. */
+export function hostExec(req: Omit<ExecRequest, 'chroot' | 'binds'>, output: OutputSink): Promise<ExecResult> {
+  return spawnCommand(req.argv, { env: { ...hostBaseEnv(), ...req.env }, cwd: req.cwd, stdin: req.stdin, signal: req.signal }, output);
 }
 
 /** Runs argv to completion, streaming its output lines. Never throws for a non-zero exit. */

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { type ExecRequest, type ExecResult, type LayerStore, type Machine, type OutputSink, type PtySession, type RootLayers, type ShellRequest } from '../machine.js';
 import { BuildError } from '../../engine/errors.js';
 import { bindTargetIsScratch, chrootArgv, INTERACTIVE } from './chroot.js';
-import { guarded, spawnCommand } from './exec.js';
+import { guarded, hostBaseEnv, hostExec, spawnCommand } from './exec.js';
 import { spawnPty } from './pty.js';
 import { HostRootFiles } from './root-files.js';
 import { type Diagnosis, diagnoseArch, isForeign } from '../binfmt.js';
@@ -18,12 +18,6 @@ const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 /** The environment a chroot command starts from, as systemd-nspawn would give it. */
 function chrootBaseEnv(term: string | undefined): Record<string, string> {
   return { PATH, HOME: '/root', USER: 'root', LOGNAME: 'root', SHELL: '/bin/sh', TERM: term ?? 'dumb' };
-}
-
-function hostBaseEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-  return env;
 }
 
 export class HostMachine implements Machine {
@@ -51,10 +45,7 @@ export class HostMachine implements Machine {
   }
 
   async exec(req: ExecRequest, output: OutputSink): Promise<ExecResult> {
-    if (!req.chroot) {
-      const env = { ...hostBaseEnv(), ...req.env };
-      return spawnCommand(req.argv, { env, cwd: req.cwd, stdin: req.stdin, signal: req.signal }, output);
-    }
+    if (!req.chroot) return hostExec(req, output);
     await this.checkBinds(req);
     const env = { ...chrootBaseEnv(undefined), ...req.env };
     const argv = chrootArgv(this.rootDir, req.argv, req.binds, req.cwd);

@@ -18,8 +18,8 @@ function cacheIn(dir: string, inUse: string[] = [], keep?: number) {
   return new LayerCache(join(dir, 'layers'), new DirLayerStore(join(dir, 'layers', 'store')), async () => inUse, keep);
 }
 
-const reuse = (cache: LayerCache | undefined, opts: { arch?: string; env?: Record<string, string>; artifacts?: string; edited?: () => boolean } = {}) =>
-  new Reuse(cache, opts.arch ?? 'amd64', opts.env ?? {}, opts.artifacts ?? '/nonexistent', opts.edited ?? (() => false));
+const reuse = (cache: LayerCache | undefined, opts: { arch?: string; env?: Record<string, string>; artifacts?: string; own?: string[]; edited?: () => boolean } = {}) =>
+  new Reuse(cache, opts.arch ?? 'amd64', opts.env ?? {}, opts.artifacts ?? '/nonexistent', opts.own ?? [], opts.edited ?? (() => false));
 
 const input = (what: string, value: string): Input => valueInput(what, value);
 const step = (index: number, effect: CacheEffect, params = '{}', kind = 'run'): Reusable => ({ index, kind, params, cacheEffect: async () => effect });
@@ -145,10 +145,16 @@ test('a command on the build host is cached with the files it wrote in the artif
   await writeFile(join(artifacts, 'before'), 'there before');
   const cache = cacheIn(dir);
   const host = step(1, { replay: [], watchArtifacts: true }, '{"command":"make"}');
+  const state = join(artifacts, 'state');
+  await mkdir(state);
   const build = async (write?: () => Promise<void>) => {
-    const r = reuse(cache, { artifacts });
+    const r = reuse(cache, { artifacts, own: [state] });
     const p = await r.plan(host);
+    // debstep's own files change too, before and while the command runs: they are not its.
+    await writeFile(join(state, 'build.log'), `${Date.now()} started\n`);
+    await r.beforeRun(p);
     if (!p.hit) await write?.();
+    await writeFile(join(state, 'build.log'), `${Date.now()} ended\n`);
     const published = await r.done(1, p);
     return { p, published, next: await r.plan(step(2, replay())) };
   };
@@ -164,6 +170,7 @@ test('a command on the build host is cached with the files it wrote in the artif
   const remover = step(1, { replay: [], watchArtifacts: true }, '{"command":"rm"}');
   const r = reuse(cache, { artifacts });
   const p = await r.plan(remover);
+  await r.beforeRun(p);
   await rm(join(artifacts, 'before'));
   assert.equal(await r.done(1, p), false, 'removing a file cannot be replayed: nothing published');
   assert.match(ran(await r.plan(step(2, replay())))?.why ?? '', /action 1 removed or replaced files in the artifact directory/);

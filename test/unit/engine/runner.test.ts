@@ -166,7 +166,7 @@ test('layers from the cache are stacked without mounting: the root is mounted wh
   const cacheDir = join(first.dir, 'cache');
   const cache = new LayerCache(cacheDir, new DirLayerStore(join(cacheDir, 'store')), async () => []);
   const cached = (s: RunnableStep): RunnableStep => ({ ...s, cacheEffect: async () => ({ replay: [] }), stages: { run: s.stages.run! } });
-  const reuse = () => new Reuse(cache, 'amd64', {}, first.dir, () => false);
+  const reuse = () => new Reuse(cache, 'amd64', {}, first.dir, [], () => false);
   assert.equal((await first.run([cached(first.step(1, ['true'])), cached(first.step(2, ['true']))], runStraight, reuse())).status, 'success');
 
   const second = await setup(t);
