@@ -1,32 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { debootstrap } from '../../../src/engine/actions/debootstrap.js';
-import { type BuildEvent, EventBus } from '../../../src/engine/events.js';
-import { StageContext } from '../../../src/engine/stage.js';
-import { Workspace } from '../../../src/engine/workspace.js';
-import { type ExecRequest } from '../../../src/vm/machine.js';
-import { FakeMachine, fakeServices } from '../../helpers/fake-machine.js';
 import { params } from './check.js';
+import { runAction, tempDir } from './run-action.js';
 
-/** Runs the debootstrap action on a fake machine; `offload` as a VM has it. */
-async function bootstrap(t: { after: (fn: () => Promise<void>) => void }, offload: boolean, arch = 'amd64') {
-  const dir = await mkdtemp(join(tmpdir(), 'debstep-debootstrap-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const machine = new FakeMachine();
-  const bus = new EventBus();
-  const events: BuildEvent[] = [];
-  bus.add({ write: (e) => void events.push(e) });
-  const ws = await Workspace.create(join(dir, 'state'), 'r.yaml');
-  const outside: ExecRequest[] = [];
-  const services = { ...fakeServices(machine, bus, ws, dir), offload, outside: async (req: ExecRequest) => (outside.push(req), { exitStatus: 0, signal: null, durationMs: 1, outputTail: [] }) };
-  const ctx = new StageContext(services, 1, dir, arch, 512);
-  await debootstrap.run!(params({ action: 'debootstrap', suite: 'bookworm', variant: 'minbase' }), ctx);
-  const inMachine = machine.calls.filter((c) => c.what === 'exec').map((c) => (c.detail as ExecRequest).argv);
-  return { outside: outside.map((r) => r.argv), inMachine, events };
-}
+const bootstrap = async (t: Parameters<typeof tempDir>[0], offload: boolean, arch = 'amd64') =>
+  runAction(await tempDir(t), debootstrap, params({ action: 'debootstrap', suite: 'bookworm', variant: 'minbase' }), { offload, arch });
 
 test('on the host backend debootstrap runs once, fetching and installing', async (t) => {
   const { outside, inMachine } = await bootstrap(t, false);
