@@ -169,6 +169,11 @@ export class StageContext {
     return this.run(req, opts, (r, out) => withBuildTimeFiles(machine.files, this.services.buildTimeFiles, () => machine.exec(r, out)));
   }
 
+  /** Runs fn with the build-time files in the root (for a chroot that is not exec's own). */
+  withBuildTimeFiles<T>(fn: () => Promise<T>): Promise<T> {
+    return withBuildTimeFiles(this.services.machine.files, this.services.buildTimeFiles, fn);
+  }
+
   /** Whether work that needs neither root nor the root is better run with execOutside. */
   get offload(): boolean {
     return this.services.offload;

@@ -38,6 +38,7 @@ import { fingerprint, valueInput } from '../layer-cache.js';
 import { type StageContext } from '../stage.js';
 import { bool, mapping, str, strList } from '../recipe/properties.js';
 import { actionFields, inRecipeDir } from './fields.js';
+import { LARGE_RECORDS } from './archive.js';
 
 const SCRIPTS = '/usr/share/debootstrap/scripts';
 /** Suites whose debootstrap scripts know usr-is-merged; older ones get it excluded. */
@@ -67,8 +68,9 @@ async function debootstrapArgv(p: Params, ctx: StageContext, mirror: string, tar
   argv.push(`--components=${p.components.join(',')}`);
   if (phase && 'make' in phase) argv.push(`--make-tarball=${phase.make}`);
   if (phase && 'unpack' in phase) argv.push(`--unpack-tarball=${phase.unpack}`);
-  // --foreign and --make-tarball are different first stages: fetching is the same for both.
-  if (ctx.foreign && !(phase && 'make' in phase)) argv.push('--foreign');
+  // The first stage only: the second runs apart (see run). --foreign and --make-tarball are
+  // different first stages; fetching is the same for both.
+  if (!(phase && 'make' in phase)) argv.push('--foreign');
   if (ctx.foreign) argv.push(`--arch=${ctx.architecture}`);
   if (p.variant) argv.push(`--variant=${p.variant}`);
   if (!KNOWS_USR_IS_MERGED.includes(p.suite)) argv.push('--exclude=usr-is-merged');
@@ -90,7 +92,10 @@ async function fetchOutside(p: Params, ctx: StageContext, mirror: string): Promi
   await mkdir(target);
   await ctx.execOutside({ argv: await debootstrapArgv(p, ctx, mirror, target, { make: tarball }), label: 'debootstrap (fetch)' });
   await rm(target, { recursive: true, force: true });
-  return tarball;
+  // Plain, so that the VM reads it in large records and does not decompress it.
+  const plain = join(dir, 'packages.tar');
+  await ctx.execOutside({ argv: ['sh', '-c', 'gzip -dc < "$1" > "$2" && rm "$1"', 'sh', tarball, plain], label: 'debootstrap (fetch)' });
+  return plain;
 }
 
 async function run(p: Params, ctx: StageContext): Promise<void> {
@@ -100,16 +105,17 @@ async function run(p: Params, ctx: StageContext): Promise<void> {
   const tarball = ctx.offload ? await fetchOutside(p, ctx, mirror) : undefined;
   try {
     const argv = await debootstrapArgv(p, ctx, mirror, ctx.rootDir, tarball ? { unpack: tarball } : undefined);
-    await ctx.exec({ argv, chroot: false, label: 'debootstrap' }, { onFailure: showLog });
+    const env = tarball ? { TAR_OPTIONS: LARGE_RECORDS } : undefined;
+    await ctx.exec({ argv, chroot: false, label: 'debootstrap', ...(env ? { env } : {}) }, { onFailure: showLog });
   } finally {
     if (tarball) await rm(dirname(tarball), { recursive: true, force: true });
   }
-  if (ctx.foreign) {
-    // The second stage runs target binaries: plain chroot, as debos does (it makes device nodes).
-    await ctx.ensureTargetRuns();
-    const argv = ['chroot', ctx.rootDir, '/debootstrap/debootstrap', '--no-check-gpg', '--second-stage', `--components=${p.components.join(',')}`];
-    await ctx.exec({ argv, chroot: false, label: 'debootstrap (stage 2)' }, { onFailure: showLog });
-  }
+  // The second stage runs target binaries: plain chroot, as debos does for foreign roots (it
+  // makes device nodes), with the build-time files in place, so that dpkg does not sync
+  // every file it unpacks (unsafe-io), which a single debootstrap run would.
+  await ctx.ensureTargetRuns();
+  const argv = ['chroot', ctx.rootDir, '/debootstrap/debootstrap', '--no-check-gpg', '--second-stage', `--components=${p.components.join(',')}`];
+  await ctx.withBuildTimeFiles(() => ctx.exec({ argv, chroot: false, label: 'debootstrap (stage 2)' }, { onFailure: showLog }));
   const files = ctx.machine.files;
   await files.writeFile('/etc/apt/sources.list', `deb ${mirror} ${p.suite} ${p.components.join(' ')}\n`);
   // debootstrap copied the host's resolv.conf in; the image gets none of ours.
