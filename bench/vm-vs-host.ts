@@ -1,22 +1,29 @@
 // Benchmark (run by hand, as root): the same recipe on the host backend and in the VM
-// (TCG here), from a cached base root: unpack, apt install from the mirror, a chroot
-// command, an overlay, pack. Prints a Markdown table for bench/RESULTS.md.
+// (TCG here), action by action, then an unchanged re-run in the VM (every layer from the
+// VM's layer cache). Recipes: `example` (the README's, debootstrap and apt from the
+// mirror), `small` (unpack a cached base root, apt, a chroot command, an overlay, pack).
+// Prints Markdown tables for bench/RESULTS.md.
 //
-//   node --import tsx bench/vm-vs-host.ts [runs]
+//   node --import tsx bench/vm-vs-host.ts [runs] [example] [small]
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { baseRootTarball } from '../test/helpers/base-root.js';
 
-const runs = Number(process.argv[2] ?? 2);
+const args = process.argv.slice(2);
+const runs = Number(args.find((a) => /^\d+$/.test(a)) ?? 1);
+const picked = args.filter((a) => !/^\d+$/.test(a));
 const repo = resolve(import.meta.dirname, '..');
 const dir = mkdtempSync('/var/tmp/debstep-bench-vm-');
-copyFileSync(await baseRootTarball('bookworm', 'amd64', 'tar'), join(dir, 'base.tar'));
-mkdirSync(join(dir, 'overlay/etc'), { recursive: true });
-writeFileSync(join(dir, 'overlay/etc/motd'), 'benchmark\n');
-writeFileSync(
-  join(dir, 'recipe.yaml'),
-  `architecture: amd64
+
+async function smallRecipe(): Promise<string> {
+  copyFileSync(await baseRootTarball('bookworm', 'amd64', 'tar'), join(dir, 'base.tar'));
+  mkdirSync(join(dir, 'overlay/etc'), { recursive: true });
+  writeFileSync(join(dir, 'overlay/etc/motd'), 'benchmark\n');
+  const file = join(dir, 'small.yaml');
+  writeFileSync(
+    file,
+    `architecture: amd64
 actions:
   - action: unpack
     origin: recipe
@@ -31,24 +38,60 @@ actions:
   - action: pack
     file: out.tar.gz
 `,
-);
-const state = join(dir, 'state');
-
-function build(backend: string): number {
-  const out = mkdtempSync(join(dir, 'out-'));
-  const started = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--import', `file://${join(repo, 'node_modules/tsx/dist/loader.mjs')}`, join(repo, 'src/cli.ts'), 'build', join(dir, 'recipe.yaml'), '--backend', backend, '--no-cache', '--artifactdir', out, '--state-dir', state], { stdio: ['ignore', 'ignore', 'inherit'] });
-  if (r.status !== 0) throw new Error(`${backend} build failed`);
-  return Number(process.hrtime.bigint() - started) / 1e9;
+  );
+  return file;
 }
 
-// One warm-up fills the package cache, so both measure building, not downloading; the
-// layer cache stays out of it (--no-cache), or the host would only stack cached layers.
-build('host');
-const times: Record<string, number[]> = { host: [], vm: [] };
-for (let i = 0; i < runs; i++) for (const b of ['host', 'vm'] as const) times[b]!.push(build(b));
+const recipes: Record<string, () => Promise<string>> = {
+  example: async () => join(repo, 'recipes/debian-example/debian-example.yaml'),
+  small: smallRecipe,
+};
+
+interface Run {
+  readonly seconds: number;
+  /** Action number → seconds. */
+  readonly actions: Map<number, { description: string; seconds: number }>;
+}
+
+function build(recipe: string, backend: string, state: string, cache: boolean): Run {
+  const out = mkdtempSync(join(dir, 'out-'));
+  const events = join(out, 'events.jsonl');
+  const started = process.hrtime.bigint();
+  const argv = [join(repo, 'bin/debstep.js'), 'build', recipe, '--backend', backend, ...(cache ? [] : ['--no-cache']), '--artifactdir', out, '--state-dir', state, '--events', events];
+  const r = spawnSync(process.execPath, argv, { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error(`${backend} build of ${recipe} failed`);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const actions = new Map<number, { description: string; seconds: number }>();
+  for (const line of readFileSync(events, 'utf8').split('\n').filter(Boolean)) {
+    const e = JSON.parse(line) as { type: string; index?: number; description?: string; durationMs?: number };
+    if (e.type === 'action-start') actions.set(e.index!, { description: e.description!, seconds: 0 });
+    if (e.type === 'action-end') actions.get(e.index!)!.seconds = e.durationMs! / 1000;
+  }
+  rmSync(out, { recursive: true, force: true });
+  return { seconds, actions };
+}
+
+const best = (xs: readonly Run[]) => xs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+
+for (const name of picked.length ? picked : Object.keys(recipes)) {
+  const recipe = await recipes[name]!();
+  const state = join(dir, `state-${name}`);
+  // A warm-up fills the package cache, so both measure building, not downloading; the
+  // layer cache stays out of it (--no-cache), or each run would only stack cached layers.
+  build(recipe, 'host', state, false);
+  const times: Record<'host' | 'vm', Run[]> = { host: [], vm: [] };
+  for (let i = 0; i < runs; i++) for (const b of ['host', 'vm'] as const) times[b].push(build(recipe, b, state, false));
+  // An unchanged re-run in the VM: a first build fills the VM's layer cache.
+  const cold = build(recipe, 'vm', state, true);
+  const rerun = build(recipe, 'vm', state, true);
+  const [host, vm] = [best(times.host), best(times.vm)];
+  console.log(`\n### ${name} (best of ${runs})\n`);
+  console.log('| action | host (s) | VM (s) | VM/host |\n|---|---|---|---|');
+  for (const [index, a] of host.actions) {
+    const v = vm.actions.get(index)!.seconds;
+    console.log(`| ${index} ${a.description} | ${a.seconds.toFixed(1)} | ${v.toFixed(1)} | ${(v / Math.max(a.seconds, 0.05)).toFixed(1)}× |`);
+  }
+  console.log(`| whole build (boot included) | ${host.seconds.toFixed(1)} | ${vm.seconds.toFixed(1)} | ${(vm.seconds / host.seconds).toFixed(1)}× |`);
+  console.log(`\nVM with the layer cache: first build ${cold.seconds.toFixed(1)} s, unchanged re-run ${rerun.seconds.toFixed(1)} s (${(rerun.seconds / cold.seconds).toFixed(3)}×)`);
+}
 rmSync(dir, { recursive: true, force: true });
-const best = (xs: number[]) => Math.min(...xs);
-console.log(`| backend | best of ${runs} (s) |\n|---|---|`);
-console.log(`| host (chroot) | ${best(times.host!).toFixed(1)} |\n| VM (TCG) | ${best(times.vm!).toFixed(1)} |`);
-console.log(`\nVM/host: ${(best(times.vm!) / best(times.host!)).toFixed(1)}×`);

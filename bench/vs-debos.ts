@@ -382,14 +382,17 @@ function debstepSplit(r: { ms: number; startEpoch: number }, eventsFile: string,
 let runNo = 0;
 const results: Result[] = [];
 
-async function runOnce(recipe: BenchRecipe, round: number, mode: Mode, state: string): Promise<Result> {
+/** `keptArt`: the artifact directory to use and keep (the re-run finds the cold build's tarball there, as a user's would). */
+async function runOnce(recipe: BenchRecipe, round: number, mode: Mode, state: string, keptArt?: string): Promise<Result> {
   const n = String(++runNo).padStart(2, '0');
   const work = join(runDir, 'work', n);
   const cwd = join(work, 'cwd');
-  const art = join(work, 'artifacts');
+  const art = keptArt ?? join(work, 'artifacts');
   mkdirSync(cwd, { recursive: true });
-  mkdirSync(art, { recursive: true });
-  if (recipe.input) linkSync(recipe.input.path, join(art, recipe.input.name));
+  if (!existsSync(art)) {
+    mkdirSync(art, { recursive: true });
+    if (recipe.input) linkSync(recipe.input.path, join(art, recipe.input.name));
+  }
   const logFile = join(runDir, 'logs', `${n}-${recipe.name}-r${round}-${mode}.log`);
   const eventsFile = join(runDir, 'logs', `${n}-${recipe.name}-r${round}-${mode}.events.jsonl`);
   const vars = recipe.vars.flatMap((v) => ['-t', v]);
@@ -424,10 +427,12 @@ for (let round = 1; round <= rounds; round++) {
     const state = join(runDir, `state-${recipe.name}`);
     remove(state);
     const d1 = await runOnce(recipe, round, 'debos', state);
-    const cold = await runOnce(recipe, round, 'cold', state);
+    const kept = join(runDir, 'work', `artifacts-${recipe.name}-${round}`);
+    const cold = await runOnce(recipe, round, 'cold', state, kept);
     await runOnce(recipe, round, 'debos', state);
     await runOnce(recipe, round, 'warm', state);
-    await runOnce(recipe, round, 'rerun', state);
+    await runOnce(recipe, round, 'rerun', state, kept);
+    remove(kept);
     if (!firstNames.has(recipe.name)) firstNames.set(recipe.name, { debos: d1.names!, cold: cold.names! });
     for (const r of results) delete r.names;
     remove(state);
