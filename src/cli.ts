@@ -12,6 +12,7 @@ const COMMANDS: Record<Command, () => Promise<{ run(args: ReturnType<typeof pars
   check: () => import('./cli/check.js'),
   doctor: () => import('./cli/doctor.js'),
   shell: () => import('./cli/shell.js'),
+  boot: () => import('./cli/boot.js'),
 };
 
 function isCommand(name: string | undefined): name is Command {

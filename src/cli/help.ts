@@ -8,6 +8,7 @@ const USAGE: Record<Command, { args: string; about: string }> = {
   check: { args: 'RECIPE', about: 'Validate the recipe and print the numbered plan of actions.' },
   doctor: { args: '', about: 'Check the host: root, tools, binfmt for foreign architectures, KVM, disk space.' },
   shell: { args: '[BUILD]', about: 'Open a shell inside the root of a kept build (the last one by default).' },
+  boot: { args: 'IMAGE', about: 'Start an amd64 disk image in QEMU with its console on this terminal (the image is not changed).' },
 };
 
 export function mainHelp(): string {

@@ -5,7 +5,7 @@ import { UsageError } from '../engine/errors.js';
 import { closest } from '../engine/suggest.js';
 import { splitVar } from '../engine/vars.js';
 
-export type Command = 'build' | 'debug' | 'render' | 'check' | 'doctor' | 'shell';
+export type Command = 'build' | 'debug' | 'render' | 'check' | 'doctor' | 'shell' | 'boot';
 
 type Kind = 'flag' | 'value' | 'list';
 
@@ -32,27 +32,29 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'artifactDir', long: 'artifactdir', kind: 'value', value: 'DIR', help: 'where artifacts go (default: the current directory)', commands: BUILDING },
   { key: 'debugShell', long: 'debug-shell', kind: 'flag', help: 'on failure, open a shell in the root with the failed action\'s environment', commands: BUILDING },
   { key: 'shell', long: 'shell', short: 's', kind: 'value', value: 'SHELL', help: 'shell for --debug-shell and the debugger (default /bin/bash, else /bin/sh)', commands: RUNNING },
-  { key: 'verbose', long: 'verbose', short: 'v', kind: 'flag', help: 'show command lines, environments and machine diagnostics; stack traces on errors', commands: ['build', 'debug', 'render', 'check', 'doctor', 'shell'] },
+  { key: 'verbose', long: 'verbose', short: 'v', kind: 'flag', help: 'show command lines, environments and machine diagnostics; stack traces on errors', commands: ['build', 'debug', 'render', 'check', 'doctor', 'shell', 'boot'] },
   { key: 'printRecipe', long: 'print-recipe', kind: 'flag', help: 'print the template variables and the rendered recipe', commands: BUILDING },
   { key: 'dryRun', long: 'dry-run', kind: 'flag', help: 'check the recipe and stop before running anything', commands: BUILDING },
   { key: 'disableFakemachine', long: 'disable-fakemachine', kind: 'flag', help: 'run on the host (same as --backend host)', commands: BUILDING },
   { key: 'fakemachineBackend', long: 'fakemachine-backend', short: 'b', kind: 'value', value: 'NAME', choices: ['auto', 'kvm', 'qemu'], help: 'VM acceleration: auto, kvm or qemu (TCG)', commands: BUILDING },
   { key: 'backend', long: 'backend', kind: 'value', value: 'NAME', choices: ['auto', 'host', 'vm'], help: 'where actions run: host (chroot), vm (QEMU) or auto', commands: BUILDING },
-  { key: 'memory', long: 'memory', short: 'm', kind: 'value', value: 'SIZE', help: 'VM memory (default 2Gb)', commands: BUILDING },
-  { key: 'cpus', long: 'cpus', short: 'c', kind: 'value', value: 'N', help: 'VM CPUs (default 2)', commands: BUILDING },
+  { key: 'memory', long: 'memory', short: 'm', kind: 'value', value: 'SIZE', help: 'VM memory (default 2Gb; 1GB for boot)', commands: [...BUILDING, 'boot'] },
+  { key: 'cpus', long: 'cpus', short: 'c', kind: 'value', value: 'N', help: 'VM CPUs (default 2)', commands: [...BUILDING, 'boot'] },
   { key: 'scratchSize', long: 'scratchsize', kind: 'value', value: 'SIZE', help: 'VM scratch disk size (default: tmpfs)', commands: BUILDING },
   { key: 'showBoot', long: 'show-boot', kind: 'flag', help: 'show the VM console while it boots', commands: RUNNING },
-  { key: 'accel', long: 'accel', kind: 'value', value: 'NAME', choices: ['auto', 'kvm', 'tcg'], help: 'VM acceleration: KVM when a probe proves it works (auto), kvm, or tcg', commands: BUILDING },
+  { key: 'accel', long: 'accel', kind: 'value', value: 'NAME', choices: ['auto', 'kvm', 'tcg'], help: 'VM acceleration: KVM when a probe proves it works (auto), kvm, or tcg', commands: [...BUILDING, 'boot'] },
+  { key: 'firmware', long: 'firmware', kind: 'value', value: 'NAME', choices: ['bios', 'uefi'], help: 'firmware to boot the image with (default: UEFI for a GPT image with an EFI system partition and no BIOS boot partition, else BIOS)', commands: ['boot'] },
+  { key: 'boot', long: 'boot', kind: 'flag', help: 'after a successful build, boot the disk image it made (as debstep boot does)', commands: ['build'] },
   { key: 'kernel', long: 'kernel', kind: 'value', value: 'FILE', help: 'kernel image for the VM (default: the running kernel if its modules are installed, else the newest installed one)', commands: RUNNING },
   { key: 'modules', long: 'modules', kind: 'value', value: 'DIR', help: "the VM kernel's modules directory (default: /lib/modules/RELEASE)", commands: RUNNING },
-  { key: 'stateDir', long: 'state-dir', kind: 'value', value: 'DIR', help: 'where workspaces and caches live (default /var/lib/debstep as root, else ~/.cache/debstep)', commands: ['build', 'debug', 'shell', 'doctor'] },
+  { key: 'stateDir', long: 'state-dir', kind: 'value', value: 'DIR', help: 'where workspaces and caches live (default /var/lib/debstep as root, else ~/.cache/debstep)', commands: ['build', 'debug', 'shell', 'doctor', 'boot'] },
   { key: 'keep', long: 'keep', kind: 'flag', help: 'keep the workspace after a successful build', commands: BUILDING },
   { key: 'noCache', long: 'no-cache', kind: 'flag', help: 'run every action, without taking unchanged results from earlier builds', commands: BUILDING },
   { key: 'events', long: 'events', kind: 'value', value: 'FILE', help: 'write build events as JSON Lines to FILE', commands: BUILDING },
   { key: 'breakpoints', long: 'break', kind: 'list', value: 'SPEC', help: 'pause before: a plan index (3), an action kind (apt) or a description glob ("Install*")', commands: ['debug'] },
   { key: 'step', long: 'step', kind: 'flag', help: 'pause before the first action', commands: ['debug'] },
   { key: 'arch', long: 'arch', kind: 'list', value: 'ARCH', help: 'also check running ARCH binaries (repeatable)', commands: ['doctor'] },
-  { key: 'help', long: 'help', short: 'h', kind: 'flag', help: 'show this help', commands: ['build', 'debug', 'render', 'check', 'doctor', 'shell'] },
+  { key: 'help', long: 'help', short: 'h', kind: 'flag', help: 'show this help', commands: ['build', 'debug', 'render', 'check', 'doctor', 'shell', 'boot'] },
 ];
 
 export interface Options {
@@ -73,6 +75,8 @@ export interface Options {
   scratchSize: string | undefined;
   showBoot: boolean;
   accel: string | undefined;
+  firmware: string | undefined;
+  boot: boolean;
   kernel: string | undefined;
   modules: string | undefined;
   stateDir: string | undefined;
@@ -96,7 +100,7 @@ function defaults(): Options {
     debugShell: false, shell: undefined, verbose: false, printRecipe: false, dryRun: false,
     disableFakemachine: false, fakemachineBackend: undefined, backend: undefined,
     memory: undefined, cpus: undefined, scratchSize: undefined, showBoot: false,
-    accel: undefined, kernel: undefined, modules: undefined,
+    accel: undefined, firmware: undefined, boot: false, kernel: undefined, modules: undefined,
     stateDir: undefined, keep: false, noCache: false, events: undefined, breakpoints: [], step: false,
     arch: [], help: false,
   };

@@ -77,3 +77,14 @@ export async function spawnCommand(argv: readonly string[], opts: SpawnOptions, 
   opts.signal?.removeEventListener('abort', abort);
   return { exitStatus, signal, durationMs: Date.now() - started, outputTail: tail.toArray() };
 }
+
+/** Runs argv with this terminal as its stdin, stdout and stderr (QEMU's console), tied to
+ * debstep's lifetime like every command; resolves with its exit status. */
+export function spawnInteractive(argv: readonly string[]): Promise<number | null> {
+  const [file, ...args] = guarded(argv, false);
+  const child = spawn(file!, args, { stdio: 'inherit', env: hostBaseEnv() });
+  return new Promise((resolve) => {
+    child.on('error', () => resolve(127));
+    child.on('close', (code) => resolve(code));
+  });
+}

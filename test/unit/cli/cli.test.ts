@@ -26,7 +26,7 @@ describe('help and version', () => {
   test('--help lists every command and exits 0', async () => {
     const r = await debstep(['--help']);
     assert.equal(r.code, 0);
-    for (const c of ['build', 'debug', 'render', 'check', 'doctor', 'shell']) assert.match(r.stdout, new RegExp(`^  ${c} `, 'm'));
+    for (const c of ['build', 'debug', 'render', 'check', 'doctor', 'shell', 'boot']) assert.match(r.stdout, new RegExp(`^  ${c} `, 'm'));
   });
   test('a command\'s --help lists its options', async () => {
     const r = await debstep(['build', '--help']);
@@ -159,5 +159,17 @@ describe('build flags', () => {
     const r = await debstep(['build']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /^error: no recipe given$/m);
+  });
+});
+
+describe('boot', () => {
+  test('takes one image file; anything else is a usage error', async (t) => {
+    const path = await tree(t, { 'not-an-image/x': '' });
+    for (const args of [[], ['a.img', 'b.img'], [path('not-an-image')], [path('missing.img')]]) {
+      const r = await debstep(['boot', ...args]);
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.match(r.stderr, /^error: /m);
+      assertNoStack(r.stderr);
+    }
   });
 });
