@@ -6,13 +6,25 @@ import { type Control, runStraight } from '../engine/runner.js';
 import { PlainLog } from '../engine/sinks/plain-log.js';
 import { attachTerminal } from '../util/attach-terminal.js';
 import { buildConfig, chooseBackendFor, startBuild } from './build-setup.js';
-import { type ParsedArgs } from './options.js';
+import { join, resolve } from 'node:path';
+import { UsageError } from '../engine/errors.js';
+import { type Plan } from '../engine/plan.js';
+import { bootImage } from './boot.js';
+import { type Options, type ParsedArgs } from './options.js';
 import { recipeArg } from './recipe-arg.js';
 import { failureDetails, report } from './report.js';
+
+/** The disk image that --boot boots: the last one the recipe makes (debos joins its name under the artifact directory). */
+function lastImage(plan: Plan, options: Options): string {
+  const made = plan.steps.filter((s) => s.action.kind === 'image-partition').map((s) => (s.action.params as { imagename: string }).imagename);
+  if (made.length === 0) throw new UsageError('--boot boots the disk image a recipe makes, and this recipe makes none (no image-partition action)');
+  return join(resolve(options.artifactDir ?? '.'), made.at(-1)!);
+}
 
 export async function run({ options, positionals }: ParsedArgs): Promise<number> {
   const plan = await startBuild(recipeArg('build', positionals), options);
   if (typeof plan === 'number') return plan;
+  const image = options.boot ? lastImage(plan, options) : undefined;
   const config = await buildConfig(options);
   const choice = await chooseBackendFor(options);
   const bus = new EventBus();
@@ -32,7 +44,7 @@ export async function run({ options, positionals }: ParsedArgs): Promise<number>
     };
     return control;
   } });
-  if (result.status === 'success') return 0;
+  if (result.status === 'success') return image ? bootImage(image, options) : 0;
   const code = result.error ? report(result.error, options.verbose) : 1;
   if (result.kept) process.stderr.write(`The workspace is kept in ${result.workspace}; \`debstep shell\` enters its root.\n`);
   return result.error instanceof ActionFailure ? 1 : code;

@@ -163,6 +163,14 @@ describe('build flags', () => {
 });
 
 describe('boot', () => {
+  test('build --boot needs a recipe that makes a disk image, and says so before building', async (t) => {
+    const path = await tree(t, { 'r.yaml': 'architecture: amd64\nactions:\n  - action: run\n    command: touch ran\n' });
+    const r = await debstep(['build', path('r.yaml'), '--boot', '--artifactdir', path('.'), '--state-dir', path('state')]);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /^error: --boot boots the disk image a recipe makes, and this recipe makes none/m);
+    assert.doesNotMatch(r.stdout, /====/, 'nothing ran');
+  });
+
   test('takes one image file; anything else is a usage error', async (t) => {
     const path = await tree(t, { 'not-an-image/x': '' });
     for (const args of [[], ['a.img', 'b.img'], [path('not-an-image')], [path('missing.img')]]) {
