@@ -12,6 +12,8 @@ export interface VerifyContext {
   readonly sectorSize: number;
   /** Names of `download` actions planned before this one (usable as origins). */
   readonly downloadNames: ReadonlySet<string>;
+  /** The disk image the last image-partition action before this one makes, if any. */
+  readonly image?: PlannedImage | undefined;
   /** Reports something that works but should change (a deprecated form), at a property. */
   warn(property: string, message: string): void;
 }
@@ -30,6 +32,19 @@ export class PropertyError extends Error {
   ) {
     super(message);
   }
+}
+
+/** What the plan says about a disk image, before anything runs. */
+export interface PlannedImage {
+  /** The image's name in the artifact directory (image-partition's `imagename`). */
+  readonly name: string;
+  readonly bytes: number;
+  readonly partitions: readonly {
+    readonly name: string;
+    /** Its size in bytes, when its start and end can be told before parted runs. */
+    readonly bytes?: number | undefined;
+  }[];
+  readonly mountpoints: readonly { readonly mountpoint: string; readonly buildtime: boolean }[];
 }
 
 /** A file a recipe names, which must exist when the recipe is checked. */
@@ -54,6 +69,16 @@ export interface ActionDef<S extends z.ZodType = z.ZodType> {
   verify?(params: z.output<S>, ctx: VerifyContext): void;
   /** Files and directories the action reads from the recipe's side; checked by `check`. */
   files?(params: z.output<S>, ctx: VerifyContext): readonly NamedFile[];
+  /**
+   * Whether it runs commands on the build host during the build: files that later actions
+   * name may be made by them, so `check` cannot require those to exist beforehand.
+   */
+  runsOnBuildHost?(params: z.output<S>): boolean;
+  /**
+   * The disk image it makes, known from its properties: later actions' verify sees it,
+   * and a VM has it as a disk from boot on (debos's PreMachine).
+   */
+  image?(params: z.output<S>, sectorSize: number): PlannedImage;
   /**
    * How a re-run may reuse the action's result from the layer cache (layer-cache.ts):
    * replayable with fingerprints of what it reads beyond its properties, leaving the root

@@ -1,7 +1,7 @@
 // A build, start to end: plan the recipe, choose the machine, make the workspace, run the
 // steps, report, and clean up.
 import { realpath } from 'node:fs/promises';
-import { type Machine } from '../vm/machine.js';
+import { type ImageSpec, type Machine } from '../vm/machine.js';
 import { findAction } from './actions/index.js';
 import { type BackendChoice } from './backend.js';
 import { LayerCache } from './layer-cache.js';
@@ -19,6 +19,8 @@ import { FullLog, JsonLines } from './sinks/files.js';
 import { type BuildServices, Origins, StageContext } from './stage.js';
 import { Workspace } from './workspace.js';
 import { formatPos } from './errors.js';
+import { artifactPath } from './actions/fields.js';
+import { BuildImages } from './disk-image.js';
 
 /** Settings of one build, fixed before it starts. */
 export interface BuildConfig {
@@ -64,12 +66,13 @@ export function firstChangedStep(old: Plan, next: Plan, before: number): number 
   return undefined;
 }
 
-/** Fails before anything runs when the plan holds an action debstep cannot run yet. */
-function checkSupported(plan: Plan): void {
-  for (const step of plan.steps) {
-    const why = findAction(step.action.kind)?.unsupported;
-    if (why) throw new HostError(`action ${step.number} (${step.action.kind}, ${formatPos(step.action.where)}) cannot run: ${why}`);
-  }
+/** The disk images the plan's actions make, known before the machine starts (a VM has
+ * them as disks from boot on, as debos's PreMachine gives them to fakemachine). */
+export function plannedImages(plan: Plan, artifactDir: string): ImageSpec[] {
+  return plan.steps.flatMap((step) => {
+    const image = findAction(step.action.kind)?.image?.(step.action.params as never, plan.recipe.sectorSize);
+    return image ? [{ path: artifactPath(artifactDir, image.name), bytes: image.bytes, sectorSize: plan.recipe.sectorSize }] : [];
+  });
 }
 
 function runnable(step: PlanStep, context: StageContext): RunnableStep {
@@ -123,7 +126,6 @@ async function outputFiles(): Promise<string[]> {
 /** Runs a planned build on the chosen machine, the front end deciding at pauses. */
 export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendChoice, bus: EventBus, front: FrontEnd): Promise<BuildResult> {
   const started = Date.now();
-  checkSupported(plan);
   const ws = await Workspace.create(config.stateDir, plan.recipe.file);
   bus.add(new FullLog(ws.logFile));
   bus.add(new JsonLines(ws.eventsFile));
@@ -138,6 +140,7 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
       verbose: config.verbose,
       env: config.env,
       shares: [config.artifactDir, plan.recipe.dir, ...plan.steps.map((s) => s.action.recipeDir)],
+      images: plannedImages(plan, config.artifactDir),
       onDiagnostic: (source, message) => bus.emit({ type: 'diagnostic', source, message }),
       onConsole: (text) => bus.emit({ type: 'output', label: 'console', stream: 'stdout', text }),
     });
@@ -158,6 +161,7 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
       root: new LazyRoot(machine, ws),
       outside: outsideRunner(machine),
       offload: machine.backend === 'vm',
+      images: new BuildImages(),
     };
     // The index is the state directory's; the layers are in the machine's store.
     const cache = config.reuse ? new LayerCache(layerCacheDir(ws, machine.backend), machine.layerStore, () => Workspace.storeLayersInUse(ws.buildsDir)) : undefined;

@@ -1,6 +1,6 @@
 // Making the Machine a build (or `debstep shell`) runs on: the host as root, or a VM.
 import { join } from 'node:path';
-import { type ExecRequest, type ExecResult, type Machine, type OutputSink } from '../vm/machine.js';
+import { type ExecRequest, type ExecResult, type ImageSpec, type Machine, type OutputSink } from '../vm/machine.js';
 import { hostExec } from '../vm/host/exec.js';
 import { HostMachine } from '../vm/host/host-machine.js';
 import { type Accel, type BackendChoice } from './backend.js';
@@ -23,6 +23,8 @@ export interface MachineSettings extends VmSettings {
   readonly env: Readonly<Record<string, string>>;
   /** Directories the VM must see besides the workspace and caches (artifacts, recipes). */
   readonly shares: readonly string[];
+  /** Disk images the build makes: a VM gets each as a disk from boot on. */
+  readonly images?: readonly ImageSpec[];
   readonly onDiagnostic: (source: string, message: string) => void;
   readonly onConsole: (line: string) => void;
 }
@@ -59,6 +61,7 @@ export async function createMachine(choice: BackendChoice, ws: Workspace, settin
     ...(s.modules ? { modules: s.modules } : {}),
     cacheDir: ws.cache('vm'),
     layerStore: { image: join(layerCacheDir(ws, 'vm'), 'store.img'), dir: join(layerCacheDir(ws, 'vm'), 'store') },
+    ...(s.images ? { images: s.images } : {}),
     env: s.env,
     showBoot: s.showBoot,
     verbose: s.verbose,

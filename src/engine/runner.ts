@@ -209,7 +209,10 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
       if (error) break;
     }
   }
+  // debos's PostMachineCleanup knows how the build went (image-partition deletes a failed build's image).
+  const ended = error ? 'failed' : aborted ? 'aborted' : 'success';
   for (const step of prepared.reverse()) {
+    step.context.buildStatus = ended;
     await runStage(bus, step, 'postMachineCleanup').catch((err: unknown) => {
       error ??= err as Error;
     });

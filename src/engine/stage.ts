@@ -9,6 +9,8 @@ import { CommandError, HostError } from './errors.js';
 import { type EventBus } from './events.js';
 import { which } from '../util/which.js';
 import { type LazyRoot } from './lazy-root.js';
+import { type BuildImages, type DiskImage } from './disk-image.js';
+import { artifactPath } from './actions/fields.js';
 
 /** The named places actions read from, resolved to paths on the build host. */
 export class Origins {
@@ -62,6 +64,8 @@ export interface BuildServices {
   /** Whether work that needs neither root nor the root (fetching packages, compressing)
    * is better done outside the machine: in a VM, where it runs slower than here. */
   readonly offload: boolean;
+  /** Disk images made by the build's actions (image-partition), for the actions after them. */
+  readonly images: BuildImages;
 }
 
 export interface ExecOptions {
@@ -78,6 +82,8 @@ export class StageContext {
   private archChecked: Promise<void> | undefined;
   /** Set by the runner while the run stage goes: aborting it kills the running command. */
   signal: AbortSignal | undefined;
+  /** Set by the runner before postMachineCleanup: how the build ended. */
+  buildStatus: 'success' | 'failed' | 'aborted' | undefined;
 
   constructor(
     private readonly services: BuildServices,
@@ -139,6 +145,27 @@ export class StageContext {
   /** The path of `origin` for this action. */
   origin(name: string): string {
     return this.services.origins.resolve(name, this.recipeDir);
+  }
+
+  /** Where an artifact named in the recipe goes: under the artifact directory, as debos joins it. */
+  artifactPath(name: string): string {
+    return artifactPath(this.services.artifactDir, name);
+  }
+
+  /** The disk image the actions before this one made (the newest), if any. */
+  get image(): DiskImage | undefined {
+    return this.services.images.before(this.index);
+  }
+
+  /** The image this action made, as far as it got. */
+  get ownImage(): DiskImage | undefined {
+    return this.services.images.of(this.index);
+  }
+
+  /** Publishes this action's image (again, as it gets further); undefined withdraws it. */
+  setImage(image: DiskImage | undefined): void {
+    if (image) this.services.images.set(this.index, image);
+    else this.services.images.delete(this.index);
   }
 
   info(message: string): void {

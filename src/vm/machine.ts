@@ -96,6 +96,26 @@ export interface LayerStore {
   seal(id: string): Promise<void>;
 }
 
+/**
+ * A disk image an action makes (image-partition), known from the plan before the machine
+ * starts: a VM has it as a disk from boot on, as fakemachine does (debos's PreMachine);
+ * the host attaches it as a loop device when the action runs.
+ */
+export interface ImageSpec {
+  /** The image file on the computer debstep runs on (in the artifact directory). */
+  readonly path: string;
+  readonly bytes: number;
+  /** Logical and physical sector size of the device: 512 or 4096. */
+  readonly sectorSize: number;
+}
+
+/** A block device as the machine sees it. */
+export interface BlockDevice {
+  /** Its node: /dev/loop3, /dev/loop3p1 on the host, /dev/vdb, /dev/vdb1 in a VM. */
+  readonly path: string;
+  readonly bytes: number;
+}
+
 export interface Machine {
   readonly backend: 'host' | 'vm';
   /** Why this backend was chosen, in a sentence: shown in the log and the TUI header. */
@@ -117,6 +137,29 @@ export interface Machine {
   dropLayers(dir: string, names: readonly string[]): Promise<void>;
   /** Where layers kept between builds live; undefined when this machine has none to use. */
   readonly layerStore: LayerStore | undefined;
+  /**
+   * The block device of a disk image, blank (all zeros, sparse): on the host the file is
+   * made (or emptied) now and attached as a loop device with partition scanning, which
+   * the kernel detaches by itself once debstep is gone, even after SIGKILL; in a VM it is
+   * the disk made for `image` before the VM booted (or emptied again).
+   */
+  attachImage(image: ImageSpec): Promise<BlockDevice>;
+  /**
+   * The devices of partitions `numbers` of an attached image, in that order, once their
+   * nodes exist: the kernel is told the partition table when it has not read it itself
+   * (a kernel without partition table support, a re-read that dropped them), and nodes
+   * are waited for, bounded (there may be no udev).
+   */
+  partitionDevices(device: string, numbers: readonly number[]): Promise<BlockDevice[]>;
+  /** Lets go of an image's device once nothing on it is mounted any more. */
+  detachImage(device: string): Promise<void>;
+  /**
+   * Shows `dir` (where an image's file systems are mounted) at rootDir instead of the
+   * layers: from then on commands and file operations on the root work in the image, as
+   * debos's Rootdir does after filesystem-deploy. Layers given to mountRoot meanwhile are
+   * kept for later; undefined goes back to them.
+   */
+  showImageAsRoot(dir: string | undefined): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,15 +1,16 @@
 // A Machine that runs nothing: it records requests and answers from a script, so the
 // engine, runner and controller can be tested without root or real tools.
+import { BuildImages } from '../../src/engine/disk-image.js';
 import { type EventBus } from '../../src/engine/events.js';
 import { LazyRoot } from '../../src/engine/lazy-root.js';
 import { Reuse } from '../../src/engine/reuse.js';
 import { type BuildServices, Origins } from '../../src/engine/stage.js';
 import { type Workspace } from '../../src/engine/workspace.js';
 import { type Diagnosis } from '../../src/vm/binfmt.js';
-import { type ExecRequest, type ExecResult, type Machine, type OutputSink, type PtySession, type RootFiles, type RootLayers, type ShellRequest } from '../../src/vm/machine.js';
+import { type BlockDevice, type ExecRequest, type ExecResult, type ImageSpec, type Machine, type OutputSink, type PtySession, type RootFiles, type RootLayers, type ShellRequest } from '../../src/vm/machine.js';
 
 export interface FakeCall {
-  readonly what: 'exec' | 'shell' | 'mountRoot' | 'dropLayers' | 'close';
+  readonly what: 'exec' | 'shell' | 'mountRoot' | 'dropLayers' | 'close' | 'attachImage' | 'partitionDevices' | 'detachImage' | 'showImageAsRoot';
   readonly detail: unknown;
 }
 
@@ -85,6 +86,25 @@ export class FakeMachine implements Machine {
     this.calls.push({ what: 'dropLayers', detail: names });
   }
 
+  /** Disk images: /dev/fake0 and its partitions /dev/fake0p1…, 1 MiB each. */
+  async attachImage(image: ImageSpec): Promise<BlockDevice> {
+    this.calls.push({ what: 'attachImage', detail: image });
+    return { path: '/dev/fake0', bytes: image.bytes };
+  }
+
+  async partitionDevices(device: string, numbers: readonly number[]): Promise<BlockDevice[]> {
+    this.calls.push({ what: 'partitionDevices', detail: { device, numbers } });
+    return numbers.map((n) => ({ path: `${device}p${n}`, bytes: 1 << 20 }));
+  }
+
+  async detachImage(device: string) {
+    this.calls.push({ what: 'detachImage', detail: device });
+  }
+
+  async showImageAsRoot(dir: string | undefined) {
+    this.calls.push({ what: 'showImageAsRoot', detail: dir });
+  }
+
   async close() {
     this.calls.push({ what: 'close', detail: undefined });
   }
@@ -99,6 +119,7 @@ export function fakeServices(machine: Machine, bus: EventBus, ws: Workspace, dir
     root: new LazyRoot(machine, ws),
     outside: (req, output) => machine.exec(req, output),
     offload: false,
+    images: new BuildImages(),
   };
 }
 

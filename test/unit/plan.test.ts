@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { flattenRecipe, planRecipe } from '../../src/engine/plan.js';
-import { loadErrors, recipe, recipeTree } from './recipe/helpers.js';
+import { IMAGE_ACTION, loadErrors, recipe, recipeTree } from './recipe/helpers.js';
 
 const fixtures = join(import.meta.dirname, '../fixtures/recipes');
 
@@ -37,11 +37,11 @@ test('flattening is pure over a loaded recipe', async () => {
 
 test('a download in a sub-recipe is an origin for later actions of the parent', async (t) => {
   const dir = await recipeTree(t, {
-    'recipe.yaml': recipe('  - action: recipe\n    recipe: fetch.yaml\n  - action: raw\n    origin: blob\n    source: u-boot.bin\n'),
+    'recipe.yaml': recipe(`${IMAGE_ACTION}  - action: recipe\n    recipe: fetch.yaml\n  - action: raw\n    origin: blob\n    source: u-boot.bin\n`),
     'fetch.yaml': recipe('  - action: download\n    url: https://example.org/u-boot.tar\n    name: blob\n    unpack: true\n'),
   });
   const plan = await planRecipe(join(dir, 'recipe.yaml'));
-  assert.deepEqual(plan.steps.map((s) => s.action.kind), ['download', 'raw']);
+  assert.deepEqual(plan.steps.map((s) => s.action.kind), ['image-partition', 'download', 'raw']);
 });
 
 test('an unknown origin is an error at check time', async (t) => {
@@ -55,10 +55,10 @@ test('an unknown origin is an error at check time', async (t) => {
 });
 
 test('warnings come with the plan', async (t) => {
-  const dir = await recipeTree(t, { 'recipe.yaml': recipe('  - action: raw\n    source: artifacts\n    path: u-boot.bin\n') });
+  const dir = await recipeTree(t, { 'recipe.yaml': recipe(`${IMAGE_ACTION}  - action: raw\n    source: artifacts\n    path: u-boot.bin\n`) });
   const plan = await planRecipe(join(dir, 'recipe.yaml'));
-  assert.equal(plan.steps.length, 1);
+  assert.equal(plan.steps.length, 2);
   assert.equal(plan.warnings.length, 1);
   assert.match(plan.warnings[0]!.message, /deprecated/);
-  assert.deepEqual([plan.warnings[0]!.where?.line, plan.warnings[0]!.where?.col], [5, 11]);
+  assert.deepEqual([plan.warnings[0]!.where?.line, plan.warnings[0]!.where?.col], [11, 11]);
 });

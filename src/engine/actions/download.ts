@@ -73,6 +73,10 @@ export const download = defineAction({
     if (!file) {
       throw new PropertyError('url', `no file name in URL "${p.url}"`, "set 'filename'");
     }
+    // debos keeps only the last part of the name; `..` or `.` would still lead elsewhere.
+    if (file === '..' || file === '.' || file === '/') {
+      throw new PropertyError(p.filename === undefined ? 'url' : 'filename', `incorrect file name "${file}" to save the download as`, "set 'filename' to a file name");
+    }
     const compressions: readonly string[] = TAR_COMPRESSIONS;
     if (p.unpack && p.compression !== undefined && archiveType(file) === 'tar' && !compressions.includes(p.compression)) {
       throw new PropertyError('compression', `compression "${p.compression}" is not supported; expected one of ${compressions.join(', ')}`);

@@ -13,13 +13,13 @@
  * - `setup-kernel-cmdline`: write `/etc/kernel/cmdline` with `root=UUID=…`; default true.
  * - `append-kernel-cmdline`: more arguments for `/etc/kernel/cmdline`.
  */
-import { defineAction } from '../action.js';
+import { defineAction, PropertyError } from '../action.js';
+import { BuildError } from '../errors.js';
 import { bool, mapping, str } from '../recipe/properties.js';
 import { actionFields } from './fields.js';
 
 export const filesystemDeploy = defineAction({
   kind: 'filesystem-deploy',
-  unsupported: 'disk images are not supported yet',
   defaultDescription: 'Deploying filesystem',
   schema: mapping({
     ...actionFields('filesystem-deploy'),
@@ -27,4 +27,42 @@ export const filesystemDeploy = defineAction({
     'setup-kernel-cmdline': bool().default(true),
     'append-kernel-cmdline': str().optional(),
   }),
+  verify(p, ctx) {
+    if (!ctx.image) throw new PropertyError('', 'there is no image to deploy into: no image-partition action comes before it');
+    if (!ctx.image.mountpoints.length) {
+      throw new PropertyError('', `the image ${ctx.image.name} has no mountpoints: nothing to deploy into`, "give image-partition 'mountpoints', at least /");
+    }
+    if (p['setup-fstab'] && ctx.image.mountpoints.every((m) => m.buildtime)) {
+      throw new PropertyError('setup-fstab', `the image ${ctx.image.name} has only build-time mountpoints: no /etc/fstab to write`, "set 'setup-fstab: false'");
+    }
+  },
+  async run(p, ctx) {
+    const image = ctx.image;
+    if (!image?.mountDir) throw new BuildError('the image is not mounted: no image-partition action before this one mounted it');
+    // cp -a keeps owners, modes, timestamps, hard links, xattrs, device nodes and sparse files.
+    await ctx.exec({ argv: ['cp', '-a', `${ctx.rootDir}/.`, image.mountDir], chroot: false, label: 'Deploy to image' });
+    // From here on the root is the image, for every later action as for debos (whose
+    // Rootdir becomes the image's mount directory). The root stays at the same place: the
+    // machine shows the image's mounts at rootDir instead of the layers, so chroot
+    // commands, ROOTDIR, origin `filesystem`, overlays, pack and shells all see the image
+    // on both backends, with nothing else to learn about images. Layers made meanwhile
+    // stay empty; cleanup (at the end, or when a rewind undoes this action) shows them again.
+    await ctx.machine.showImageAsRoot(image.mountDir);
+    const files = ctx.machine.files;
+    if (p['setup-fstab']) {
+      ctx.info('Setting up /etc/fstab');
+      await files.mkdir('/etc');
+      await files.writeFile('/etc/fstab', image.fstab);
+    }
+    if (p['setup-kernel-cmdline']) {
+      ctx.info('Setting up /etc/kernel/cmdline');
+      await files.mkdir('/etc/kernel');
+      const current = (await files.exists('/etc/kernel/cmdline')) ? (await files.readFile('/etc/kernel/cmdline')).toString().trim() : '';
+      const cmdline = [current, image.kernelRoot ?? '', p['append-kernel-cmdline'] ?? ''].filter(Boolean).join(' ');
+      await files.writeFile('/etc/kernel/cmdline', `${cmdline}\n`);
+    }
+  },
+  async cleanup(_p, ctx) {
+    await ctx.machine.showImageAsRoot(undefined);
+  },
 });

@@ -12,7 +12,7 @@
  *     version: "1.0"
  * ```
  *
- * - `repository` (required): the repository, relative to the artifact directory; it must
+ * - `repository` (required): the repository, joined under the artifact directory; it must
  *   already exist when the action runs.
  * - `branch` (required): the branch to commit to.
  * - `subject`: the commit subject.
@@ -24,7 +24,7 @@
  */
 import { defineAction } from '../action.js';
 import { mapping, str, strList, strMap } from '../recipe/properties.js';
-import { actionFields } from './fields.js';
+import { actionFields, checkArtifactName } from './fields.js';
 
 export const ostreeCommit = defineAction({
   kind: 'ostree-commit',
@@ -39,4 +39,7 @@ export const ostreeCommit = defineAction({
     metadata: strMap().default({}),
     command: str().optional(),
   }),
+  verify(p) {
+    checkArtifactName('repository', p.repository);
+  },
 });

@@ -11,7 +11,7 @@
  *   append-kernel-cmdline: quiet
  * ```
  *
- * - `repository` (required): the repository to pull from, relative to the artifact
+ * - `repository` (required): the repository to pull from, joined under the artifact
  *   directory.
  * - `branch` (required): the branch to deploy.
  * - `os` (required): the OS name of the deployment.
@@ -24,7 +24,7 @@
  */
 import { defineAction } from '../action.js';
 import { bool, mapping, str } from '../recipe/properties.js';
-import { actionFields } from './fields.js';
+import { actionFields, checkArtifactName } from './fields.js';
 
 export const ostreeDeploy = defineAction({
   kind: 'ostree-deploy',
@@ -42,4 +42,7 @@ export const ostreeDeploy = defineAction({
     'tls-client-key-path': str().optional(),
     'collection-id': str().optional(),
   }),
+  verify(p) {
+    checkArtifactName('repository', p.repository);
+  },
 });

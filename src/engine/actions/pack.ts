@@ -7,20 +7,20 @@
  *   compression: gz
  * ```
  *
- * - `file` (required): the tarball, relative to the artifact directory.
+ * - `file` (required): the tarball, joined under the artifact directory (`/abs/x.tar.gz`
+ *   is `ARTIFACTDIR/abs/x.tar.gz`, as with debos); it cannot lead out of it.
  * - `compression`: one of bzip2, gz, lzip, lzma, lzop, xz, zstd, auto (from the file
  *   name), none; default gz.
  * - `subdir`: pack only this directory of the root (it must exist when the action runs).
  */
 import { rm } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
-import { defineAction, PropertyError } from '../action.js';
+import { basename, join } from 'node:path';
+import { defineAction } from '../action.js';
 import { BuildError } from '../errors.js';
 import { mapping, oneOf, str } from '../recipe/properties.js';
 import { type StageContext } from '../stage.js';
 import { compressorArgv, LARGE_RECORDS, TAR_COMPRESSIONS, tarCreateCompression } from './archive.js';
-import { staysInside } from './overlay.js';
-import { actionFields } from './fields.js';
+import { actionFields, checkArtifactName } from './fields.js';
 
 /**
  * In a VM, tar writes the root uncompressed in large records, and the compressor runs
@@ -45,11 +45,11 @@ export const pack = defineAction({
     subdir: str().optional(),
   }),
   verify(p) {
-    if (!staysInside(p.file)) throw new PropertyError('file', `file "${p.file}" leads out of the artifact directory`);
+    checkArtifactName('file', p.file);
   },
-  cacheEffect: async (p, ctx) => ({ leavesRoot: true, artifacts: [resolve(ctx.artifactDir, p.file)] }),
+  cacheEffect: async (p, ctx) => ({ leavesRoot: true, artifacts: [ctx.artifactPath(p.file)] }),
   async run(p, ctx) {
-    const file = resolve(ctx.artifactDir, p.file);
+    const file = ctx.artifactPath(p.file);
     const dir = p.subdir === undefined ? ctx.rootDir : await ctx.machine.files.resolve(p.subdir);
     if (p.subdir !== undefined && !(await ctx.machine.files.exists(p.subdir))) {
       throw new BuildError(`subdir ${p.subdir} does not exist in the root`);

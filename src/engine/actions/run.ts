@@ -19,7 +19,8 @@
  *   `chroot` its directory is bound into the root at `/tmp/script`.
  *
  * - `chroot`: run inside the root; default false (run on the build host, with
- *   `$ROOTDIR`, `$RECIPEDIR`, `$ARTIFACTDIR`, `$IMAGE`, `$IMAGEMNTDIR` set).
+ *   `$ROOTDIR`, `$RECIPEDIR`, `$ARTIFACTDIR` set, and after image-partition `$IMAGE`, the
+ *   image's device, and `$IMAGEMNTDIR`, where it is mounted; `$IMAGE` in the root too).
  * - `postprocess`: run on the host after everything else; default false. Not with `chroot`.
  * - `label`: label for the output lines; default: derived from the command or script.
  */
@@ -67,6 +68,10 @@ async function runCommand(p: z.output<typeof schema>, ctx: StageContext): Promis
     env.ARTIFACTDIR = ctx.artifactDir;
     if (!p.postprocess) env.ROOTDIR = ctx.rootDir;
   }
+  // As debos gives them: the image's device (the chroot has /dev), and its mount directory.
+  const image = p.postprocess ? undefined : ctx.image;
+  if (image) env.IMAGE = image.device.path;
+  if (image?.mountDir && !p.chroot) env.IMAGEMNTDIR = image.mountDir;
   await ctx.exec({ argv: ['sh', '-e', '-c', cmdline], chroot: p.chroot, label: runLabel(p), env, binds });
 }
 
@@ -95,6 +100,8 @@ export const run = defineAction({
   },
   files: (p, ctx) =>
     p.script ? [{ property: 'script', path: inRecipeDir(ctx, scriptPath(p.script)), kind: 'executable' }] : [],
+  // Postprocess commands run after all others: nothing later can need what they make.
+  runsOnBuildHost: (p) => !p.chroot && !p.postprocess,
   // Its effect on the root is its layer; a script's whole directory is bound in, so all of
   // it counts. On the build host it may also write artifacts, which are recorded with it
   // (what else it does there is its own: README, "Speed"). Postprocess commands always run.

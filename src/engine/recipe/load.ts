@@ -4,7 +4,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { type NamedFile } from '../action.js';
+import { type NamedFile, type PlannedImage } from '../action.js';
 import { type ActionKind, type ActionParams, type ParamsOf } from '../actions/index.js';
 import { formatPos, RecipeError, RecipeErrors, type SourcePos } from '../errors.js';
 import { recipeFuncs } from './template/funcs/index.js';
@@ -92,6 +92,8 @@ export async function loadRecipe(file: string, opts: LoadOptions = {}): Promise<
     errors: [],
     warnings: [],
     downloads: new Set(),
+    image: undefined,
+    hostCommands: [],
     including: [{ path: resolve(file), file }],
   };
   const recipe = await loadFile(file, new Map(toEntries(opts.vars ?? {})), state);
@@ -106,6 +108,10 @@ interface LoadState {
   readonly warnings: RecipeWarning[];
   /** Download names seen so far, in build order: the origins later actions may use. */
   readonly downloads: Set<string>;
+  /** The image of the last image-partition action so far, for the verify of those after it. */
+  image: PlannedImage | undefined;
+  /** Actions so far that run commands on the build host: they may make files later ones name. */
+  readonly hostCommands: { readonly kind: string; readonly where: SourcePos }[];
   /** The recipes being loaded, outermost first, to catch include cycles. */
   readonly including: { path: string; file: string }[];
 }
@@ -178,7 +184,7 @@ interface Scope {
 async function loadAction(node: unknown, base: readonly PathSegment[], scope: Scope): Promise<LoadedAction | undefined> {
   const { state } = scope;
   const below = (f: Finding): Finding => ({ ...f, path: [...base, ...f.path] });
-  const context = { recipeDir: scope.dir, architecture: scope.architecture, sectorSize: scope.sectorSize, downloadNames: new Set(state.downloads) };
+  const context = { recipeDir: scope.dir, architecture: scope.architecture, sectorSize: scope.sectorSize, downloadNames: new Set(state.downloads), image: state.image };
   const result = validateAction(node, context, state.lenient);
   for (const w of result.warnings.map(below)) state.warnings.push({ message: w.message, ...findingOpts(w, scope.at(w.path, w.part)) });
   if (!result.ok) {
@@ -186,12 +192,21 @@ async function loadAction(node: unknown, base: readonly PathSegment[], scope: Sc
     return undefined;
   }
   const params = result.params as ActionParams;
-  const missing = await missingFiles(result.files, params.action);
+  if (result.def.unsupported) {
+    scope.report(below({ path: [], part: 'value', message: `${params.action} action: debstep cannot run it: ${result.def.unsupported}` }));
+  }
+  // debos checks files before the build: one that a command before this action makes is
+  // not there yet, which is worth a warning, not an error.
+  const { errors: missing, warnings: notYet } = await missingFiles(result.files, params.action, state.hostCommands);
+  for (const w of notYet.map(below)) state.warnings.push({ message: w.message, ...findingOpts(w, scope.at(w.path, w.part)) });
   if (missing.length > 0) {
     missing.map(below).forEach(scope.report);
     return undefined;
   }
   if (params.action === 'download') state.downloads.add(params.name);
+  const image = result.def.image?.(params as never, scope.sectorSize);
+  if (image) state.image = image;
+  if (result.def.runsOnBuildHost?.(params as never)) state.hostCommands.push({ kind: params.action, where: scope.at(base) });
   const action = {
     kind: params.action,
     params,
@@ -238,14 +253,22 @@ async function loadChild(params: ParamsOf<'recipe'>, from: Includer, state: Load
   }
 }
 
-async function missingFiles(files: readonly NamedFile[], kind: string): Promise<Finding[]> {
-  const findings: Finding[] = [];
+/** Files that are missing or unfit: errors, except a missing one that a command on the
+ * build host before the action may make. */
+async function missingFiles(files: readonly NamedFile[], kind: string, hostCommands: LoadState['hostCommands']): Promise<{ errors: Finding[]; warnings: Finding[] }> {
+  const errors: Finding[] = [];
+  const warnings: Finding[] = [];
+  const maker = hostCommands.at(-1);
   for (const named of files) {
     const path = propertyPath(named.property);
     const problem = await fileProblem(named);
-    if (problem) findings.push({ path, part: 'value', message: `"${propertyLabel(path)}" in ${kind} action: ${named.path} ${problem}` });
+    if (!problem) continue;
+    const message = `"${propertyLabel(path)}" in ${kind} action: ${named.path} ${problem}`;
+    if (problem === 'does not exist' && maker) {
+      warnings.push({ path, part: 'value', message: `${message} yet; the ${maker.kind} action at ${formatPos(maker.where)} runs commands on the build host before it and may make it` });
+    } else errors.push({ path, part: 'value', message });
   }
-  return findings;
+  return { errors, warnings };
 }
 
 async function fileProblem({ path, kind }: NamedFile): Promise<string | undefined> {

@@ -1,9 +1,9 @@
 // The Machine on this host: host commands run as they are, chroot commands through
 // chroot.ts in a private mount namespace. Needs root.
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type ExecRequest, type ExecResult, type LayerStore, type Machine, type OutputSink, type PtySession, type RootLayers, type ShellRequest } from '../machine.js';
+import { type BlockDevice, type ExecRequest, type ExecResult, type ImageSpec, type LayerStore, type Machine, type OutputSink, type PtySession, type RootLayers, type ShellRequest } from '../machine.js';
 import { BuildError } from '../../engine/errors.js';
 import { bindTargetIsScratch, chrootArgv, INTERACTIVE } from './chroot.js';
 import { guarded, hostBaseEnv, hostExec, spawnCommand } from './exec.js';
@@ -12,6 +12,7 @@ import { HostRootFiles } from './root-files.js';
 import { type Diagnosis, diagnoseArch, isForeign } from '../binfmt.js';
 import { hostBinfmtView } from './binfmt-view.js';
 import { DirLayerStore } from './layer-store.js';
+import { LoopDevice, partitionDevices, quietRun } from './block-devices.js';
 
 const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -24,7 +25,15 @@ export class HostMachine implements Machine {
   readonly backend = 'host' as const;
   readonly files: HostRootFiles;
   readonly layerStore: LayerStore | undefined;
-  private mounted = false;
+  /** What is mounted at rootDir: the layers as an overlay, or an image's mounts. */
+  private mounted: 'layers' | 'image' | undefined;
+  /** The layers mountRoot was last given, kept while an image is the root. */
+  private layers: RootLayers | undefined;
+  /** Where an image's file systems are mounted, when the image is the root. */
+  private imageRoot: string | undefined;
+  private readonly loops = new Map<string, LoopDevice>();
+  /** Partition nodes made here (no devtmpfs), by the device they belong to. */
+  private readonly madeNodes = new Map<string, string[]>();
 
   constructor(
     readonly rootDir: string,
@@ -76,15 +85,60 @@ export class HostMachine implements Machine {
   }
 
   /** Mounts the layers as an overlay on rootDir. This process lives in a private mount
-   * namespace (see namespace.ts), so the mount never shows on the host and dies with us. */
+   * namespace (see namespace.ts), so the mount never shows on the host and dies with us.
+   * While an image is the root, the layers are only kept for when it stops being one. */
   async mountRoot(layers: RootLayers | undefined): Promise<void> {
+    this.layers = layers;
+    if (this.imageRoot !== undefined) return this.bindImage(this.imageRoot);
     await this.unmountRoot();
     if (!layers) return;
     for (const d of [layers.upper, layers.work]) await mkdir(resolve(layers.dir, d), { recursive: true });
     // Relative layer names keep the option string short whatever the number of layers.
     const options = `lowerdir=${layers.lowers.join(':')},upperdir=${layers.upper},workdir=${layers.work}`;
     await this.run(['mount', '-t', 'overlay', 'debstep-root', '-o', options, this.rootDir], layers.dir);
-    this.mounted = true;
+    this.mounted = 'layers';
+  }
+
+  async showImageAsRoot(dir: string | undefined): Promise<void> {
+    this.imageRoot = dir;
+    if (dir !== undefined) return this.bindImage(dir);
+    if (this.mounted !== 'image') return;
+    await this.unmountRoot();
+    await this.mountRoot(this.layers);
+  }
+
+  /** The image's mounts, submounts included, at rootDir. */
+  private async bindImage(dir: string): Promise<void> {
+    if (this.mounted === 'image') return;
+    await this.unmountRoot();
+    await this.run(['mount', '--rbind', dir, this.rootDir]);
+    this.mounted = 'image';
+  }
+
+  async attachImage(image: ImageSpec): Promise<BlockDevice> {
+    // A new sparse file of the image's size, as debos's PreNoMachine makes it.
+    const file = await open(image.path, 'w');
+    try {
+      await file.truncate(image.bytes);
+    } finally {
+      await file.close();
+    }
+    const loop = await LoopDevice.attach(image.path, image.sectorSize, quietRun);
+    this.loops.set(loop.path, loop);
+    return { path: loop.path, bytes: image.bytes };
+  }
+
+  partitionDevices(device: string, numbers: readonly number[]): Promise<BlockDevice[]> {
+    return partitionDevices(device, numbers, quietRun, (node) => this.madeNodes.set(device, [...(this.madeNodes.get(device) ?? []), node]));
+  }
+
+  async detachImage(device: string, wait = true): Promise<void> {
+    const nodes = this.madeNodes.get(device) ?? [];
+    this.madeNodes.delete(device);
+    await Promise.all(nodes.map((n) => rm(n, { force: true })));
+    const loop = this.loops.get(device);
+    this.loops.delete(device);
+    await loop?.release(wait);
   }
 
   async dropLayers(dir: string, names: readonly string[]): Promise<void> {
@@ -99,11 +153,14 @@ export class HostMachine implements Machine {
 
   private async unmountRoot(): Promise<void> {
     if (!this.mounted) return;
-    await this.run(['umount', this.rootDir]);
-    this.mounted = false;
+    await this.run(this.mounted === 'image' ? ['umount', '--recursive', this.rootDir] : ['umount', this.rootDir]);
+    this.mounted = undefined;
   }
 
   async close(): Promise<void> {
     await this.unmountRoot();
+    // Images an action did not release (its cleanup failed): the kernel detaches them once
+    // their mounts go, at the latest with this process's mount namespace.
+    for (const device of [...this.loops.keys(), ...this.madeNodes.keys()]) await this.detachImage(device, false).catch(() => {});
   }
 }

@@ -10,6 +10,7 @@ import { startupSnapshot } from 'node:v8';
 import { DebstepError } from '../../engine/errors.js';
 import { type Stream } from '../../engine/events.js';
 import { HostMachine } from '../host/host-machine.js';
+import { diskBySerial, quietRun, wipeDisk } from '../host/block-devices.js';
 import { type PtySession } from '../machine.js';
 import { BUSYBOX, READY_MARK } from './init-script.js';
 import { FrameDecoder, encodeFrame } from './framing.js';
@@ -173,6 +174,17 @@ async function call(machine: HostMachine, c: Call): Promise<unknown> {
       return machine.mountRoot(c.layers ?? undefined).then(() => null);
     case 'dropLayers':
       return machine.dropLayers(c.dir, c.names).then(() => null);
+    case 'imageDisk': {
+      const disk = await diskBySerial(c.serial);
+      if (c.wipe) await wipeDisk(disk.path, quietRun);
+      return disk;
+    }
+    case 'partitionDevices':
+      return machine.partitionDevices(c.device, c.numbers);
+    case 'detachImage':
+      return machine.detachImage(c.device).then(() => null);
+    case 'showImageAsRoot':
+      return machine.showImageAsRoot(c.dir ?? undefined).then(() => null);
     default:
       return storeCall(machine, c);
   }

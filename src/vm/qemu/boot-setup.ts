@@ -1,7 +1,7 @@
 // Everything a guest needs before QEMU starts, decided and built on the host: the
 // acceleration, the kernel and its modules, what the guest sees of the host, its disks,
 // the initramfs and the QEMU command line. Each decision is reported with its reason.
-import { writeFile } from 'node:fs/promises';
+import { open, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { HostError } from '../../engine/errors.js';
@@ -45,6 +45,8 @@ const GUEST_MODULES: readonly WantedModule[] = [
 const CONTROL_PORT = 'debstep.control';
 const LAYERS_SERIAL = 'debstep-layers';
 const SCRATCH_SERIAL = 'debstep-scratch';
+/** Disk images' serials: debstep-image-0, -1… (virtio-blk keeps 20 characters). */
+export const imageSerial = (i: number) => `debstep-image-${i}`;
 /** The addresses QEMU's user-mode network gives a guest. */
 const NETWORK = { address: '10.0.2.15/24', gateway: '10.0.2.2', nameserver: '10.0.2.3' };
 /**
@@ -70,6 +72,8 @@ export interface BootSetup {
   readonly controlSocket: string;
   /** Where the guest has the layer cache's store, when this VM has it. */
   readonly storeDir?: string;
+  /** The disk images the guest has, by file. */
+  readonly images: readonly { readonly path: string; readonly serial: string }[];
 }
 
 type Say = (source: string, message: string) => void;
@@ -97,7 +101,7 @@ async function unpackedKernel(image: string, opts: QemuMachineOptions, tempDir: 
 }
 
 interface Disks {
-  readonly qemu: { readonly path: string; readonly serial: string }[];
+  readonly qemu: { readonly path: string; readonly serial: string; readonly blockSize?: number }[];
   readonly guest: GuestDisk[];
   readonly tmpfs: string[];
   /** Where the guest mounts the layer cache's store, when this VM has it. */
@@ -144,7 +148,26 @@ async function prepareDisks(opts: QemuMachineOptions, say: Say, detail: Say, tem
   } else {
     detail('disks', `scratch: tmpfs at ${scratchDir}`);
   }
+  for (const [i, image] of (opts.images ?? []).entries()) {
+    await createImage(image.path, image.bytes);
+    disks.qemu.push({ path: image.path, serial: imageSerial(i), blockSize: image.sectorSize });
+    detail('disks', `image: ${image.path} (sparse, ${image.bytes} bytes, ${image.sectorSize}-byte sectors) as disk ${imageSerial(i)}`);
+  }
   return disks;
+}
+
+/** A new sparse, blank disk image (an existing file is emptied), as fakemachine's CreateImage. */
+async function createImage(path: string, bytes: number): Promise<void> {
+  const file = await open(path, 'w').catch((err: Error) => {
+    throw new HostError(`cannot make the disk image ${path}: ${err.message}`);
+  });
+  try {
+    await file.truncate(bytes);
+  } catch (err) {
+    throw new HostError(`cannot make the disk image ${path} ${bytes} bytes long: ${(err as Error).message}`);
+  } finally {
+    await file.close();
+  }
 }
 
 /** Prepares the boot in `tempDir`; `temporary` hears of files made elsewhere for this machine only. */
@@ -228,5 +251,6 @@ export async function prepareBoot(opts: QemuMachineOptions, tempDir: string, tem
     network: true,
   });
   detail('qemu', argv.map((a) => (/[\s'"]/.test(a) ? JSON.stringify(a) : a)).join(' '));
-  return { argv, accel, kernel, mounts: layout.mounts, controlSocket, ...(disks.storeDir ? { storeDir: disks.storeDir } : {}) };
+  const images = (opts.images ?? []).map((image, i) => ({ path: image.path, serial: imageSerial(i) }));
+  return { argv, accel, kernel, mounts: layout.mounts, controlSocket, images, ...(disks.storeDir ? { storeDir: disks.storeDir } : {}) };
 }

@@ -2,6 +2,7 @@
 import { UsageError } from '../../engine/errors.js';
 import { parseImageSize, parseSize } from '../../engine/actions/size.js';
 import { type AccelChoice } from './accel.js';
+import { type ImageSpec } from '../machine.js';
 
 export type Diagnostic = (source: string, message: string) => void;
 
@@ -31,6 +32,9 @@ export interface QemuMachineOptions {
   readonly scratchSize?: string | number;
   /** Default /scratch. */
   readonly scratchDir?: string;
+  /** Disk images the build makes (image-partition): each is made, sparse, before the VM
+   * boots and given to the guest as a disk with its sector size, as fakemachine does. */
+  readonly images?: readonly ImageSpec[];
   /** Kernel image and its modules directory; default: the running or newest installed kernel. */
   readonly kernel?: string;
   readonly modules?: string;

@@ -24,6 +24,12 @@ export const callSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('diagnoseArch'), arch: z.string() }),
   z.object({ method: z.literal('mountRoot'), layers: layers.nullable() }),
   z.object({ method: z.literal('dropLayers'), dir: z.string(), names: z.array(z.string()) }),
+  /** Disk images (machine.ts attachImage and after): the disk with this serial, emptied
+   * first when `wipe` (it was used before, by an earlier attempt). */
+  z.object({ method: z.literal('imageDisk'), serial: z.string(), wipe: z.boolean() }),
+  z.object({ method: z.literal('partitionDevices'), device: z.string(), numbers: z.array(z.number()) }),
+  z.object({ method: z.literal('detachImage'), device: z.string() }),
+  z.object({ method: z.literal('showImageAsRoot'), dir: z.string().nullable() }),
   /** The layer store (machine.ts LayerStore), on the VM's store disk. */
   z.object({ method: z.literal('storeCreate'), id: z.string() }),
   z.object({ method: z.literal('storeHas'), id: z.string() }),

@@ -10,7 +10,8 @@ export interface QemuSpec {
   readonly initrd: string;
   readonly append: readonly string[];
   readonly shares: readonly { readonly tag: string; readonly hostPath: string; readonly readOnly: boolean }[];
-  readonly disks: readonly { readonly path: string; readonly serial: string }[];
+  /** `blockSize`: logical and physical sector size (disk images); else QEMU's 512. */
+  readonly disks: readonly { readonly path: string; readonly serial: string; readonly blockSize?: number }[];
   /** The host's unix socket for the control channel; QEMU connects to it. */
   readonly controlSocket: string;
   /** The name the guest agent looks the control port up by. */
@@ -60,7 +61,7 @@ export function qemuArgv(spec: QemuSpec): string[] {
   spec.disks.forEach((d, i) => {
     argv.push(
       '-drive', `file=${optionValue(d.path)},if=none,id=disk${i},format=raw,cache=unsafe,discard=unmap`,
-      '-device', `virtio-blk-pci,drive=disk${i},serial=${d.serial}`,
+      '-device', `virtio-blk-pci,drive=disk${i},serial=${d.serial}${d.blockSize ? `,logical_block_size=${d.blockSize},physical_block_size=${d.blockSize}` : ''}`,
     );
   });
   if (spec.network) argv.push('-nic', 'user,model=virtio-net-pci');

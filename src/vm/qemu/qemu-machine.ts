@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BuildError } from '../../engine/errors.js';
 import { type Diagnosis } from '../binfmt.js';
-import { type ExecRequest, type ExecResult, type Machine, type OutputSink, type PtySession, type RootLayers, type ShellRequest } from '../machine.js';
+import { type BlockDevice, type ExecRequest, type ExecResult, type ImageSpec, type Machine, type OutputSink, type PtySession, type RootLayers, type ShellRequest } from '../machine.js';
 import { recordKvmFailure } from './accel-probe.js';
 import { KVM_HINT } from './accel.js';
 import { PROBE_TIMEOUT_MS } from './kvm-probe-guest.js';
@@ -31,6 +31,8 @@ export class QemuMachine implements Machine {
   readonly layerStore: GuestLayerStore | undefined;
   private readonly watchdog: NodeJS.Timeout;
   private closing: Promise<void> | undefined;
+  /** Disk images attached before, by file: attached again, they are emptied first. */
+  private readonly usedImages = new Set<string>();
 
   private constructor(
     private readonly opts: QemuMachineOptions,
@@ -168,6 +170,32 @@ export class QemuMachine implements Machine {
 
   async dropLayers(dir: string, names: readonly string[]): Promise<void> {
     await this.channel.call({ method: 'dropLayers', dir, names: [...names] });
+  }
+
+  /** The disk made for `image` before boot: the guest cannot be given a new disk later. */
+  async attachImage(image: ImageSpec): Promise<BlockDevice> {
+    const declared = this.setup.images.find((i) => i.path === image.path);
+    const spec = this.opts.images?.find((i) => i.path === image.path);
+    if (!declared || !spec || spec.bytes !== image.bytes || spec.sectorSize !== image.sectorSize) {
+      throw new BuildError(`the disk image ${image.path} (${image.bytes} bytes, ${image.sectorSize}-byte sectors) was not made when the VM started: its disks are made from the recipe before it boots`, {
+        hint: 'an image-partition action added or changed after the build started (an edit in the debugger) needs a new build',
+      });
+    }
+    const wipe = this.usedImages.has(image.path);
+    this.usedImages.add(image.path);
+    return (await this.channel.call({ method: 'imageDisk', serial: declared.serial, wipe })) as BlockDevice;
+  }
+
+  async partitionDevices(device: string, numbers: readonly number[]): Promise<BlockDevice[]> {
+    return (await this.channel.call({ method: 'partitionDevices', device, numbers: [...numbers] })) as BlockDevice[];
+  }
+
+  async detachImage(device: string): Promise<void> {
+    await this.channel.call({ method: 'detachImage', device });
+  }
+
+  async showImageAsRoot(dir: string | undefined): Promise<void> {
+    await this.channel.call({ method: 'showImageAsRoot', dir: dir ?? null });
   }
 
   /** Shuts the guest down cleanly (so the layers disk is consistent), then makes sure QEMU

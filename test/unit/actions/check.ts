@@ -1,5 +1,6 @@
 // Validating one action as the loader does, from the plain values YAML would give.
 import assert from 'node:assert/strict';
+import { type PlannedImage } from '../../../src/engine/action.js';
 import { type ParamsOf, type ActionKind } from '../../../src/engine/actions/index.js';
 import { propertyLabel } from '../../../src/engine/recipe/issues.js';
 import { validateAction, type ActionValidation, type Finding } from '../../../src/engine/recipe/validate-action.js';
@@ -8,10 +9,21 @@ export interface CheckOptions {
   readonly downloads?: readonly string[];
   readonly lenient?: boolean;
   readonly recipeDir?: string;
+  /** The image an image-partition action before this one makes. */
+  readonly image?: PlannedImage;
+  readonly sectorSize?: number;
 }
 
+/** A 1 GB image with a 256 MB partition "boot" and a mounted "root", as verify sees one. */
+export const AN_IMAGE: PlannedImage = {
+  name: 'disk.img',
+  bytes: 1e9,
+  partitions: [{ name: 'boot', bytes: 256e6 }, { name: 'root', bytes: 744e6 }],
+  mountpoints: [{ mountpoint: '/', buildtime: false }],
+};
+
 export function check(node: Record<string, unknown>, opts: CheckOptions = {}): ActionValidation {
-  const context = { recipeDir: opts.recipeDir ?? '/recipes', architecture: 'amd64', sectorSize: 512, downloadNames: new Set(opts.downloads ?? []) };
+  const context = { recipeDir: opts.recipeDir ?? '/recipes', architecture: 'amd64', sectorSize: opts.sectorSize ?? 512, downloadNames: new Set(opts.downloads ?? []), image: opts.image };
   return validateAction(node, context, opts.lenient ?? false);
 }
 

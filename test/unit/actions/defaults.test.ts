@@ -1,7 +1,7 @@
 // The defaults of every action, as debos's constructors and documentation give them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { params } from './check.js';
+import { AN_IMAGE, params } from './check.js';
 
 test('debootstrap', () => {
   assert.deepEqual(params({ action: 'debootstrap', suite: 'bookworm' }), {
@@ -100,7 +100,7 @@ test('image-partition: partitions fsck, mountpoints not buildtime', () => {
 });
 
 test('filesystem-deploy: fstab and kernel cmdline', () => {
-  assert.deepEqual(params({ action: 'filesystem-deploy' }), {
+  assert.deepEqual(params({ action: 'filesystem-deploy' }, { image: AN_IMAGE }), {
     action: 'filesystem-deploy',
     'setup-fstab': true,
     'setup-kernel-cmdline': true,
@@ -108,7 +108,7 @@ test('filesystem-deploy: fstab and kernel cmdline', () => {
 });
 
 test('raw: offset 0, origin unset (the recipe directory)', () => {
-  assert.deepEqual(params({ action: 'raw', source: 'u-boot.bin' }), { action: 'raw', source: 'u-boot.bin', offset: '0' });
+  assert.deepEqual(params({ action: 'raw', source: 'u-boot.bin' }, { image: AN_IMAGE }), { action: 'raw', source: 'u-boot.bin', offset: '0' });
 });
 
 test('recipe: no variables', () => {

@@ -38,6 +38,10 @@ export async function loadTree(t: TestContext, files: Record<string, string>, op
 }
 
 /** A recipe text: `architecture` and the given actions block (already indented YAML). */
+/** An image-partition action (six lines) with a root partition mounted at /, for the
+ * actions that need an image before them (raw, filesystem-deploy). */
+export const IMAGE_ACTION = '  - action: image-partition\n    imagename: x.img\n    imagesize: 1GB\n    partitiontype: msdos\n    partitions: [{ name: root, fs: ext4, start: 0%, end: 100% }]\n    mountpoints: [{ mountpoint: /, partition: root }]\n';
+
 export function recipe(actions: string, architecture = 'amd64'): string {
   return `architecture: ${architecture}\nactions:\n${actions}`;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { RecipeError } from '../../../src/engine/errors.js';
 import { loadRecipe } from '../../../src/engine/recipe/load.js';
-import { loadErrors, loadTree, recipe, recipeTree } from './helpers.js';
+import { IMAGE_ACTION, loadErrors, loadTree, recipe, recipeTree } from './helpers.js';
 
 const fixtures = join(import.meta.dirname, '../../fixtures/recipes');
 
@@ -212,11 +212,11 @@ test('YAML 1.1 booleans', async () => {
 
 test('an action keeps its description, position, recipe and rendered lines', async (t) => {
   const { recipe: r, dir } = await loadTree(t, {
-    'recipe.yaml': recipe('  - action: filesystem-deploy\n  - action: apt\n    description: Install\n  # next\n  - action: pack\n    file: x.tgz\n'),
+    'recipe.yaml': recipe(`${IMAGE_ACTION}  - action: filesystem-deploy\n  - action: apt\n    description: Install\n  # next\n  - action: pack\n    file: x.tgz\n`),
   });
-  const [deploy, apt, pack] = r.actions;
+  const [, deploy, apt, pack] = r.actions;
   assert.deepEqual([deploy?.description, apt?.description, pack?.description], ['Deploying filesystem', 'Install', 'pack']);
-  assert.deepEqual([apt?.where.line, apt?.where.col], [4, 5]);
+  assert.deepEqual([apt?.where.line, apt?.where.col], [10, 5]);
   assert.equal(apt?.file, join(dir, 'recipe.yaml'));
   assert.equal(apt?.recipeDir, dir);
   assert.equal(apt?.yaml, '  - action: apt\n    description: Install');
