@@ -128,7 +128,7 @@ export const imagePartition = defineAction({
     const mounts: MountedPartition[] = [];
     for (const mount of mountOrder(p.mountpoints)) {
       const part = partitionTable(p).find((e) => e.name === mount.partition)!;
-      const dir = posix.join(mountDir, mount.mountpoint);
+      const dir = posix.join(mountDir, mount.mountpoint).replace(/(.)\/$/, '$1');
       const dev = image.partitions.find((x) => x.name === part.name)!.path;
       await host(ctx, ['mkdir', '-p', dir], 'mount');
       await host(ctx, locked(device.path, ['mount', '-t', mountType(part.fs), dev, dir]), 'mount');

@@ -23,7 +23,7 @@
  * the build host runs before it (then `check` warns). An offset past the end of the image
  * or partition is an error; the file is streamed, never read into memory.
  */
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { defineAction, PropertyError } from '../action.js';
 import { BuildError } from '../errors.js';
 import { mapping, parseGoInt, str } from '../recipe/properties.js';
@@ -55,7 +55,7 @@ export function rawSource(p: RawProperties): { origin: string; source: string } 
 
 /** The source file as the machine sees it: in the root (confined to it), else in its origin. */
 async function sourcePath(ctx: StageContext, origin: string, source: string): Promise<string> {
-  return origin === 'filesystem' ? ctx.machine.files.resolve(source) : join(ctx.origin(origin), source);
+  return origin === 'filesystem' ? ctx.machine.files.resolve(posix.join('/', source)) : join(ctx.origin(origin), source);
 }
 
 export const raw = defineAction({

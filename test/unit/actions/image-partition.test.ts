@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { partitionTable } from '../../../src/engine/actions/image-partition.js';
+import { partedPlace } from '../../../src/engine/actions/image/table.js';
 import { errors, params, warnings } from './check.js';
 
 type Node = Record<string, unknown>;
@@ -142,4 +143,64 @@ test('four msdos partitions stay primary; gpt names partitions by their label', 
     [1, 'EFI System', 'EFI System', 'efi'],
     [2, 'root', 'root', 'root'],
   ]);
+});
+
+test('parted offsets: units by their first letter, binary units exact, fuzz of half a unit', () => {
+  const place = (text: string, which: 'start' | 'end' = 'start', disk = 8e9, sector = 512) => partedPlace(text, which, disk, sector);
+  assert.deepEqual(place('256M'), { sector: 500000, radius: 975 });
+  assert.deepEqual(place('256m'), place('256MB'));
+  assert.deepEqual(place('256'), place('256MB'), 'no unit is megabytes');
+  assert.deepEqual(place('1GiB'), { sector: 2097152, radius: 0 });
+  assert.deepEqual(place('1GiB', 'end'), { sector: 2097151, radius: 0 }, 'an exact end is the sector before it');
+  assert.deepEqual(place('2048s', 'end'), { sector: 2048, radius: 0 });
+  assert.deepEqual(place('2048s', 'start', 8e9, 4096), { sector: 2048, radius: 0 });
+  assert.equal(place('100%', 'end')!.sector, 15625000);
+  assert.equal(place('-1MiB', 'end')!.sector, 15625000 - 2048 - 1);
+  assert.equal(place('1.5G')!.sector, 2929687);
+  assert.equal(place('10cyl'), undefined);
+  assert.equal(place('lots'), undefined);
+});
+
+test('bad geometry is found before parted runs: past the end, backwards, overlapping', () => {
+  const two = (a: Node, b: Node, more: Node = {}) => image({ imagesize: '8G', partitions: [part('a', a), part('b', b)], ...more });
+  assert.deepEqual(errors(two({ start: '0%', end: '4G' }, { start: '4G', end: '9G' })), [
+    'partitions[1].end: image-partition action: partition "b" ends at 9G, past the end of the 8 GB image (imagesize: 8G)',
+  ]);
+  assert.deepEqual(errors(two({ start: '0%', end: '4G' }, { start: '8.5G', end: '100%' })), [
+    'partitions[1].start: image-partition action: partition "b" starts at 8.5G, past the end of the 8 GB image',
+  ]);
+  assert.deepEqual(errors(two({ start: '0%', end: '4G' }, { start: '6G', end: '5G' })), ['partitions[1].end: image-partition action: partition "b" ends (5G) before it starts (6G)']);
+  assert.deepEqual(errors(two({ start: '0%', end: '4G' }, { start: '2G', end: '6G' })), [
+    'partitions[1].start: image-partition action: partition "b" (2G to 6G) overlaps partition "a" (0% to 4G)',
+  ]);
+  // Touching ends are fine: parted moves the start to the next sector (debos's own tests).
+  assert.equal(params(two({ start: '0%', end: '256M' }, { start: '256m', end: '100%' })).partitions.length, 2);
+  assert.equal(params(two({ start: '1MiB', end: '256MiB' }, { start: '256MiB', end: '100%' })).partitions.length, 2);
+  assert.equal(params(two({ start: '0%', end: '50%' }, { start: '50%', end: '100%' })).partitions.length, 2);
+  // An end in 8G on an 8G disk is its last sector (debos's partitioning test).
+  assert.equal(params(two({ start: '0%', end: '4G' }, { start: '4G', end: '8G' })).partitions.length, 2);
+});
+
+test('msdos: the extended partition must hold the partitions from the fourth on', () => {
+  const names = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'];
+  const at = (starts: number[]) => image({ partitiontype: 'msdos', imagesize: '8G', partitions: names.map((n, i) => part(n, { start: `${starts[i]}G`, end: `${starts[i]! + 1}G` })) });
+  assert.equal(params(at([0, 1, 2, 3, 4, 5])).partitions.length, 6);
+  assert.deepEqual(errors(at([0, 1, 5, 3, 2, 6])), [
+    'partitions[4].start: image-partition action: partition "p5" (2G to 3G) lies outside the extended partition that holds the partitions from the fourth on (3G to 7G): an msdos table has at most four primary partitions',
+  ]);
+  assert.deepEqual(errors(image({ partitiontype: 'msdos', imagesize: '8G', partitions: ['a', 'b', 'c', 'extended', 'e'].map((n, i) => part(n, { start: `${i}G`, end: `${i + 1}G` })) })), [
+    'partitions[3].name: image-partition action: the name "extended" belongs to the extended partition debos adds for the partitions from the fourth on: choose another',
+  ]);
+});
+
+test('an unknown filesystem, a mountpoint that is not absolute, an image too large or a name outside the artifacts', () => {
+  assert.deepEqual(errors(image({ partitions: [part('r', { fs: 'btrfss' })] })), ['partitions[0].fs: image-partition action: unknown filesystem "btrfss" (did you mean "btrfs"?)']);
+  assert.deepEqual(errors(image({ partitions: [part('r')], mountpoints: [{ mountpoint: 'boot', partition: 'r' }] })), [
+    'mountpoints[0].mountpoint: image-partition action: mountpoint "boot" is not an absolute path in the image',
+  ]);
+  assert.deepEqual(errors(image({ imagesize: '500000000000000TB' })), [
+    'imagesize: image-partition action: image size "500000000000000TB" (5e+26 bytes) is larger than a disk image can be',
+  ]);
+  assert.deepEqual(errors(image({ imagename: '../disk.img' })), ['imagename: image-partition action: "../disk.img" leads out of the artifact directory']);
+  assert.equal(params(image({ imagename: '/images/disk.img' })).imagename, '/images/disk.img');
 });

@@ -238,3 +238,22 @@ test('an origin used before its download is unknown', async (t) => {
   });
   assert.deepEqual(errors, ['recipe.yaml:4:13: overlay action: unknown origin "fw"']);
 });
+
+test('a file that a command on the build host before it may make is a warning, not an error', async (t) => {
+  const raw = '  - action: raw\n    source: gigabyte.zero\n';
+  const { warnings, dir } = await loadTree(t, { 'recipe.yaml': recipe(`${IMAGE_ACTION}  - action: run\n    command: dd if=/dev/zero of=$RECIPEDIR/gigabyte.zero bs=1M count=1\n${raw}`) });
+  assert.deepEqual(
+    warnings.map((w) => `${w.where?.line}:${w.where?.col}: ${w.message}`),
+    [`12:13: "source" in raw action: ${dir}/gigabyte.zero does not exist yet; the run action at ${join(dir, 'recipe.yaml')}:9:5 runs commands on the build host before it and may make it`],
+  );
+  // A command in the root, or one that runs after everything, makes nothing the recipe names.
+  for (const run of ['  - action: run\n    chroot: true\n    command: "true"\n', '  - action: run\n    postprocess: true\n    command: "true"\n']) {
+    assert.deepEqual(await loadErrors(t, { 'recipe.yaml': recipe(`${IMAGE_ACTION}${run}${raw}`) }), ['recipe.yaml:13:13: "source" in raw action: gigabyte.zero does not exist']);
+  }
+});
+
+test('an action debstep cannot run is an error when the recipe is checked, at its place', async (t) => {
+  assert.deepEqual(await loadErrors(t, { 'recipe.yaml': recipe('  - action: run\n    command: "true"\n  - action: ostree-commit\n    repository: repo\n    branch: main\n') }), [
+    'recipe.yaml:5:5: ostree-commit action: debstep cannot run it: OSTree is not supported yet',
+  ]);
+});

@@ -64,6 +64,12 @@ test('disks carry the serial the guest finds them by; the control port its name;
   assert.deepEqual(values(qemuArgv({ ...spec, network: false }), '-nic'), []);
 });
 
+test('a disk image is a disk with its sector size, logical and physical, as fakemachine gives it', () => {
+  const argv = qemuArgv({ ...spec, disks: [...spec.disks, { path: '/out/test.img', serial: 'debstep-image-0', blockSize: 4096 }] });
+  assert.ok(values(argv, '-drive').includes('file=/out/test.img,if=none,id=disk1,format=raw,cache=unsafe,discard=unmap'));
+  assert.ok(values(argv, '-device').includes('virtio-blk-pci,drive=disk1,serial=debstep-image-0,logical_block_size=4096,physical_block_size=4096'));
+});
+
 test('optionValue doubles commas only', () => {
   assert.equal(optionValue('/a,b,,c'), '/a,,b,,,,c');
   assert.equal(optionValue('/plain'), '/plain');
