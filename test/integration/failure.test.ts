@@ -2,7 +2,7 @@
 // status and its last lines; the workspace is kept; nothing stays mounted or running,
 // also when debstep is interrupted (SIGINT) or killed (SIGKILL) in the middle of apt.
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { before, test } from 'node:test';
@@ -41,10 +41,13 @@ test('a failing run action fails the build with its command, status and output, 
   assert.ok(!/\n\s+at .*\.ts:\d+/.test(r.stderr), 'no stack trace');
   const kept = /The workspace is kept in (\S+);/.exec(r.stderr)?.[1];
   assert.ok(kept, r.stderr);
-  const saved = JSON.parse(await readFile(join(kept, 'state.json'), 'utf8')) as { status: string; layers: string[] };
+  const saved = JSON.parse(await readFile(join(kept, 'state.json'), 'utf8')) as { status: string; layers: string[]; stored?: Record<string, string> };
   assert.equal(saved.status, 'failed');
   assert.match(await readFile(join(kept, 'build.log'), 'utf8'), /line 30/);
-  assert.ok((await readdir(join(kept, 'layers'))).includes('L001'));
+  assert.deepEqual(saved.layers, ['L001', 'L002']);
+  // The failed action's layer is in the layer store, where it would have been published,
+  // kept there for debstep shell.
+  assert.ok((await stat(saved.stored!.L002!)).isDirectory());
   assert.deepEqual(await mountsUnder(state), []);
 });
 
