@@ -45,6 +45,8 @@ export interface PlannedImage {
     readonly bytes?: number | undefined;
   }[];
   readonly mountpoints: readonly { readonly mountpoint: string; readonly buildtime: boolean }[];
+  /** The action is there but did not validate (its errors are reported): nothing to check against. */
+  readonly invalid?: true;
 }
 
 /** A file a recipe names, which must exist when the recipe is checked. */

@@ -6,14 +6,12 @@
 //
 // debos exits 1 on every failure; debstep exits 1 when a build fails and 2 for a usage or
 // recipe error, so each expected failure checks the exact debstep code and the stderr line
-// that says why. The cases debos runs with fakemachine's `auto` run with debstep's default
+// that says why. pre-machine-failure.yaml's 500000000000000TB image, which debos finds too
+// large only when it makes the file, is a recipe error here. The cases debos runs with fakemachine's `auto` run with debstep's default
 // backend (on a host without working KVM, as root: the host); the `--disable-fakemachine`
 // cases run with that flag, as debos's do.
 //
 // Out of scope, not tested here:
-// - `debos pre-machine-failure.yaml` (with and without --disable-fakemachine): it fails while
-//   creating a 500000000000000TB disk image at PreMachine; debstep cannot make disk images
-//   yet (a build with image-partition fails before it starts).
 // - `rename_command NOT_DEBOS debos good.yaml`: debos fails because fakemachine copies debos
 //   into the VM by looking itself up through argv[0]; debstep finds itself through Node's
 //   execPath and its module path, so there is no such failure to reproduce.
@@ -157,6 +155,16 @@ describe('tests/exit_test', { concurrency: CONCURRENCY }, () => {
       args: ['unknown-property-recipe.yaml', '--disable-fakemachine'],
       code: 2,
       says: /^error: unknown-property\.yaml:6:5: unknown property "unknown-property" in run action$/m,
+    },
+    'debos pre-machine-failure.yaml': {
+      args: ['pre-machine-failure.yaml'],
+      code: 2,
+      says: /^error: pre-machine-failure\.yaml:6:16: image-partition action: image size "500000000000000TB" \(5e\+26 bytes\) is larger than a disk image can be$/m,
+    },
+    'debos pre-machine-failure.yaml --disable-fakemachine': {
+      args: ['pre-machine-failure.yaml', '--disable-fakemachine'],
+      code: 2,
+      says: /^error: pre-machine-failure\.yaml:6:16: image-partition action: image size "500000000000000TB" \(5e\+26 bytes\) is larger than a disk image can be$/m,
     },
     'debos download-missing-name.yaml': { args: ['download-missing-name.yaml'], code: 2, says: /^error: download-missing-name\.yaml:5:5: missing required property "name" in download action$/m },
     'debos download-unsupported-scheme.yaml': { args: ['download-unsupported-scheme.yaml'], code: 2, says: /^error: download-unsupported-scheme\.yaml:6:10: download action: unsupported URL "ftp:.*": only http and https URLs can be downloaded$/m },

@@ -29,6 +29,7 @@ export const filesystemDeploy = defineAction({
   }),
   verify(p, ctx) {
     if (!ctx.image) throw new PropertyError('', 'there is no image to deploy into: no image-partition action comes before it');
+    if (ctx.image.invalid) return;
     if (!ctx.image.mountpoints.length) {
       throw new PropertyError('', `the image ${ctx.image.name} has no mountpoints: nothing to deploy into`, "give image-partition 'mountpoints', at least /");
     }

@@ -13,8 +13,8 @@
  *   name), none; default gz.
  * - `subdir`: pack only this directory of the root (it must exist when the action runs).
  */
-import { rm } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { defineAction } from '../action.js';
 import { BuildError } from '../errors.js';
 import { mapping, oneOf, str } from '../recipe/properties.js';
@@ -50,6 +50,8 @@ export const pack = defineAction({
   cacheEffect: async (p, ctx) => ({ leavesRoot: true, artifacts: [ctx.artifactPath(p.file)] }),
   async run(p, ctx) {
     const file = ctx.artifactPath(p.file);
+    // A name with directories in it (`/images/root.tar.gz`) gets them.
+    await mkdir(dirname(file), { recursive: true });
     const dir = p.subdir === undefined ? ctx.rootDir : await ctx.machine.files.resolve(p.subdir);
     if (p.subdir !== undefined && !(await ctx.machine.files.exists(p.subdir))) {
       throw new BuildError(`subdir ${p.subdir} does not exist in the root`);

@@ -81,6 +81,7 @@ export const raw = defineAction({
       throw new PropertyError('offset', `offset "${p.offset}" is neither a number of bytes nor of sectors (like 32s)`);
     }
     if (!ctx.image) throw new PropertyError('', 'there is no image to write into: no image-partition action comes before it');
+    if (ctx.image.invalid) return;
     const target = p.partition === undefined ? { what: `the image ${ctx.image.name}`, bytes: ctx.image.bytes } : ctx.image.partitions.find((x) => x.name === p.partition);
     if (!target) {
       const names = ctx.image.partitions.map((x) => x.name);

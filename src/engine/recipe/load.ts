@@ -5,7 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { type NamedFile, type PlannedImage } from '../action.js';
-import { type ActionKind, type ActionParams, type ParamsOf } from '../actions/index.js';
+import { type ActionKind, type ActionParams, findAction, type ParamsOf } from '../actions/index.js';
 import { formatPos, RecipeError, RecipeErrors, type SourcePos } from '../errors.js';
 import { recipeFuncs } from './template/funcs/index.js';
 import { renderTemplate, type RenderResult } from './template/index.js';
@@ -189,6 +189,9 @@ async function loadAction(node: unknown, base: readonly PathSegment[], scope: Sc
   for (const w of result.warnings.map(below)) state.warnings.push({ message: w.message, ...findingOpts(w, scope.at(w.path, w.part)) });
   if (!result.ok) {
     result.errors.map(below).forEach(scope.report);
+    // Later actions still know an image comes before them, so they add no error of their own.
+    const kind = (node as { action?: unknown }).action;
+    if (typeof kind === 'string' && findAction(kind)?.image) state.image = { name: '', bytes: 0, partitions: [], mountpoints: [], invalid: true };
     return undefined;
   }
   const params = result.params as ActionParams;

@@ -2,7 +2,7 @@
 // chroot.ts in a private mount namespace. Needs root.
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { type BlockDevice, type ExecRequest, type ExecResult, type ImageSpec, type LayerStore, type Machine, type OutputSink, type PtySession, type RootLayers, type ShellRequest } from '../machine.js';
 import { BuildError } from '../../engine/errors.js';
 import { bindTargetIsScratch, chrootArgv, INTERACTIVE } from './chroot.js';
@@ -89,10 +89,11 @@ export class HostMachine implements Machine {
    * While an image is the root, the layers are only kept for when it stops being one. */
   async mountRoot(layers: RootLayers | undefined): Promise<void> {
     this.layers = layers;
+    // The layer is made either way: the layers are mounted again when the image stops being the root.
+    for (const d of layers ? [layers.upper, layers.work] : []) await mkdir(resolve(layers!.dir, d), { recursive: true });
     if (this.imageRoot !== undefined) return this.bindImage(this.imageRoot);
     await this.unmountRoot();
     if (!layers) return;
-    for (const d of [layers.upper, layers.work]) await mkdir(resolve(layers.dir, d), { recursive: true });
     // Relative layer names keep the option string short whatever the number of layers.
     const options = `lowerdir=${layers.lowers.join(':')},upperdir=${layers.upper},workdir=${layers.work}`;
     await this.run(['mount', '-t', 'overlay', 'debstep-root', '-o', options, this.rootDir], layers.dir);
@@ -116,7 +117,9 @@ export class HostMachine implements Machine {
   }
 
   async attachImage(image: ImageSpec): Promise<BlockDevice> {
-    // A new sparse file of the image's size, as debos's PreNoMachine makes it.
+    // A new sparse file of the image's size, as debos's PreNoMachine makes it (its
+    // directory too: an image name may have directories in it).
+    await mkdir(dirname(image.path), { recursive: true });
     const file = await open(image.path, 'w');
     try {
       await file.truncate(image.bytes);

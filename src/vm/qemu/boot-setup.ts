@@ -1,7 +1,7 @@
 // Everything a guest needs before QEMU starts, decided and built on the host: the
 // acceleration, the kernel and its modules, what the guest sees of the host, its disks,
 // the initramfs and the QEMU command line. Each decision is reported with its reason.
-import { open, writeFile } from 'node:fs/promises';
+import { mkdir, open, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { HostError } from '../../engine/errors.js';
@@ -158,6 +158,7 @@ async function prepareDisks(opts: QemuMachineOptions, say: Say, detail: Say, tem
 
 /** A new sparse, blank disk image (an existing file is emptied), as fakemachine's CreateImage. */
 async function createImage(path: string, bytes: number): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
   const file = await open(path, 'w').catch((err: Error) => {
     throw new HostError(`cannot make the disk image ${path}: ${err.message}`);
   });

@@ -257,3 +257,10 @@ test('an action debstep cannot run is an error when the recipe is checked, at it
     'recipe.yaml:5:5: ostree-commit action: debstep cannot run it: OSTree is not supported yet',
   ]);
 });
+
+test('an image-partition that does not validate brings no second error from the actions that need its image', async (t) => {
+  const broken = IMAGE_ACTION.replace('partitiontype: msdos', 'partitiontype: mbr');
+  assert.deepEqual(await loadErrors(t, { 'recipe.yaml': recipe(`${broken}  - action: filesystem-deploy\n  - action: raw\n    origin: artifacts\n    source: x\n`) }), [
+    'recipe.yaml:6:20: "partitiontype" in image-partition action: expected one of gpt, msdos, got "mbr"',
+  ]);
+});
