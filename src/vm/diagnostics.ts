@@ -44,9 +44,15 @@ const TOOLS: readonly Tool[] = [
   { command: 'dpkg-deb', pkg: 'dpkg', neededFor: 'unpacking .deb files' },
   { command: 'parted', pkg: 'parted', neededFor: 'image-partition' },
   { command: 'sfdisk', pkg: 'fdisk', neededFor: 'image-partition' },
+  { command: 'partx', pkg: 'util-linux', neededFor: 'image-partition (telling the kernel the partitions)' },
+  { command: 'blkid', pkg: 'util-linux', neededFor: 'image-partition (filesystem UUIDs for fstab)' },
+  { command: 'flock', pkg: 'util-linux', neededFor: 'image-partition (keeping udev off the image while formatting)' },
   { command: 'losetup', pkg: 'mount', neededFor: 'disk images on the host backend' },
-  { command: 'mkfs.ext4', pkg: 'e2fsprogs', neededFor: 'ext2/3/4 file systems' },
-  { command: 'mkfs.vfat', pkg: 'dosfstools', neededFor: 'FAT file systems', optional: true },
+  { command: 'mkfs.ext4', pkg: 'e2fsprogs', neededFor: 'ext2/3/4 file systems (and the VM\'s disks)' },
+  { command: 'mkfs.vfat', pkg: 'dosfstools', neededFor: 'FAT file systems in disk images', optional: true },
+  { command: 'mkfs.btrfs', pkg: 'btrfs-progs', neededFor: 'btrfs file systems in disk images', optional: true },
+  { command: 'mkfs.xfs', pkg: 'xfsprogs', neededFor: 'XFS file systems in disk images', optional: true },
+  { command: 'mkfs.f2fs', pkg: 'f2fs-tools', neededFor: 'F2FS file systems in disk images', optional: true },
   { command: 'eatmydata', pkg: 'eatmydata', neededFor: 'faster package installs', optional: true },
   { command: 'qemu-system-x86_64', pkg: 'qemu-system-x86', neededFor: 'the VM backend' },
   { command: 'busybox', pkg: 'busybox-static', neededFor: 'the VM backend\'s initramfs' },
@@ -59,11 +65,11 @@ export async function checkTools(): Promise<Check[]> {
   return Promise.all(
     TOOLS.map(async (t): Promise<Check> => {
       const path = await which(t.command);
-      if (path) return { name: t.command, severity: 'ok', detail: path };
+      if (path) return { name: t.command, severity: 'ok', detail: t.optional ? `${path} (optional: for ${t.neededFor})` : path };
       return {
         name: t.command,
         severity: t.optional ? 'note' : 'problem',
-        detail: `not installed; needed for ${t.neededFor}`,
+        detail: t.optional ? `not installed; optional, only recipes that need it fail: ${t.neededFor}` : `not installed; needed for ${t.neededFor}`,
         remedy: `apt-get install ${t.pkg}`,
       };
     }),
