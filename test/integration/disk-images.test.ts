@@ -148,7 +148,9 @@ for (const backend of ['host', 'vm'] as const) {
     }
 
     for (const sectorSize of [512, 4096]) {
-      test(`tests/raw -t sectorsize:${sectorSize}: the blobs at their offsets, 1 GiB streamed`, async () => {
+      // In the VM with 4096-byte sectors only, as debos's CI (the 512 case is the host's and
+      // the other tests'): each run writes a gigabyte twice under emulation.
+      test(`tests/raw -t sectorsize:${sectorSize}: the blobs at their offsets, 1 GiB streamed`, { skip: backend === 'vm' && sectorSize === 512 && 'the VM runs it with 4096-byte sectors' }, async () => {
         const p = await project('raw', owner);
         // debos's CI gives its VM 256 MB for this test: the gigabyte must not be read into memory.
         const r = await build(backend, p, 'test.yaml', ['-t', `sectorsize:${sectorSize}`, ...(backend === 'vm' ? ['--memory', '256MB'] : [])]);

@@ -24,7 +24,7 @@ export function checkArtifactName(property: string, name: string): void {
   const inside = posix.normalize(`./${name}`);
   if (inside === '.' || inside === './' || inside === '..' || inside.startsWith('../')) {
     const what = inside.startsWith('..') ? 'leads out of the artifact directory' : 'names the artifact directory itself, not a file in it';
-    throw new PropertyError(property, `"${name}" ${what}`, `name a file under the artifact directory, like ${posix.basename(name) || 'image.img'}`);
+    throw new PropertyError(property, `${property} "${name}" ${what}`, `name a file under the artifact directory, like ${posix.basename(name) || 'image.img'}`);
   }
 }
 

@@ -148,15 +148,16 @@ export async function partitionDevices(device: string, numbers: readonly number[
   const deadline = Date.now() + NODE_WAIT_MS;
   const known = async (n: number) => (await read(`${sysBlock(partitionNode(device, n))}/dev`)) !== undefined;
   const missing = async () => (await Promise.all(numbers.map(async (n) => ((await known(n)) ? undefined : n)))).filter((n) => n !== undefined);
-  let absent = await missing();
-  if (absent.length > 0) {
-    // Tell the kernel the table as it is on the disk: adds, resizes and removes partitions.
+  // Tell the kernel the table as it is on the disk (partx adds, resizes and removes
+  // partitions), again while a re-read by someone else (udev) keeps the device busy.
+  for (let absent = await missing(); absent.length > 0; absent = await missing()) {
     const r = await run(['partx', '--update', device]);
-    absent = await missing();
-    if (absent.length > 0) {
+    if ((await missing()).length === 0) break;
+    if (Date.now() > deadline) {
       const why = r.status === 0 ? '' : ` (partx --update ${device}: ${r.output.join(' ')})`;
       throw new BuildError(`${device} has no partition ${absent.join(', ')} after partitioning${why}`);
     }
+    await sleep(100);
   }
   const devtmpfs = await devIsDevtmpfs();
   const devices: BlockDevice[] = [];

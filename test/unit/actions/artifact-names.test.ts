@@ -23,9 +23,9 @@ test('pack file, image-partition imagename, ostree repository: nothing outside, 
     assert.ok(params(node('/abs/x') as never), `${kind}: /abs/x is allowed`);
     assert.ok(params(node('a/../x') as never), `${kind}: a/../x stays inside`);
     for (const bad of ['../x', '/../../x', 'a/../../x']) {
-      assert.deepEqual(errors(node(bad)), [`${property}: ${kind} action: "${bad}" leads out of the artifact directory`], `${kind} ${bad}`);
+      assert.deepEqual(errors(node(bad)), [`${property}: ${kind} action: ${property} "${bad}" leads out of the artifact directory`], `${kind} ${bad}`);
     }
-    assert.deepEqual(errors(node('.')), [`${property}: ${kind} action: "." names the artifact directory itself, not a file in it`]);
+    assert.deepEqual(errors(node('.')), [`${property}: ${kind} action: ${property} "." names the artifact directory itself, not a file in it`]);
   }
 });
 

@@ -201,6 +201,6 @@ test('an unknown filesystem, a mountpoint that is not absolute, an image too lar
   assert.deepEqual(errors(image({ imagesize: '500000000000000TB' })), [
     'imagesize: image-partition action: image size "500000000000000TB" (5e+26 bytes) is larger than a disk image can be',
   ]);
-  assert.deepEqual(errors(image({ imagename: '../disk.img' })), ['imagename: image-partition action: "../disk.img" leads out of the artifact directory']);
+  assert.deepEqual(errors(image({ imagename: '../disk.img' })), ['imagename: image-partition action: imagename "../disk.img" leads out of the artifact directory']);
   assert.equal(params(image({ imagename: '/images/disk.img' })).imagename, '/images/disk.img');
 });
