@@ -29,8 +29,10 @@ export interface Input {
 export type CacheEffect =
   /** Its effect is its layer: reusable when the key matches. `watchArtifacts`: it may
    * also write files in the artifact directory (a command on the build host), which are
-   * then recorded and must still be there, unchanged, for its layer to be reused. */
-  | { readonly replay: readonly Input[]; readonly watchArtifacts?: boolean }
+   * then recorded and must still be there, unchanged, for its layer to be reused;
+   * `untouched`: directories it must leave as they were for its result to be kept (a host
+   * command writing into its recipe directory cannot be replayed). */
+  | { readonly replay: readonly Input[]; readonly watchArtifacts?: boolean; readonly untouched?: readonly string[] }
   /** It leaves the root alone (pack, download): later actions can still be reused. When
    * it names the artifacts it makes and they still hold what it wrote, it need not run. */
   | { readonly leavesRoot: true; readonly artifacts: readonly string[] }

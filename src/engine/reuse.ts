@@ -26,7 +26,7 @@ export type ReusePlan =
       readonly hit?: undefined;
       readonly effect: CacheEffect;
       readonly why?: string;
-      readonly publish?: { readonly entry: Omit<CacheEntry, 'artifacts'>; readonly stored?: StoredLayer; readonly replace: boolean; readonly watch?: boolean };
+      readonly publish?: { readonly entry: Omit<CacheEntry, 'artifacts'>; readonly stored?: StoredLayer; readonly replace: boolean; readonly watch?: { readonly untouched: readonly string[] } };
     };
 
 export class Reuse {
@@ -38,8 +38,9 @@ export class Reuse {
   private readonly before = new Map<number, { chain: string | undefined; brokenBy: string }>();
   /** The last action whose effect on the root was made in this build, not taken from the cache. */
   private lastRan: number | undefined;
-  /** The artifact directory as it was when a watched command started. */
-  private readonly watched = new Map<ReusePlan, DirSnapshot | undefined>();
+  /** The artifact directory, and the directories it must not touch, as they were when a
+   * watched command started. */
+  private readonly watched = new Map<ReusePlan, { artifacts: DirSnapshot | undefined; untouched: [string, DirSnapshot | undefined][] }>();
 
   constructor(
     private readonly cache: LayerCache | undefined,
@@ -85,12 +86,21 @@ export class Reuse {
     if ('leavesRoot' in effect) return { effect, why, publish: { entry, replace: true } };
     if (!this.cache.storesLayers) return { effect, why: 'this machine has no layer store' };
     const stored = await this.cache.create();
-    return { effect, why, publish: { entry, ...(stored ? { stored } : {}), replace: stale !== undefined, ...(effect.watchArtifacts ? { watch: true } : {}) } };
+    return { effect, why, publish: { entry, ...(stored ? { stored } : {}), replace: stale !== undefined, ...(effect.watchArtifacts ? { watch: { untouched: this.outsideArtifacts(effect.untouched ?? []) } } : {}) } };
+  }
+
+  /** Directories that are not the artifact directory or in it (where writes are recorded). */
+  private outsideArtifacts(dirs: readonly string[]): string[] {
+    return dirs.filter((d) => d !== this.artifactDir && !d.startsWith(`${this.artifactDir}/`));
   }
 
   /** Called just before the step's command runs: what it writes from now on is its own. */
   async beforeRun(plan: ReusePlan): Promise<void> {
-    if (!plan.hit && plan.publish?.watch) this.watched.set(plan, await snapshotDir(this.artifactDir, this.ownFiles));
+    const watch = plan.hit ? undefined : plan.publish?.watch;
+    if (!watch) return;
+    const skip = [...this.ownFiles, this.artifactDir];
+    const untouched = await Promise.all(watch.untouched.map(async (d): Promise<[string, DirSnapshot | undefined]> => [d, await snapshotDir(d, skip)]));
+    this.watched.set(plan, { artifacts: await snapshotDir(this.artifactDir, this.ownFiles), untouched });
   }
 
   /**
@@ -123,8 +133,16 @@ export class Reuse {
     }
     let artifacts: ArtifactRecord[] | undefined;
     if (publish.watch) {
-      const changed = await changedArtifacts(this.artifactDir, this.watched.get(plan), this.ownFiles);
+      const before = this.watched.get(plan);
       this.watched.delete(plan);
+      for (const [dir, snapshot] of before?.untouched ?? []) {
+        const written = await changedArtifacts(dir, snapshot, [...this.ownFiles, this.artifactDir]);
+        if (written?.length !== 0) {
+          this.breakChain(`action ${index} wrote into ${dir}, which the cache cannot replay`);
+          return false;
+        }
+      }
+      const changed = await changedArtifacts(this.artifactDir, before?.artifacts, this.ownFiles);
       if (changed === undefined) {
         this.breakChain(`action ${index} removed or replaced files in the artifact directory, which the cache cannot replay`);
         return false;

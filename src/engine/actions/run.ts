@@ -109,7 +109,7 @@ export const run = defineAction({
     if (p.postprocess) return { leavesRoot: true, artifacts: [] };
     const dir = p.script === undefined ? undefined : posix.dirname(scriptPath(p.script));
     const replay = dir === undefined ? [] : [await fingerprint(resolve(ctx.recipeDir, dir), `script directory ${dir}`)];
-    return p.chroot ? { replay } : { replay, watchArtifacts: true };
+    return p.chroot ? { replay } : { replay, watchArtifacts: true, untouched: [ctx.recipeDir] };
   },
   async run(p, ctx) {
     if (!p.postprocess) await runCommand(p, ctx);

@@ -260,3 +260,25 @@ test('an input that cannot be read leaves the action to run and report it', asyn
   const p = await r.plan(failing);
   assert.ok(!p.hit && p.effect === 'unknown');
 });
+
+test('a command on the build host that writes into its recipe directory is not cached', async (t) => {
+  const dir = await temp(t);
+  const [artifacts, recipe] = [join(dir, 'artifacts'), join(dir, 'recipe')];
+  await mkdir(artifacts);
+  await mkdir(recipe);
+  const cache = cacheIn(dir);
+  const host = step(1, { replay: [], watchArtifacts: true, untouched: [recipe] }, '{"command":"ls > $RECIPEDIR/list"}');
+  const r = reuse(cache, { artifacts });
+  const p = await r.plan(host);
+  await r.beforeRun(p);
+  await writeFile(join(recipe, 'list'), 'written by the command');
+  assert.equal(await r.done(1, p), false, 'nothing published');
+  assert.match(ran(await r.plan(step(2, replay())))?.why ?? '', /action 1 wrote into .*recipe, which the cache cannot replay/);
+
+  const inside = step(1, { replay: [], watchArtifacts: true, untouched: [artifacts] }, '{"command":"touch $ARTIFACTDIR/x"}');
+  const s = reuse(cache, { artifacts });
+  const q = await s.plan(inside);
+  await s.beforeRun(q);
+  await writeFile(join(artifacts, 'x'), 'an artifact');
+  assert.equal(await s.done(1, q), true, 'a recipe directory that is the artifact directory: writes there are artifacts');
+});
