@@ -36,7 +36,8 @@ export type CacheEffect =
   /** It leaves the root alone (pack, download): later actions can still be reused. When
    * it names the artifacts it makes and they still hold what it wrote, it need not run. */
   | { readonly leavesRoot: true; readonly artifacts: readonly string[] }
-  /** Its effect cannot be replayed: later actions run again. */
+  /** Its effect cannot be replayed (`opaque` says why): later actions run again. */
+  | { readonly opaque: string }
   | 'unknown';
 
 /** A file an action made, as it was when the action ended. */

@@ -70,7 +70,7 @@ export class Reuse {
     const effect = await step.cacheEffect().catch((): CacheEffect => 'unknown');
     if (!this.cache) return { effect };
     if (this.chain === undefined) return { effect, why: `the root before it cannot be told from the recipe: ${this.brokenBy}` };
-    if (effect === 'unknown') return { effect, why: 'its effect cannot be replayed from the cache' };
+    if (effect === 'unknown' || 'opaque' in effect) return { effect, why: effect === 'unknown' ? 'its effect cannot be replayed from the cache' : effect.opaque };
     const parent = this.chain;
     const inputs = 'replay' in effect ? effect.replay : [];
     const key = entryKey(parent, step.kind, step.params, inputs);
@@ -114,9 +114,9 @@ export class Reuse {
     }
     if (plan.hit === 'artifacts') return false;
     const { effect, publish } = plan;
-    if (effect === 'unknown' || 'replay' in effect) this.lastRan = index;
-    if (effect === 'unknown') {
-      this.breakChain(`action ${index} ran a command whose effect cannot be replayed`);
+    if (effect === 'unknown' || 'replay' in effect || 'opaque' in effect) this.lastRan = index;
+    if (effect === 'unknown' || 'opaque' in effect) {
+      this.breakChain(effect === 'unknown' ? `action ${index} ran a command whose effect cannot be replayed` : `action ${index}: ${effect.opaque}`);
       return false;
     }
     if (this.rootEdited()) {

@@ -102,6 +102,7 @@ export const imagePartition = defineAction({
   kind: 'image-partition',
   schema: imagePartitionSchema,
   verify: verifyImagePartition,
+  cacheEffect: async () => ({ opaque: 'it makes a disk image, and the layer cache holds roots, not images' }),
   image(p, sectorSize) {
     const bytes = parseImageSize(p.imagesize) ?? 0;
     const sizes = checkGeometry(p, bytes, sectorSize);

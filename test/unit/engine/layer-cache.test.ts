@@ -282,3 +282,11 @@ test('a command on the build host that writes into its recipe directory is not c
   await writeFile(join(artifacts, 'x'), 'an artifact');
   assert.equal(await s.done(1, q), true, 'a recipe directory that is the artifact directory: writes there are artifacts');
 });
+
+test('an opaque action says why it and the actions after it run every time', async (t) => {
+  const r = reuse(cacheIn(await temp(t)));
+  const image = await r.plan(step(1, { opaque: 'it makes a disk image' }, '{}', 'image-partition'));
+  assert.equal(ran(image)?.why, 'it makes a disk image');
+  await r.done(1, image);
+  assert.equal(ran(await r.plan(step(2, replay())))?.why, 'the root before it cannot be told from the recipe: action 1: it makes a disk image');
+});
