@@ -92,6 +92,7 @@ function runnable(step: PlanStep, context: StageContext): RunnableStep {
     index: step.number,
     kind: step.action.kind,
     description: step.action.description,
+    makesImage: def.image !== undefined,
     // The description only names the action: changing it changes nothing in the root.
     params: JSON.stringify({ ...params, description: undefined }),
     cacheEffect: () => (def.cacheEffect ? def.cacheEffect(params, context) : Promise.resolve('unknown')),

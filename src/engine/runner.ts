@@ -13,6 +13,8 @@ import { type Workspace } from './workspace.js';
 /** One planned action with its stages bound to its properties. */
 export interface RunnableStep extends Reusable {
   readonly description: string;
+  /** It makes a disk image (image-partition), which later actions change in place. */
+  readonly makesImage?: boolean;
   readonly context: StageContext;
   readonly stages: Partial<Record<Exclude<Stage, 'verify'>, (ctx: StageContext) => Promise<void>>>;
 }
@@ -93,8 +95,21 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
     skipped.push(step.index);
     bus.emit({ type: 'action-end', index: step.index, status: 'skipped', durationMs: 0 });
   };
-  /** Undoes the actions from `index` on: their cleanups, last first, and their layers. */
-  const rewind = async (index: number) => {
+  /** Image-partition actions that ran: the images they made are changed in place later. */
+  const imagesMade = new Set<number>();
+  /** After a rewind into the actions that follow an image-partition: run them again without
+   * asking, up to `until`, then do `then` (the decision that asked for the rewind). */
+  let replay: { until: number; then: 'ask' | 'run' | 'skip'; attempt: number } | undefined;
+  /**
+   * Undoes the actions from `index` on: their cleanups, last first, and their layers. A disk
+   * image has no layers: rewinding to an action after the image-partition that made it
+   * remakes the image, from that image-partition on. Returns where the rewind starts.
+   */
+  const rewind = async (index: number): Promise<number> => {
+    const start = Math.min(index, ...[...imagesMade].filter((q) => q < index));
+    if (start < index) bus.emit({ type: 'info', index, message: `A disk image cannot be undone in place: remaking it from action ${start} (image-partition) to action ${index}` });
+    index = start;
+    for (const q of [...imagesMade]) if (q >= index) imagesMade.delete(q);
     while (cleanups.length > 0 && cleanups.at(-1)!.index >= index) {
       await runStage(bus, cleanups.pop()!, 'cleanup').catch(() => {});
     }
@@ -105,15 +120,36 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
     await reuse.discard(dropped.stored);
     reuse.rewind(index);
     bus.emit({ type: 'rewind', index });
+    return index;
+  };
+  /** Rewinds to `to` and arranges for `then` to happen there, replaying what comes between. */
+  const rewindFor = async (to: number, then: 'ask' | 'run' | 'skip', retryAttempt: number): Promise<void> => {
+    const start = await rewind(to);
+    replay = start < to ? { until: to, then, attempt: retryAttempt } : undefined;
+    i = position(start);
+    attempt = start < to ? 1 : then === 'run' ? retryAttempt : 1;
+    if (start === to && then === 'skip') {
+      skip(steps[i]!);
+      i++;
+    }
   };
   const position = (index: number) => Math.max(0, steps.findIndex((s) => s.index === index));
 
+  let i = 0;
+  let attempt = 1;
   try {
     for (const step of steps) await prepare(step);
-    let i = 0;
-    let attempt = 1;
     while (i < steps.length) {
-      const decision = await control.beforeAction(steps[i]!.index);
+      let decision: Decision;
+      if (replay && steps[i]!.index < replay.until) decision = { do: 'run' };
+      else if (replay && replay.then !== 'ask') {
+        decision = { do: replay.then };
+        attempt = replay.then === 'run' ? replay.attempt : 1;
+        replay = undefined;
+      } else {
+        replay = undefined;
+        decision = await control.beforeAction(steps[i]!.index);
+      }
       // Read the step after the answer: an edit during the pause may have replaced it.
       const step = steps[i]!;
       if (decision.do === 'abort') {
@@ -121,8 +157,7 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
         break;
       }
       if (decision.do === 'rewind') {
-        await rewind(decision.to);
-        [i, attempt] = [position(decision.to), 1];
+        await rewindFor(decision.to, 'ask', 1);
         continue;
       }
       if (decision.do === 'skip') {
@@ -152,6 +187,7 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
       bus.emit({ type: 'action-start', index: step.index, kind: step.kind, description: step.description, attempt, cached: false });
       const started = Date.now();
       cleanups.push(step);
+      if (step.makesImage) imagesMade.add(step.index);
       await reuse.beforeRun(reusePlan);
       try {
         const interrupt = new AbortController();
@@ -176,13 +212,8 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
           break;
         }
         // Whatever comes next starts from the root as it was before this action (or earlier).
-        const to = next.do === 'rewind' ? next.to : step.index;
-        await rewind(to);
-        if (next.do === 'run') attempt++;
-        else if (next.do === 'skip') {
-          skip(step);
-          [i, attempt] = [i + 1, 1];
-        } else [i, attempt] = [position(to), 1];
+        if (next.do === 'rewind') await rewindFor(next.to, 'ask', 1);
+        else await rewindFor(step.index, next.do, attempt + 1);
       }
     }
   } catch (err) {

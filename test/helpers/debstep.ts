@@ -92,6 +92,20 @@ export async function tarRead(file: string, member: string): Promise<Buffer> {
   return stdout;
 }
 
+/** A tarball unpacked once, for many reads: xz takes seconds for each `tar -xO`. */
+export async function unpackedTarball(t: { after: (fn: () => Promise<void>) => void }, file: string) {
+  const dir = await tempDir(t, 'debstep-unpacked-');
+  await run('tar', ['-xaf', file, '-C', dir], { maxBuffer: 1 << 28 });
+  const { stdout } = await run('tar', ['-tvaf', file], { maxBuffer: 1 << 28 });
+  const lines = stdout.split('\n').filter(Boolean);
+  return {
+    members: lines.map((l) => l.replace(/^(\S+\s+){5}/, '').replace(/ -> .*$/, '')),
+    read: (member: string) => readFile(join(dir, member)),
+    /** The `tar -tv` line of a member. */
+    verbose: (member: string) => lines.find((l) => l.replace(/^(\S+\s+){5}/, '').replace(/ -> .*$/, '') === member) ?? '',
+  };
+}
+
 /** `tar -tv` lines, for modes and link targets. */
 export async function tarVerbose(file: string, member: string): Promise<string> {
   const { stdout } = await run('tar', ['-tvaf', file, member]);

@@ -179,3 +179,27 @@ test('layers from the cache are stacked without mounting: the root is mounted wh
   assert.equal(mounts[0]!.lowers.length, 3);
   assert.ok(mounts[0]!.lowers.slice(0, 2).every((l) => l.startsWith(join(cacheDir, 'store'))), 'the cached layers are stacked from the store');
 });
+
+test('retrying or skipping an action that came after an image-partition remakes the image from there first', async (t) => {
+  for (const answer of ['retry', 'skip'] as const) {
+    const { machine, log, step, run, bus, events } = await setup(t);
+    let failures = 0;
+    machine.script = (req) => ({ status: req.argv[0] === 'false' && failures++ === 0 ? 1 : 0 });
+    const steps = [step(1, ['true']), { ...step(2, ['true']), makesImage: true }, step(3, ['true']), step(4, ['false']), step(5, ['true'])];
+    const infos = steps.map((s) => ({ index: s.index, kind: s.kind, description: s.description, where: '' }));
+    // A breakpoint on 3: the replay does not stop there.
+    const controller = new Controller(infos, { breakpoints: [{ type: 'index', index: 3 }], stepFirst: false }, bus);
+    controller.subscribe((s) => {
+      if (s.pause?.reason === 'failure') queueMicrotask(() => controller.send({ type: answer }));
+      else if (s.pause) queueMicrotask(() => controller.send({ type: 'continue' }));
+    });
+    const outcome = await run(steps, controller);
+    assert.equal(outcome.status, 'success', answer);
+    const runs = log.filter((l) => /^(run|cleanup) /.test(l));
+    const again = answer === 'retry' ? ['run 2', 'run 3', 'run 4', 'run 5'] : ['run 2', 'run 3', 'run 5'];
+    assert.deepEqual(runs.slice(0, 7), ['run 1', 'run 2', 'run 3', 'run 4', 'cleanup 4', 'cleanup 3', 'cleanup 2'], `${answer}: undone down to the image-partition`);
+    assert.deepEqual(runs.slice(7).filter((l) => l.startsWith('run')), again, answer);
+    assert.ok(events.some((e) => e.type === 'info' && /remaking it from action 2 \(image-partition\) to action 4/.test(e.message)));
+    assert.equal(events.filter((e) => e.type === 'paused' && e.index === 3).length, 1, 'paused at the breakpoint once, not in the replay');
+  }
+});
