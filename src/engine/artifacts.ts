@@ -1,20 +1,23 @@
 // Artifacts as the layer cache records them: each file an action made, with its size and
 // hash when the action ended, so a re-run can tell that it is still there unchanged; and
 // what a command on the build host wrote in the artifact directory (before and after).
+// Records name files relative to the artifact directory: a build with another artifact
+// directory (another checkout, a CI runner's) has none of them yet, so it makes them.
 import { lstat, readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { type ArtifactRecord, fileDigest } from './layer-cache.js';
 
-export async function recordArtifacts(paths: readonly string[]): Promise<ArtifactRecord[]> {
-  return Promise.all(paths.map(async (path) => ({ path, size: (await lstat(path)).size, sha256: await fileDigest(path) })));
+export async function recordArtifacts(artifactDir: string, paths: readonly string[]): Promise<ArtifactRecord[]> {
+  return Promise.all(paths.map(async (path) => ({ path: relative(artifactDir, path), size: (await lstat(path)).size, sha256: await fileDigest(path) })));
 }
 
-/** Undefined when every artifact still holds what was recorded, else why not. */
-export async function artifactsStillHold(records: readonly ArtifactRecord[]): Promise<string | undefined> {
+/** Undefined when every artifact is in `artifactDir` holding what was recorded, else why not. */
+export async function artifactsStillHold(artifactDir: string, records: readonly ArtifactRecord[]): Promise<string | undefined> {
   for (const r of records) {
-    const st = await lstat(r.path).catch(() => undefined);
-    if (!st?.isFile()) return `its artifact ${r.path} is gone`;
-    if (st.size !== r.size || (await fileDigest(r.path)) !== r.sha256) return `its artifact ${r.path} changed since it was made`;
+    const path = join(artifactDir, r.path);
+    const st = await lstat(path).catch(() => undefined);
+    if (!st?.isFile()) return `its artifact ${path} is gone`;
+    if (st.size !== r.size || (await fileDigest(path)) !== r.sha256) return `its artifact ${path} changed since it was made`;
   }
   return undefined;
 }

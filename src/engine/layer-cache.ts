@@ -42,6 +42,7 @@ export type CacheEffect =
 
 /** A file an action made, as it was when the action ended. */
 export interface ArtifactRecord {
+  /** Relative to the artifact directory. */
   readonly path: string;
   readonly size: number;
   readonly sha256: string;
@@ -67,7 +68,7 @@ export function cacheKey(parts: readonly string[]): string {
 /** The first key of a build: the cache format, the target architecture and the variables
  * every command gets (-e), which can change what any action does. */
 export function seedKey(architecture: string, environ: Readonly<Record<string, string>> = {}): string {
-  return cacheKey(['debstep-layer-cache-2', architecture, ...Object.entries(environ).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`)]);
+  return cacheKey(['debstep-layer-cache-3', architecture, ...Object.entries(environ).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`)]);
 }
 
 /** The key of an action on the root `parent`: what it is, not where its files are. */

@@ -77,7 +77,7 @@ export class Reuse {
     const entry = { key, parent, kind: step.kind, params: step.params, inputs };
     if ('leavesRoot' in effect && effect.artifacts.length === 0) return { effect, why: 'it always runs: what it makes is not recorded' };
     const found = await this.cache.lookup(key);
-    const stale = found?.artifacts ? await artifactsStillHold(found.artifacts) : undefined;
+    const stale = found?.artifacts ? await artifactsStillHold(this.artifactDir, found.artifacts) : undefined;
     if (found && stale === undefined) {
       if (found.stored) return { hit: 'layer', key, layer: found.stored.upper };
       if ('leavesRoot' in effect) return { hit: 'artifacts', key };
@@ -128,7 +128,7 @@ export class Reuse {
       return false;
     }
     if ('leavesRoot' in effect) {
-      await this.cache!.publish({ ...publish.entry, artifacts: await recordArtifacts(effect.artifacts) });
+      await this.cache!.publish({ ...publish.entry, artifacts: await recordArtifacts(this.artifactDir, effect.artifacts) });
       return false;
     }
     let artifacts: ArtifactRecord[] | undefined;
@@ -147,7 +147,7 @@ export class Reuse {
         this.breakChain(`action ${index} removed or replaced files in the artifact directory, which the cache cannot replay`);
         return false;
       }
-      artifacts = await recordArtifacts(changed);
+      artifacts = await recordArtifacts(this.artifactDir, changed);
     }
     this.chain = publish.entry.key;
     if (!publish.stored) return false;

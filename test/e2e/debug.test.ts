@@ -201,3 +201,40 @@ test('quitting and keeping leaves the workspace for debstep shell, and no mounts
   assert.deepEqual(mountsUnder(f.state), []);
   assert.deepEqual(processesMentioning(f.state), []);
 });
+
+test('a disk image in the debugger: its mounts at a pause, and a retry that starts from the image as it was', { skip, timeout: 900_000 }, async (t) => {
+  const f = await fixture(t, [
+    '  - action: image-partition\n    description: Partition\n    imagename: disk.img\n    imagesize: 1GB\n    partitiontype: msdos\n',
+    '    mountpoints:\n      - mountpoint: /\n        partition: root\n    partitions:\n      - name: root\n        fs: ext4\n        start: 1MiB\n        end: 100%\n',
+    '  - action: filesystem-deploy\n    description: Deploy\n',
+    // Writes into the image, then fails until the recipe directory has `ok`: a retry on the
+    // image as this action left it would find its own mark and say DIRTY.
+    '  - action: run\n    description: Mark the image\n    command: if [ -e "$ROOTDIR/partial" ]; then echo DIRTY; exit 3; fi; touch "$ROOTDIR/partial"; test -e "$RECIPEDIR/ok"\n',
+    '  - action: pack\n    description: Pack the image root\n    file: root.tar.gz\n',
+  ].join(''));
+  const events = join(f.dir, 'events.jsonl');
+  const tui = start(t, f, 'image', ['--break', '3', '--events', events]);
+  await tui.waitFor('Paused before action 3 (breakpoint)', 300_000);
+  tui.keys('h');
+  await tui.waitFor(/a shell on the build host[\s\S]*#\s*$/m);
+  tui.line('findmnt -rn -o TARGET,SOURCE | grep scratch/mnt');
+  await tui.waitFor(/scratch\/mnt \/dev\/loop\d+p1\s*$/m);
+  tui.line('exit');
+  await tui.waitFor('The shell exited with status 0');
+
+  tui.keys('c');
+  let screen = await tui.waitFor('Action 4 failed. r retry', 300_000);
+  assert.match(row(screen, 4), /4 ✗ run +Mark the image/);
+  await writeFile(join(dirname(f.recipe), 'ok'), '');
+  tui.keys('r');
+  screen = await tui.waitFor('Build finished', 300_000);
+  assert.match(row(screen, 4), /4 ✓ run +Mark the image/);
+  assert.doesNotMatch(screen, /DIRTY/);
+  const listing = execFileSync('tar', ['-tzf', join(f.artifacts, 'root.tar.gz')], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  assert.match(listing, /^\.\/partial$/m, 'the pack is of the image');
+  assert.match(await readFile(events, 'utf8'), /remaking it from action 2 \(image-partition\) to action 4/);
+  tui.keys('q');
+  assert.equal(await tui.waitForExit(), 0);
+  assert.deepEqual(mountsUnder(f.state), []);
+  assert.doesNotMatch(execFileSync('losetup', ['-a'], { encoding: 'utf8' }), /disk\.img/, 'no loop device is left');
+});

@@ -119,7 +119,7 @@ test('an artifact is made again only when it changed or is gone', async (t) => {
   const tarball = join(dir, 'out.tar.gz');
   const pack = step(2, { leavesRoot: true, artifacts: [tarball] }, '{"file":"out.tar.gz"}', 'pack');
   const build = async () => {
-    const r = reuse(cache);
+    const r = reuse(cache, { artifacts: dir });
     await r.done(1, await r.plan(step(1, replay())));
     const p = await r.plan(pack);
     if (!p.hit) await writeFile(tarball, 'packed');
@@ -136,6 +136,14 @@ test('an artifact is made again only when it changed or is gone', async (t) => {
   await rm(tarball);
   const gone = await build();
   assert.match(gone.hit ? '' : gone.why ?? '', /out\.tar\.gz is gone/);
+
+  // The same recipe with another artifact directory: its tarball is not there yet.
+  const other = join(dir, 'other');
+  await mkdir(other);
+  const r = reuse(cache, { artifacts: other });
+  await r.done(1, await r.plan(step(1, replay())));
+  const elsewhere = await r.plan(step(2, { leavesRoot: true, artifacts: [join(other, 'out.tar.gz')] }, '{"file":"out.tar.gz"}', 'pack'));
+  assert.match(elsewhere.hit ? '' : elsewhere.why ?? '', /its artifact .*other\/out\.tar\.gz is gone/);
 });
 
 test('a command on the build host is cached with the files it wrote in the artifact directory', async (t) => {
@@ -166,6 +174,13 @@ test('a command on the build host is cached with the files it wrote in the artif
   const stale = await build(() => writeFile(join(artifacts, 'made'), 'v1'));
   assert.match(stale.p.hit ? '' : stale.p.why ?? '', /its artifact .*made changed since it was made/);
   assert.equal((await build()).p.hit, 'layer', 'run again, its new record replaced the old one');
+
+  // Another artifact directory (the same recipe in another checkout): the command's file
+  // is not there, so the command runs to write it there.
+  const elsewhere = join(dir, 'elsewhere');
+  await mkdir(elsewhere);
+  const moved = await reuse(cache, { artifacts: elsewhere }).plan(host);
+  assert.match(moved.hit ? '' : moved.why ?? '', /its artifact .*elsewhere\/made is gone/);
 
   const remover = step(1, { replay: [], watchArtifacts: true }, '{"command":"rm"}');
   const r = reuse(cache, { artifacts });
