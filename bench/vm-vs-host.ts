@@ -5,10 +5,10 @@
 // Prints Markdown tables for bench/RESULTS.md.
 //
 //   node --import tsx bench/vm-vs-host.ts [runs] [example] [small]
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { baseRootTarball } from '../test/helpers/base-root.js';
+import { best, type Run, timedBuild } from './timed-build.js';
 
 const args = process.argv.slice(2);
 const runs = Number(args.find((a) => /^\d+$/.test(a)) ?? 1);
@@ -47,31 +47,7 @@ const recipes: Record<string, () => Promise<string>> = {
   small: smallRecipe,
 };
 
-interface Run {
-  readonly seconds: number;
-  /** Action number → seconds. */
-  readonly actions: Map<number, { description: string; seconds: number }>;
-}
-
-function build(recipe: string, backend: string, state: string, cache: boolean): Run {
-  const out = mkdtempSync(join(dir, 'out-'));
-  const events = join(out, 'events.jsonl');
-  const started = process.hrtime.bigint();
-  const argv = [join(repo, 'bin/debstep.js'), 'build', recipe, '--backend', backend, ...(cache ? [] : ['--no-cache']), '--artifactdir', out, '--state-dir', state, '--events', events];
-  const r = spawnSync(process.execPath, argv, { stdio: ['ignore', 'ignore', 'inherit'] });
-  if (r.status !== 0) throw new Error(`${backend} build of ${recipe} failed`);
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const actions = new Map<number, { description: string; seconds: number }>();
-  for (const line of readFileSync(events, 'utf8').split('\n').filter(Boolean)) {
-    const e = JSON.parse(line) as { type: string; index?: number; description?: string; durationMs?: number };
-    if (e.type === 'action-start') actions.set(e.index!, { description: e.description!, seconds: 0 });
-    if (e.type === 'action-end') actions.get(e.index!)!.seconds = e.durationMs! / 1000;
-  }
-  rmSync(out, { recursive: true, force: true });
-  return { seconds, actions };
-}
-
-const best = (xs: readonly Run[]) => xs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+const build = (recipe: string, backend: string, state: string, cache: boolean): Run => timedBuild(recipe, { backend, state, cache, scratch: dir });
 
 for (const name of picked.length ? picked : Object.keys(recipes)) {
   const recipe = await recipes[name]!();

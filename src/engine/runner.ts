@@ -95,8 +95,6 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
     skipped.push(step.index);
     bus.emit({ type: 'action-end', index: step.index, status: 'skipped', durationMs: 0 });
   };
-  /** Image-partition actions that ran: the images they made are changed in place later. */
-  const imagesMade = new Set<number>();
   /** After a rewind into the actions that follow an image-partition: run them again without
    * asking, up to `until`, then do `then` (the decision that asked for the rewind). */
   let replay: { until: number; then: 'ask' | 'run' | 'skip'; attempt: number } | undefined;
@@ -106,10 +104,10 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
    * remakes the image, from that image-partition on. Returns where the rewind starts.
    */
   const rewind = async (index: number): Promise<number> => {
-    const start = Math.min(index, ...[...imagesMade].filter((q) => q < index));
+    // The image-partition actions that ran (their cleanups are pending) made images that later actions changed in place.
+    const start = Math.min(index, ...cleanups.filter((s) => s.makesImage && s.index < index).map((s) => s.index));
     if (start < index) bus.emit({ type: 'info', index, message: `A disk image cannot be undone in place: remaking it from action ${start} (image-partition) to action ${index}` });
     index = start;
-    for (const q of [...imagesMade]) if (q >= index) imagesMade.delete(q);
     while (cleanups.length > 0 && cleanups.at(-1)!.index >= index) {
       await runStage(bus, cleanups.pop()!, 'cleanup').catch(() => {});
     }
@@ -187,7 +185,6 @@ export async function runSteps(deps: RunnerDeps): Promise<BuildOutcome> {
       bus.emit({ type: 'action-start', index: step.index, kind: step.kind, description: step.description, attempt, cached: false });
       const started = Date.now();
       cleanups.push(step);
-      if (step.makesImage) imagesMade.add(step.index);
       await reuse.beforeRun(reusePlan);
       try {
         const interrupt = new AbortController();

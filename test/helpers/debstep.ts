@@ -98,11 +98,13 @@ export async function unpackedTarball(t: { after: (fn: () => Promise<void>) => v
   await run('tar', ['-xaf', file, '-C', dir], { maxBuffer: 1 << 28 });
   const { stdout } = await run('tar', ['-tvaf', file], { maxBuffer: 1 << 28 });
   const lines = stdout.split('\n').filter(Boolean);
+  // A `tar -tv` line is mode, owner, size, date, time, then the name (and a link's target).
+  const members = lines.map((l) => l.replace(/^(\S+\s+){5}/, '').replace(/ -> .*$/, ''));
   return {
-    members: lines.map((l) => l.replace(/^(\S+\s+){5}/, '').replace(/ -> .*$/, '')),
+    members,
     read: (member: string) => readFile(join(dir, member)),
     /** The `tar -tv` line of a member. */
-    verbose: (member: string) => lines.find((l) => l.replace(/^(\S+\s+){5}/, '').replace(/ -> .*$/, '') === member) ?? '',
+    verbose: (member: string) => lines[members.indexOf(member)] ?? '',
   };
 }
 
