@@ -7,42 +7,68 @@ import { test } from 'node:test';
 import { hostDebianMirror } from '../../src/engine/host-mirror.js';
 import { debstep, mountsUnder, REPO, tarList, tarRead, tarVerbose, tempDir } from '../helpers/debstep.js';
 
-async function build(t: Parameters<typeof tempDir>[0], recipe: string, args: string[] = []) {
+async function build(t: Parameters<typeof tempDir>[0], recipe: string, state?: string) {
   const dir = await tempDir(t);
   const art = join(dir, 'out');
   await mkdir(art);
   await writeFile(join(dir, 'recipe.yaml'), recipe);
-  const r = await debstep(['build', join(dir, 'recipe.yaml'), '--artifactdir', art, '--state-dir', join(dir, 'state'), ...args]);
+  const r = await debstep(['build', join(dir, 'recipe.yaml'), '--artifactdir', art, '--state-dir', state ?? join(dir, 'state')]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.deepEqual(await mountsUnder(dir), []);
   return { art, r };
 }
 
-for (const tool of ['debootstrap', 'mmdebstrap'] as const) {
-  test(`a minbase bookworm amd64 root with ${tool}`, async (t) => {
-    const { art, r } = await build(t, `architecture: amd64
+const minbase = (tool: string, extra = '') => `architecture: amd64
 actions:
   - action: ${tool}
     suite: bookworm
-    variant: minbase
+    variant: minbase${extra}
   - action: pack
     file: root.tar.gz
-`);
-    const tar = join(art, 'root.tar.gz');
-    const members = await tarList(tar);
-    assert.match((await tarRead(tar, './etc/debian_version')).toString(), /^12\./);
-    assert.ok(members.includes('./usr/bin/bash'));
-    assert.match(await tarVerbose(tar, './bin'), /-> usr\/bin/, 'merged /usr');
-    assert.ok(!members.includes('./etc/resolv.conf'), 'the host resolv.conf is not left in the image');
-    assert.ok(!members.some((m) => m.endsWith('.deb')), 'no packages left in the image');
-    assert.ok(!members.some((m) => /policy-rc\.d$/.test(m)));
-    if (tool === 'debootstrap') {
-      // No mirror in the recipe: the host's apt sources name it.
-      assert.equal((await tarRead(tar, './etc/apt/sources.list')).toString(), `deb ${await hostDebianMirror()} bookworm main\n`);
-      assert.match(r.stdout, /==== debootstrap ====/);
-    }
-  });
+`;
+
+async function checkMinbase(tar: string) {
+  const members = await tarList(tar);
+  assert.match((await tarRead(tar, './etc/debian_version')).toString(), /^12\./);
+  assert.ok(members.includes('./usr/bin/bash'));
+  assert.match(await tarVerbose(tar, './bin'), /-> usr\/bin/, 'merged /usr');
+  assert.ok(!members.includes('./etc/resolv.conf'), 'the host resolv.conf is not left in the image');
+  assert.ok(!members.some((m) => m.endsWith('.deb')), 'no packages left in the image');
+  assert.ok(!members.some((m) => /policy-rc\.d$/.test(m)));
+  return members;
 }
+
+/** `package version` of every installed package, from the root's dpkg status. */
+async function installed(tar: string): Promise<string[]> {
+  const stanzas = (await tarRead(tar, './var/lib/dpkg/status')).toString().split(/\n\n+/);
+  return stanzas
+    .filter((s) => /^Status: install ok installed$/m.test(s))
+    .map((s) => `${/^Package: (.*)$/m.exec(s)![1]} ${/^Version: (.*)$/m.exec(s)![1]}`)
+    .sort();
+}
+
+test('a minbase bookworm amd64 root with debootstrap: by mmdebstrap, the same packages as debootstrap itself', async (t) => {
+  const dir = await tempDir(t);
+  const state = join(dir, 'state');
+  const { art, r } = await build(t, minbase('debootstrap'), state);
+  const tar = join(art, 'root.tar.gz');
+  const members = await checkMinbase(tar);
+  assert.match(r.stdout, /==== debootstrap ====/);
+  // No mirror in the recipe: the host's apt sources name it.
+  assert.equal((await tarRead(tar, './etc/apt/sources.list')).toString(), `deb ${await hostDebianMirror()} bookworm main\n`);
+  assert.ok(members.some((m) => m.endsWith('_Packages')), 'the apt lists are kept, as debootstrap keeps them');
+  // A script of its own makes debootstrap itself run (the package cache is shared).
+  const own = await build(t, minbase('debootstrap', '\n    script: /usr/share/debootstrap/scripts/bookworm'), state);
+  assert.match(own.r.stdout, /debootstrap \(stage 2\)|I: Base system installed successfully/);
+  const ownTar = join(own.art, 'root.tar.gz');
+  await checkMinbase(ownTar);
+  assert.deepEqual(await installed(tar), await installed(ownTar));
+});
+
+test('a minbase bookworm amd64 root with mmdebstrap', async (t) => {
+  const { art } = await build(t, minbase('mmdebstrap'));
+  await checkMinbase(join(art, 'root.tar.gz'));
+});
 
 test('the ported debos example recipe: a user, sudoers overlay and hostname, packed', async (t) => {
   const dir = await tempDir(t);

@@ -34,7 +34,7 @@ import { type StageContext } from '../stage.js';
 import { bool, mapping, str, strList } from '../recipe/properties.js';
 import { actionFields, inRecipeDir } from './fields.js';
 
-const HOOKS = '/usr/share/mmdebstrap/hooks';
+export const HOOKS = '/usr/share/mmdebstrap/hooks';
 
 type Params = z.output<typeof schema>;
 
@@ -42,7 +42,7 @@ type Params = z.output<typeof schema>;
  * Ours, on top of debos's command line: eatmydata while installing, and the package cache
  * shared with debootstrap and apt (synced in before, out after, and emptied in the image).
  */
-async function speedOptions(ctx: StageContext): Promise<string[]> {
+export async function speedOptions(ctx: StageContext): Promise<string[]> {
   const options: string[] = [];
   if (await pathExists(`${HOOKS}/eatmydata`)) options.push(`--hook-dir=${HOOKS}/eatmydata`);
   const cache = await ctx.packageCache();
