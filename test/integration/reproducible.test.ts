@@ -69,7 +69,7 @@ async function build(t: Parameters<typeof tempDir>[0], env: NodeJS.ProcessEnv): 
 async function members(file: string): Promise<string[]> {
   const opts = { maxBuffer: 1 << 28 };
   const listing = (await exec('tar', ['--full-time', '--numeric-owner', '-tvaf', file], opts)).stdout.split('\n').filter(Boolean);
-  const sums = (await exec('tar', ['-xaf', file, '--to-command=sha256sum'], opts)).stdout.split('\n').filter(Boolean);
+  const sums = (await exec('tar', ['-xaf', file, '--to-command=echo "$(sha256sum | cut -c1-64) $TAR_FILENAME"'], opts)).stdout.split('\n').filter(Boolean);
   return [...listing, ...sums];
 }
 
