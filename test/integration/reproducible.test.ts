@@ -73,11 +73,37 @@ async function members(file: string): Promise<string[]> {
   return [...listing, ...sums];
 }
 
-/** The first member (listing line or content) in which two archives differ. */
+/** A compressed archive as the tar stream in it. */
+async function uncompressed(file: string): Promise<Buffer> {
+  const tool = file.endsWith('.gz') ? 'gzip' : 'zstd';
+  return (await exec(tool, ['-dc', file], { encoding: 'buffer', maxBuffer: 1 << 30 })).stdout;
+}
+
+/** The tar entry of `tar` holding byte `offset`: its name and type, and the bytes there. */
+function entryAt(tar: Buffer, offset: number): string {
+  const field = (pos: number, len: number) => tar.toString('latin1', pos, pos + len).replace(/\0[^]*$/, '');
+  for (let pos = 0; pos + 512 <= tar.length; ) {
+    const end = pos + 512 + Math.ceil((parseInt(field(pos + 124, 12).trim() || '0', 8) || 0) / 512) * 512;
+    if (offset < end) {
+      const where = offset < pos + 512 ? 'header' : 'data';
+      return `${where} of "${field(pos, 100)}" (type ${field(pos + 156, 1) || '0'}): ${JSON.stringify(tar.toString('latin1', Math.max(pos, offset - 16), offset + 48))}`;
+    }
+    pos = end;
+  }
+  return 'past the end';
+}
+
+/** The first member (listing line or content) in which two archives differ, else the
+ * first tar entry (a pax header, too) whose bytes differ. */
 async function firstDifference(a: string, b: string): Promise<string> {
   const [x, y] = await Promise.all([members(a), members(b)]);
   const i = x.findIndex((line, n) => line !== y[n]);
-  return i === -1 ? 'the members are the same: the difference is in the compression' : `first differing member:\n  ${x[i]}\n  ${y[i] ?? '(none)'}`;
+  if (i !== -1) return `first differing member:\n  ${x[i]}\n  ${y[i] ?? '(none)'}`;
+  const [ta, tb] = await Promise.all([uncompressed(a), uncompressed(b)]);
+  let off = 0;
+  while (off < ta.length && ta[off] === tb[off]) off++;
+  if (off === ta.length && ta.length === tb.length) return 'the tar streams are the same: the difference is in the compression';
+  return `the members are the same; the tar streams first differ at byte ${off}, in the\n  ${entryAt(ta, off)}\n  ${entryAt(tb, off)}`;
 }
 
 test('two builds with SOURCE_DATE_EPOCH give the same tarball and disk image, without the build noise', async (t) => {
