@@ -8,6 +8,7 @@ import { type BuildConfig } from '../engine/build.js';
 import { buildEnvironment } from '../engine/environ.js';
 import { UsageError } from '../engine/errors.js';
 import { planRecipe, type Plan } from '../engine/plan.js';
+import { sourceDateEpoch } from '../engine/reproducible.js';
 import { defaultStateDir } from '../engine/workspace.js';
 import { enterPrivateMountNamespace } from '../vm/host/namespace.js';
 import { kvmProblem, vmCacheDirOf } from '../vm/qemu/accel-probe.js';
@@ -31,13 +32,18 @@ export async function buildConfig(o: Options): Promise<BuildConfig> {
   const st = await stat(artifactDir).catch(() => undefined);
   if (!st?.isDirectory()) throw new UsageError(`artifact directory ${artifactDir} does not exist or is not a directory`);
   const req = backendRequest(o);
+  const env = buildEnvironment(o.environVars, process.env);
+  // `-e SOURCE_DATE_EPOCH:…` counts as the environment's; commands see the epoch in use.
+  const epoch = sourceDateEpoch(o.reproducible, env.SOURCE_DATE_EPOCH ?? process.env.SOURCE_DATE_EPOCH);
+  if (epoch !== undefined) env.SOURCE_DATE_EPOCH = String(epoch);
   return Object.freeze({
     artifactDir,
     stateDir: resolve(o.stateDir ?? defaultStateDir()),
     keep: o.keep,
     reuse: !o.noCache,
     verbose: o.verbose,
-    env: buildEnvironment(o.environVars, process.env),
+    env,
+    ...(epoch !== undefined ? { sourceDateEpoch: epoch } : {}),
     ...(o.events ? { eventsFile: resolve(o.events) } : {}),
     vm: { memory: o.memory, cpus: o.cpus, scratchSize: o.scratchSize, kernel: o.kernel, modules: o.modules, showBoot: o.showBoot, accel: req.accel },
   });

@@ -49,6 +49,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'modules', long: 'modules', kind: 'value', value: 'DIR', help: "the VM kernel's modules directory (default: /lib/modules/RELEASE)", commands: RUNNING },
   { key: 'stateDir', long: 'state-dir', kind: 'value', value: 'DIR', help: 'where workspaces and caches live (default /var/lib/debstep as root, else ~/.cache/debstep)', commands: ['build', 'debug', 'shell', 'doctor', 'boot'] },
   { key: 'keep', long: 'keep', kind: 'flag', help: 'keep the workspace after a successful build', commands: BUILDING },
+  { key: 'reproducible', long: 'reproducible', kind: 'flag', help: 'bit-identical artifacts from the same inputs: timestamps clamped to SOURCE_DATE_EPOCH (default 0), build-time noise removed (also on when SOURCE_DATE_EPOCH is set)', commands: BUILDING },
   { key: 'noCache', long: 'no-cache', kind: 'flag', help: 'run every action, without taking unchanged results from earlier builds', commands: BUILDING },
   { key: 'events', long: 'events', kind: 'value', value: 'FILE', help: 'write build events as JSON Lines to FILE', commands: BUILDING },
   { key: 'breakpoints', long: 'break', kind: 'list', value: 'SPEC', help: 'pause before: a plan index (3), an action kind (apt) or a description glob ("Install*")', commands: ['debug'] },
@@ -82,6 +83,7 @@ export interface Options {
   stateDir: string | undefined;
   keep: boolean;
   noCache: boolean;
+  reproducible: boolean;
   events: string | undefined;
   breakpoints: string[];
   step: boolean;
@@ -101,7 +103,7 @@ function defaults(): Options {
     disableFakemachine: false, fakemachineBackend: undefined, backend: undefined,
     memory: undefined, cpus: undefined, scratchSize: undefined, showBoot: false,
     accel: undefined, firmware: undefined, boot: false, kernel: undefined, modules: undefined,
-    stateDir: undefined, keep: false, noCache: false, events: undefined, breakpoints: [], step: false,
+    stateDir: undefined, keep: false, noCache: false, reproducible: false, events: undefined, breakpoints: [], step: false,
     arch: [], help: false,
   };
 }

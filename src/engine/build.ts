@@ -32,6 +32,8 @@ export interface BuildConfig {
   readonly verbose: boolean;
   /** Proxies and -e variables for every command. */
   readonly env: Readonly<Record<string, string>>;
+  /** Set for reproducible output: the epoch timestamps are clamped to. */
+  readonly sourceDateEpoch?: number;
   readonly eventsFile?: string;
   readonly vm: VmSettings;
 }
@@ -163,6 +165,7 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
       outside: outsideRunner(machine),
       offload: machine.backend === 'vm',
       images: new BuildImages(),
+      ...(config.sourceDateEpoch !== undefined ? { sourceDateEpoch: config.sourceDateEpoch } : {}),
     };
     // The index is the state directory's; the layers are in the machine's store.
     const cache = config.reuse ? new LayerCache(layerCacheDir(ws, machine.backend), machine.layerStore, () => Workspace.storeLayersInUse(ws.buildsDir)) : undefined;

@@ -66,6 +66,8 @@ export interface BuildServices {
   readonly offload: boolean;
   /** Disk images made by the build's actions (image-partition), for the actions after them. */
   readonly images: BuildImages;
+  /** Set for reproducible output (SOURCE_DATE_EPOCH, --reproducible): the epoch. */
+  readonly sourceDateEpoch?: number;
 }
 
 export interface ExecOptions {
@@ -116,6 +118,10 @@ export class StageContext {
   }
   get verbose(): boolean {
     return this.services.verbose;
+  }
+  /** The epoch timestamps are clamped to when the build makes reproducible output. */
+  get sourceDateEpoch(): number | undefined {
+    return this.services.sourceDateEpoch;
   }
   /** A cache directory shared between builds (created when missing). */
   async cache(name: string): Promise<string> {

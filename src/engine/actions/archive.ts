@@ -24,11 +24,15 @@ export const LARGE_RECORDS = '--blocking-factor=2048';
 /**
  * tar's options for `compression` when creating an archive, preferring the
  * multi-threaded compressors (pigz, pbzip2, xz -T0, zstd -T0) when they are installed.
+ * Their output does not depend on the number of threads (pigz and pbzip2 compress
+ * fixed-size blocks, xz from 5.4 on and zstd keep multi-threaded mode for any count), and
+ * gzip's -n leaves out the time (of the input file, or now), so the same tar gives the
+ * same archive everywhere.
  */
 export async function tarCreateCompression(compression: Compression, ctx: StageContext): Promise<string[]> {
   switch (compression) {
     case 'gz':
-      return (await ctx.hasTool('pigz')) ? ['--use-compress-program=pigz'] : ['--gzip'];
+      return [`--use-compress-program=${(await ctx.hasTool('pigz')) ? 'pigz' : 'gzip'} -n`];
     case 'bzip2':
       return (await ctx.hasTool('pbzip2')) ? ['--use-compress-program=pbzip2'] : ['--bzip2'];
     case 'xz':
@@ -54,14 +58,14 @@ export function compressionOf(file: string): Compression {
 }
 
 /** The compressor's command line for `compression` (stdin to stdout), the multi-threaded
- * ones when installed; undefined for none. */
+ * ones when installed, as deterministic as tarCreateCompression's; undefined for none. */
 export async function compressorArgv(compression: Compression, file: string, ctx: StageContext): Promise<string[] | undefined> {
   const c = compression === 'auto' ? compressionOf(file) : compression;
   switch (c) {
     case 'none':
       return undefined;
     case 'gz':
-      return (await ctx.hasTool('pigz')) ? ['pigz', '-c'] : ['gzip', '-c'];
+      return [(await ctx.hasTool('pigz')) ? 'pigz' : 'gzip', '-n', '-c'];
     case 'bzip2':
       return (await ctx.hasTool('pbzip2')) ? ['pbzip2', '-c'] : ['bzip2', '-c'];
     case 'xz':

@@ -12,8 +12,13 @@
  * - `setup-fstab`: write `/etc/fstab` from the image's mountpoints; default true.
  * - `setup-kernel-cmdline`: write `/etc/kernel/cmdline` with `root=UUID=…`; default true.
  * - `append-kernel-cmdline`: more arguments for `/etc/kernel/cmdline`.
+ *
+ * For reproducible output (SOURCE_DATE_EPOCH, --reproducible) the image is then rid of
+ * what differs from build to build (build-noise.ts) and no file in it is newer than the
+ * epoch; what later actions write into the image is theirs.
  */
 import { defineAction, PropertyError } from '../action.js';
+import { clampRootTimes, removeBuildNoise } from '../build-noise.js';
 import { BuildError } from '../errors.js';
 import { bool, mapping, str } from '../recipe/properties.js';
 import { actionFields } from './fields.js';
@@ -62,6 +67,8 @@ export const filesystemDeploy = defineAction({
       const cmdline = [current, image.kernelRoot ?? '', p['append-kernel-cmdline'] ?? ''].filter(Boolean).join(' ');
       await files.writeFile('/etc/kernel/cmdline', `${cmdline}\n`);
     }
+    await removeBuildNoise(ctx);
+    await clampRootTimes(ctx);
   },
   async cleanup(_p, ctx) {
     await ctx.machine.showImageAsRoot(undefined);

@@ -49,6 +49,10 @@
  *
  * Everything is unmounted and the image's device released when the build ends; after a
  * failed build the image is deleted, as debos does.
+ *
+ * For reproducible output (SOURCE_DATE_EPOCH, --reproducible) the disk id, GPT partition
+ * UUIDs, file system UUIDs and ext hash seeds the recipe does not give are derived from
+ * the epoch and the names (image/seeded.ts), and mke2fs and mkfs.vfat write the epoch.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
@@ -59,6 +63,7 @@ import { type StageContext } from '../stage.js';
 import { diskIdArgv, locked, mkfsCommand, mklabelArgv, mountType, partitionArgvs, uuidArgv } from './image/commands.js';
 import { fstabLines, kernelRoot, type MountedPartition, mountOrder } from './image/mounts.js';
 import { type ImagePartition, imagePartitionSchema } from './image/schema.js';
+import { seededImage } from './image/seeded.js';
 import { checkGeometry, partitionTable, type PartitionEntry } from './image/table.js';
 import { verifyImagePartition } from './image/verify.js';
 import { parseImageSize } from './size.js';
@@ -88,7 +93,7 @@ async function partition(p: ImagePartition, ctx: StageContext, publish: (next: P
   for (const e of table) {
     for (const argv of partitionArgvs(e, device)) await host(ctx, argv, argv[0]!);
     const [part] = await ctx.machine.partitionDevices(device, [e.number]);
-    const mkfs = mkfsCommand(e, part!.path);
+    const mkfs = mkfsCommand(e, part!.path, ctx.sourceDateEpoch);
     if (mkfs) await host(ctx, locked(device, mkfs.argv), `Formatting partition ${e.number}`, mkfs.env);
     if (e.fs !== 'none') uuids.set(e.name, await fsUuid(ctx, e, part!.path));
   }
@@ -121,7 +126,8 @@ export const imagePartition = defineAction({
     const publish = (next: Partial<DiskImage>) => ctx.setImage((image = { ...image, ...next }));
     publish({});
     ctx.info(`Image ${file} is ${device.path}`);
-    const uuids = await partition(p, ctx, publish, device.path);
+    const epoch = ctx.sourceDateEpoch;
+    const uuids = await partition(epoch === undefined ? p : seededImage(p, epoch), ctx, publish, device.path);
 
     const mountDir = join(ctx.scratchDir, 'mnt');
     await mkdir(mountDir, { recursive: true });

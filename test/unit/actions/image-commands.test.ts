@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import { diskIdArgv, locked, mkfsCommand, mklabelArgv, mountType, partitionArgvs, uuidArgv } from '../../../src/engine/actions/image/commands.js';
 import { fstabLines, kernelRoot, mountOrder } from '../../../src/engine/actions/image/mounts.js';
 import { partitionTable } from '../../../src/engine/actions/image-partition.js';
+import { seededImage } from '../../../src/engine/actions/image/seeded.js';
+import { seededUuid } from '../../../src/engine/reproducible.js';
 import { params } from './check.js';
 
 type Node = Record<string, unknown>;
@@ -109,4 +111,39 @@ test('mount order: / first, then by depth, stable; fstab lines and the kernel ro
   );
   assert.equal(kernelRoot(mounts), 'root=UUID=r-uuid');
   assert.equal(kernelRoot(mounts.slice(1)), undefined);
+});
+
+test('for reproducible output mke2fs writes the epoch (1 for 0, which it reads as none) and mkfs.vfat nothing random', () => {
+  const ext = mkfsCommand(one('ext4'), '/dev/loop7p1', 1700000000)!;
+  assert.deepEqual(ext.env, { UNIX_IO_NOZEROOUT: '1', E2FSPROGS_FAKE_TIME: '1700000000' });
+  assert.equal(mkfsCommand(one('ext4'), '/dev/loop7p1', 0)!.env.E2FSPROGS_FAKE_TIME, '1');
+  assert.deepEqual(mkfs('ext4')!.env, { UNIX_IO_NOZEROOUT: '1' });
+  assert.deepEqual(mkfsCommand(one('vfat', { fsuuid: '1234abcd' }), '/dev/loop7p1', 5)!.argv, ['mkfs.vfat', '-n', 'p', '-F32', '-i', '1234abcd', '--invariant', '/dev/loop7p1']);
+  assert.deepEqual(mkfsCommand(one('xfs'), '/dev/loop7p1', 5)!.env, {});
+});
+
+test('seeded identifiers fill what the recipe leaves out, from the epoch and the names', () => {
+  const p = params({
+    action: 'image-partition', imagename: 'd.img', imagesize: '1GB', partitiontype: 'gpt',
+    partitions: [
+      { name: 'efi', fs: 'vfat', start: '1MiB', end: '64MiB' },
+      { name: 'root', fs: 'ext4', start: '64MiB', end: '90%', extendedoptions: ['lazy_itable_init=0'] },
+      { name: 'data', fs: 'ext4', start: '90%', end: '100%', fsuuid: 'b1c2d3e4-0000-4000-8000-000000000000', partuuid: 'a1c2d3e4-0000-4000-8000-000000000000', extendedoptions: ['hash_seed=S'] },
+      { name: 'raw', fs: 'none', start: '100%', end: '100%' },
+    ],
+  });
+  const s = seededImage(p, 1700000000);
+  assert.deepEqual(seededImage(p, 1700000000), s, 'the same seed gives the same identifiers');
+  assert.match(s.diskid!, /^[0-9a-f-]{36}$/);
+  const [efi, root, data, raw] = s.partitions;
+  assert.match(efi!.fsuuid!, /^[0-9a-f]{8}$/, 'a FAT volume id');
+  assert.match(root!.fsuuid!, /^[0-9a-f-]{36}$/);
+  assert.notEqual(efi!.partuuid, root!.partuuid);
+  assert.deepEqual(root!.extendedoptions, ['lazy_itable_init=0', `hash_seed=${seededUuid(1700000000, 'd.img', 'root', 'hash_seed')}`]);
+  assert.deepEqual([data!.fsuuid, data!.partuuid, data!.extendedoptions], ['b1c2d3e4-0000-4000-8000-000000000000', 'a1c2d3e4-0000-4000-8000-000000000000', ['hash_seed=S']], "the recipe's own are kept");
+  assert.equal(raw!.fsuuid, undefined, 'no file system, no UUID');
+  assert.notEqual(seededImage(p, 1700000001).diskid, s.diskid);
+  const msdos = seededImage(params({ action: 'image-partition', imagename: 'd.img', imagesize: '1GB', partitiontype: 'msdos', partitions: [{ name: 'root', fs: 'ext4', start: '1MiB', end: '100%' }] }), 0);
+  assert.match(msdos.diskid!, /^[0-9a-f]{8}$/);
+  assert.equal(msdos.partitions[0]!.partuuid, undefined, 'msdos has no partition UUIDs to set');
 });

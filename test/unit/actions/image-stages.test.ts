@@ -7,9 +7,10 @@ import { test } from 'node:test';
 import { type ActionDef } from '../../../src/engine/action.js';
 import { filesystemDeploy } from '../../../src/engine/actions/filesystem-deploy.js';
 import { imagePartition } from '../../../src/engine/actions/image-partition.js';
+import { seededImage } from '../../../src/engine/actions/image/seeded.js';
 import { raw } from '../../../src/engine/actions/raw.js';
 import { run } from '../../../src/engine/actions/run.js';
-import { EventBus } from '../../../src/engine/events.js';
+import { type BuildEvent, EventBus } from '../../../src/engine/events.js';
 import { StageContext } from '../../../src/engine/stage.js';
 import { Workspace } from '../../../src/engine/workspace.js';
 import { type ExecRequest } from '../../../src/vm/machine.js';
@@ -34,13 +35,16 @@ const IMAGE = {
   ],
 } as const;
 
-async function setup(t: Parameters<typeof tempDir>[0]) {
+async function setup(t: Parameters<typeof tempDir>[0], epoch?: number) {
   const dir = await tempDir(t);
   const machine = new FakeMachine();
   // blkid prints the UUID of the partition it is asked about.
   machine.script = (req) => (req.argv[0] === 'blkid' ? { status: 0, output: [`uuid-of-${req.argv.at(-1)!.split('/').pop()}`] } : req.argv[0] === 'stat' ? { status: 0, output: ['4096'] } : { status: 0 });
   const ws = await Workspace.create(join(dir, 'state'), 'r.yaml');
-  const services = fakeServices(machine, new EventBus(), ws, dir, {});
+  const bus = new EventBus();
+  const events: BuildEvent[] = [];
+  bus.add({ write: (e) => void events.push(e) });
+  const services = { ...fakeServices(machine, bus, ws, dir, {}), ...(epoch === undefined ? {} : { sourceDateEpoch: epoch }) };
   const ctx = (index: number) => new StageContext(services, index, dir, 'amd64', 512);
   const stage = async (def: ActionDef, p: unknown, index: number, which: 'run' | 'cleanup' | 'postMachineCleanup' = 'run', status?: 'success' | 'failed') => {
     const c = ctx(index);
@@ -48,7 +52,7 @@ async function setup(t: Parameters<typeof tempDir>[0]) {
     await def[which]!(p, c);
   };
   const execs = () => machine.calls.filter((c) => c.what === 'exec').map((c) => (c.detail as ExecRequest));
-  return { dir, machine, ws, ctx, stage, execs };
+  return { dir, machine, ws, ctx, stage, execs, events };
 }
 
 test('image-partition: debos\'s commands in debos\'s order, mounts / first, and what it hands on', async (t) => {
@@ -116,6 +120,30 @@ test('filesystem-deploy copies with cp -a, then the image is the root, with fsta
   assert.equal(machine.files.files.get('/etc/kernel/cmdline')!.toString(), 'quiet root=UUID=uuid-of-fake0p2 console=ttyS0\n');
   await stage(filesystemDeploy, {}, 2, 'cleanup');
   assert.deepEqual(machine.calls.at(-1), { what: 'showImageAsRoot', detail: undefined }, 'its cleanup shows the layers again');
+});
+
+test('for reproducible output the image gets seeded identifiers, and after the deploy no noise and no time past the epoch', async (t) => {
+  const { machine, ws, stage, execs, events } = await setup(t, 1700000000);
+  const p = params({ ...IMAGE, diskid: undefined, partitions: [{ name: 'efi', fs: 'vfat', start: '1MiB', end: '256MiB' }, { name: 'root', fs: 'ext4', start: '256MiB', end: '100%' }] });
+  await stage(imagePartition, p, 1);
+  const seeded = seededImage(p, 1700000000);
+  const argvs = execs().map((r) => r.argv);
+  assert.deepEqual(argvs.find((a) => a.includes('--disk-id')), ['sfdisk', '--disk-id', '/dev/fake0', seeded.diskid]);
+  assert.ok(argvs.some((a) => a.join(' ') === `sfdisk --part-uuid /dev/fake0 2 ${seeded.partitions[1]!.partuuid}`));
+  const ext = execs().find((r) => r.argv.includes('mkfs.ext4'))!;
+  assert.ok(ext.argv.includes('-U') && ext.argv.includes(seeded.partitions[1]!.fsuuid!));
+  assert.equal(ext.env?.E2FSPROGS_FAKE_TIME, '1700000000');
+  assert.ok(execs().find((r) => r.argv.includes('mkfs.vfat'))!.argv.includes('--invariant'));
+
+  machine.calls.length = 0;
+  machine.script = (req) => (req.argv[0] === 'sh' ? { status: 0, output: ['cleaned /etc/ssh/ssh_host_*'] } : { status: 0 });
+  await stage(filesystemDeploy, params({ action: 'filesystem-deploy' }, { image: imagePartition.image!(p, 512) }), 2);
+  const [cp, clean, clamp] = execs().map((r) => r.argv);
+  assert.deepEqual(cp, ['cp', '-a', '/fake-root/.', join(ws.scratch, 'mnt')]);
+  assert.deepEqual(clean!.slice(0, 2), ['sh', '-ec'], 'the noise goes after fstab and cmdline are written');
+  assert.deepEqual(clamp, ['find', '/fake-root', '-newermt', '@1700000000', '-exec', 'touch', '--no-dereference', '--date=@1700000000', '{}', '+']);
+  assert.ok(events.some((e) => e.type === 'warning' && /ssh host keys made during the build were removed/.test(e.message)));
+  assert.ok(events.some((e) => e.type === 'info' && e.message === 'Reproducible output: removed what differs from build to build: /etc/ssh/ssh_host_*'));
 });
 
 test('raw writes with dd at the offset, streamed, into the image or a partition; past the end fails naming the offset', async (t) => {

@@ -77,3 +77,31 @@ test('in a VM a compressed archive is decompressed outside it, told by its first
   assert.deepEqual(plain.outside, [], 'a name is not a format: not gzip, so tar reads it as it is');
   assert.equal(plain.inMachine[0]!.at(-1), join(dir, 'plain.tar.gz'));
 });
+
+test('gzip leaves out the time on both paths: the same tar gives the same .tar.gz', async (t) => {
+  const dir = await tempDir(t);
+  const host = await runAction(dir, pack, params({ action: 'pack', file: 'out.tar.gz' }), { offload: false });
+  assert.ok(host.inMachine[0]!.some((a) => /^--use-compress-program=(pigz|gzip) -n$/.test(a)));
+  const vm = await runAction(dir, pack, params({ action: 'pack', file: 'out.tar.gz' }), { offload: true });
+  assert.match(vm.outside[0]![2]!, /^(pigz|gzip) -n -c < /);
+});
+
+test('for reproducible output pack removes the build noise, then tars sorted, clamped, numeric members on both paths', async (t) => {
+  const dir = await tempDir(t);
+  const reproducible = ['--sort=name', '--mtime=@1700000000', '--clamp-mtime', '--numeric-owner', '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime'];
+  for (const offload of [false, true]) {
+    const r = await runAction(dir, pack, params({ action: 'pack', file: 'out.tar.zst' }), { offload, epoch: 1700000000 });
+    assert.equal(r.inMachine.length, 2);
+    assert.deepEqual(r.inMachine[0]!.slice(0, 2), ['sh', '-ec'], 'the noise goes first');
+    assert.ok(r.inMachine[0]!.includes('/fake-root/var/log/apt'), 'directories are resolved in the root');
+    const tar = r.inMachine[1]!;
+    assert.deepEqual(tar.slice(tar.indexOf('--xattrs-include=*.*') + 1, tar.indexOf('--xattrs-include=*.*') + 6), reproducible);
+    assert.deepEqual(r.effect, { opaque: 'for reproducible output it removes build noise from the root' }, 'what it removes is not in a layer');
+  }
+  const sub = await runAction(dir, pack, params({ action: 'pack', file: 'boot.tar', subdir: '/boot', compression: 'none' }), { offload: false, epoch: 5, rootFiles: ['/boot/vmlinuz'] });
+  assert.equal(sub.inMachine.length, 1, 'a subdirectory is packed as it is');
+  assert.ok(sub.inMachine[0]!.includes('--mtime=@5'));
+  assert.deepEqual(sub.effect, { leavesRoot: true, artifacts: [join(dir, 'boot.tar')] });
+  const plain = await runAction(dir, pack, params({ action: 'pack', file: 'out.tar' }), { offload: false });
+  assert.ok(!plain.inMachine[0]!.includes('--sort=name'), 'without an epoch the archive is as debos makes it');
+});

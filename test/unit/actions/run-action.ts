@@ -16,8 +16,9 @@ export async function tempDir(t: { after: (fn: () => Promise<void>) => void }): 
   return dir;
 }
 
-export async function runAction<P>(dir: string, action: ActionDef, params: P, opts: { offload: boolean; arch?: string }) {
+export async function runAction<P>(dir: string, action: ActionDef, params: P, opts: { offload: boolean; arch?: string; epoch?: number; rootFiles?: string[] }) {
   const machine = new FakeMachine();
+  for (const f of opts.rootFiles ?? []) machine.files.files.set(f, Buffer.alloc(0));
   const bus = new EventBus();
   const events: BuildEvent[] = [];
   bus.add({ write: (e) => void events.push(e) });
@@ -26,10 +27,12 @@ export async function runAction<P>(dir: string, action: ActionDef, params: P, op
   const services = {
     ...fakeServices(machine, bus, ws, dir),
     offload: opts.offload,
+    ...(opts.epoch === undefined ? {} : { sourceDateEpoch: opts.epoch }),
     outside: async (req: ExecRequest) => (outside.push(req), { exitStatus: 0, signal: null, durationMs: 1, outputTail: [] }),
   };
   const ctx = new StageContext(services, 1, dir, opts.arch ?? 'amd64', 512);
+  const effect = await action.cacheEffect?.(params, ctx);
   await action.run!(params, ctx);
   const inMachine = machine.calls.filter((c) => c.what === 'exec').map((c) => (c.detail as ExecRequest).argv);
-  return { outside: outside.map((r) => r.argv), inMachine, events, scratch: ws.scratch };
+  return { outside: outside.map((r) => r.argv), inMachine, events, scratch: ws.scratch, effect };
 }

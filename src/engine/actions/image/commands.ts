@@ -42,14 +42,18 @@ export function partitionArgvs(e: PartitionEntry, device: string): string[][] {
 
 const EXT = ['ext2', 'ext3', 'ext4'];
 
-/** The mkfs command for a partition's file system, with its environment; undefined for `none`. */
-export function mkfsCommand(e: PartitionEntry, partitionDevice: string): { argv: string[]; env: Record<string, string> } | undefined {
+/**
+ * The mkfs command for a partition's file system, with its environment; undefined for
+ * `none`. With `epoch` (reproducible output) mke2fs and mkfs.vfat write no time but it,
+ * and mkfs.vfat nothing random.
+ */
+export function mkfsCommand(e: PartitionEntry, partitionDevice: string, epoch?: number): { argv: string[]; env: Record<string, string> } | undefined {
   const label = e.fslabel;
   const features = e.features.length ? ['-O', e.features.join(',')] : [];
   let argv: string[];
   if (FAT.includes(e.fs)) {
     const bits = e.fs === 'fat12' ? ['-F12'] : e.fs === 'fat16' ? ['-F16'] : e.fs === 'fat' ? [] : ['-F32'];
-    argv = ['mkfs.vfat', '-n', label, ...bits, ...(e.fsuuid ? ['-i', e.fsuuid] : [])];
+    argv = ['mkfs.vfat', '-n', label, ...bits, ...(e.fsuuid ? ['-i', e.fsuuid] : []), ...(epoch === undefined ? [] : ['--invariant'])];
   } else if (e.fs === 'btrfs') {
     // -f: a partition made where an old file system was must still be formatted.
     argv = ['mkfs.btrfs', '-L', label, '-f', ...features, ...(e.fsuuid ? ['-U', e.fsuuid] : [])];
@@ -71,7 +75,10 @@ export function mkfsCommand(e: PartitionEntry, partitionDevice: string): { argv:
   }
   // mkfs.ext* would otherwise zero ranges with fallocate, which some drivers get wrong
   // (debos: UML's block driver; `bmaptool create` then misses the holes).
-  return { argv: [...argv, partitionDevice], env: EXT.includes(e.fs) ? { UNIX_IO_NOZEROOUT: '1' } : {} };
+  if (!EXT.includes(e.fs)) return { argv: [...argv, partitionDevice], env: {} };
+  // mke2fs reads a fake time of 0 as none.
+  const time: Record<string, string> = epoch === undefined ? {} : { E2FSPROGS_FAKE_TIME: String(Math.max(epoch, 1)) };
+  return { argv: [...argv, partitionDevice], env: { UNIX_IO_NOZEROOUT: '1', ...time } };
 }
 
 /** `blkid` reading the file system UUID from the device itself, no cache. */
