@@ -1,7 +1,7 @@
 // Reproducible output (SOURCE_DATE_EPOCH, --reproducible): the build's epoch, the tar
 // options that make an archive depend only on the files in it, and identifiers derived
 // from a seed where tools would draw random ones. Pure functions; what is removed from the
-// root lives in noise.ts.
+// root lives in build-noise.ts.
 import { createHash } from 'node:crypto';
 import { UsageError } from './errors.js';
 
