@@ -68,17 +68,18 @@ export function chooseBackendFor(o: Options): Promise<BackendChoice> {
 /**
  * What build and debug do first: check the flags, enter the private mount namespace (as
  * root), plan the recipe. Returns the plan, or the exit code when there is nothing more to
- * do (--dry-run, or this was the parent of the namespace).
+ * do (--dry-run, or this was the parent of the namespace). --print-recipe and the dry run
+ * write on `out`.
  */
-export async function startBuild(file: string, o: Options): Promise<Plan | number> {
+export async function startBuild(file: string, o: Options, out: NodeJS.WritableStream = process.stdout): Promise<Plan | number> {
   checkFlags(o);
   if (process.getuid?.() === 0 && !o.dryRun) {
     const entered = await enterPrivateMountNamespace();
     if (entered !== true) return entered;
   }
-  const plan = await planForBuild(file, o, process.stdout);
+  const plan = await planForBuild(file, o, out);
   if (o.dryRun) {
-    process.stdout.write('==== Recipe done (Dry run) ====\n');
+    out.write('==== Recipe done (Dry run) ====\n');
     return 0;
   }
   return plan;

@@ -57,9 +57,15 @@ export const pack = defineAction({
       throw new BuildError(`subdir ${p.subdir} does not exist in the root`);
     }
     ctx.info(`Compressing to ${file}`);
-    const compressor = ctx.offload ? await compressorArgv(p.compression, file, ctx) : undefined;
-    if (compressor) return packOutside(ctx, dir, file, compressor);
-    const compression = await tarCreateCompression(p.compression, ctx);
-    await ctx.exec({ argv: ['tar', 'cf', file, '--xattrs', '--xattrs-include=*.*', ...compression, '-C', dir, '.'], chroot: false, label: 'pack' });
+    try {
+      const compressor = ctx.offload ? await compressorArgv(p.compression, file, ctx) : undefined;
+      if (compressor) return await packOutside(ctx, dir, file, compressor);
+      const compression = await tarCreateCompression(p.compression, ctx);
+      await ctx.exec({ argv: ['tar', 'cf', file, '--xattrs', '--xattrs-include=*.*', ...compression, '-C', dir, '.'], chroot: false, label: 'pack' });
+    } catch (err) {
+      // A tarball cut short (the build was interrupted, the disk filled) is no artifact.
+      await rm(file, { force: true });
+      throw err;
+    }
   },
 });
