@@ -33,6 +33,11 @@ function colourOf(e: BuildEvent): string | undefined {
   }
 }
 
+const lastDrawn = (text: string): string => {
+  const line = text.replace(/\r+$/, '');
+  return line.slice(line.lastIndexOf('\r') + 1);
+};
+
 export class PlainLog implements EventSink {
   constructor(
     private readonly out: NodeJS.WritableStream,
@@ -48,6 +53,8 @@ export class PlainLog implements EventSink {
 
   write(event: BuildEvent): void {
     const colour = colourOf(event);
-    for (const line of eventText(event, this.verbose)) this.out.write(this.styled(line, colour) + '\n');
+    // A progress bar redraws its line after `\r`: a log keeps only what was drawn last.
+    const e = this.style.plain && event.type === 'output' ? { ...event, text: lastDrawn(event.text) } : event;
+    for (const line of eventText(e, this.verbose)) this.out.write(this.styled(line, colour) + '\n');
   }
 }
