@@ -8,7 +8,7 @@ import { type BuildConfig } from '../engine/build.js';
 import { buildEnvironment } from '../engine/environ.js';
 import { UsageError } from '../engine/errors.js';
 import { planRecipe, type Plan } from '../engine/plan.js';
-import { defaultStateDir } from '../engine/workspace.js';
+import { defaultCacheDir, defaultStateDir } from '../engine/workspace.js';
 import { enterPrivateMountNamespace } from '../vm/host/namespace.js';
 import { kvmProblem, vmCacheDirOf } from '../vm/qemu/accel-probe.js';
 import { formatWarnings } from './check.js';
@@ -31,9 +31,12 @@ export async function buildConfig(o: Options): Promise<BuildConfig> {
   const st = await stat(artifactDir).catch(() => undefined);
   if (!st?.isDirectory()) throw new UsageError(`artifact directory ${artifactDir} does not exist or is not a directory`);
   const req = backendRequest(o);
+  const stateDir = resolve(o.stateDir ?? defaultStateDir());
   return Object.freeze({
     artifactDir,
-    stateDir: resolve(o.stateDir ?? defaultStateDir()),
+    stateDir,
+    // An empty DEBSTEP_CACHE_DIR (a CI variable left blank) means the default.
+    cacheDir: resolve(o.cacheDir ?? (process.env.DEBSTEP_CACHE_DIR || defaultCacheDir(stateDir))),
     keep: o.keep,
     reuse: !o.noCache,
     verbose: o.verbose,

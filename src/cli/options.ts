@@ -48,6 +48,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'kernel', long: 'kernel', kind: 'value', value: 'FILE', help: 'kernel image for the VM (default: the running kernel if its modules are installed, else the newest installed one)', commands: RUNNING },
   { key: 'modules', long: 'modules', kind: 'value', value: 'DIR', help: "the VM kernel's modules directory (default: /lib/modules/RELEASE)", commands: RUNNING },
   { key: 'stateDir', long: 'state-dir', kind: 'value', value: 'DIR', help: 'where workspaces and caches live (default /var/lib/debstep as root, else ~/.cache/debstep)', commands: ['build', 'debug', 'shell', 'doctor', 'boot'] },
+  { key: 'cacheDir', long: 'cache-dir', kind: 'value', value: 'DIR', help: 'where the layer and package caches live, to keep between CI runs (default $DEBSTEP_CACHE_DIR, else STATE-DIR/cache)', commands: BUILDING },
   { key: 'keep', long: 'keep', kind: 'flag', help: 'keep the workspace after a successful build', commands: BUILDING },
   { key: 'noCache', long: 'no-cache', kind: 'flag', help: 'run every action, without taking unchanged results from earlier builds', commands: BUILDING },
   { key: 'events', long: 'events', kind: 'value', value: 'FILE', help: 'write build events as JSON Lines to FILE (schema: docs/events.md)', commands: BUILDING },
@@ -81,6 +82,7 @@ export interface Options {
   kernel: string | undefined;
   modules: string | undefined;
   stateDir: string | undefined;
+  cacheDir: string | undefined;
   keep: boolean;
   noCache: boolean;
   events: string | undefined;
@@ -103,7 +105,7 @@ function defaults(): Options {
     disableFakemachine: false, fakemachineBackend: undefined, backend: undefined,
     memory: undefined, cpus: undefined, scratchSize: undefined, showBoot: false,
     accel: undefined, firmware: undefined, boot: false, kernel: undefined, modules: undefined,
-    stateDir: undefined, keep: false, noCache: false, events: undefined, progress: undefined, breakpoints: [], step: false,
+    stateDir: undefined, cacheDir: undefined, keep: false, noCache: false, events: undefined, progress: undefined, breakpoints: [], step: false,
     arch: [], help: false,
   };
 }
