@@ -1,12 +1,13 @@
 // The events schema: docs/events.schema.json is what the zod schema generates, and the
 // JSON Lines sink writes lines that the schema takes (with the version) and rejects
-// when a field is unknown.
+// when a field is unknown; docs/events.md has an example of every event type, each of
+// which fits the schema.
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { EventBus, eventLineSchema, EVENTS_VERSION, eventsJsonSchema } from '../../../src/engine/events.js';
+import { buildEventSchema, EventBus, eventLineSchema, EVENTS_VERSION, eventsJsonSchema } from '../../../src/engine/events.js';
 import { JsonLines } from '../../../src/engine/sinks/files.js';
 import { REPO } from '../../helpers/debstep.js';
 
@@ -39,4 +40,17 @@ test('JSON Lines carry the schema version, and the schema checks every field', a
   assert.equal(eventLineSchema.safeParse({ ...lines[0], type: 'no-such-event' }).success, false, 'an unknown type');
   const { v: _v, ...withoutVersion } = lines[1]!;
   assert.equal(eventLineSchema.safeParse(withoutVersion).success, false, 'no version');
+});
+
+test('docs/events.md has an example of every event type, and each fits the schema', async () => {
+  const doc = await readFile(join(REPO, 'docs/events.md'), 'utf8');
+  const examples = [...doc.matchAll(/```json\n([^]*?)```/g)].flatMap((m) => m[1]!.split('\n').filter(Boolean));
+  const types = new Set<string>();
+  for (const line of examples) {
+    const parsed = eventLineSchema.safeParse(JSON.parse(line));
+    assert.ok(parsed.success, `${line}\n${parsed.error?.message}`);
+    types.add(parsed.data.type);
+  }
+  const all = buildEventSchema.options.map((o) => o.shape.type.value);
+  assert.deepEqual([...types].sort(), [...all].sort());
 });
