@@ -32,7 +32,7 @@ export async function run({ options, positionals }: ParsedArgs): Promise<number>
   const choice = await chooseBackendFor(options);
   const bus = new EventBus();
   bus.add(progressSink(progress, process.stdout, options.verbose, process.env));
-  const interrupt = new Interrupt();
+  const interrupt = new Interrupt((signal) => bus.emit({ type: 'info', message: `${signal}: stopping the build` }));
   const result = await runBuild(plan, config, choice, bus, { control: (session) => {
     if (!options.debugShell) return interrupt.wrap(runStraight);
     const control: Control = {

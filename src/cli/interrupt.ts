@@ -15,10 +15,12 @@ export class Interrupt {
   private readonly onSignal = (signal: NodeJS.Signals) => {
     if (this.received) return;
     this.received = signal;
+    this.onStop(signal);
     this.stopCommand?.();
   };
 
-  constructor() {
+  /** `onStop` says that the build stops (in its log and events). */
+  constructor(private readonly onStop: (signal: NodeJS.Signals) => void) {
     for (const s of SIGNALS) process.on(s, this.onSignal);
   }
 

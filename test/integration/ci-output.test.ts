@@ -105,6 +105,7 @@ test('SIGINT during a run action: cleanups run, exit status 130, nothing left be
   child.kill('SIGINT');
   assert.equal(await exited, 130, output);
   assert.ok(Date.now() - started < 20_000, 'the sleep was stopped, not waited for');
+  assert.match(output, /^SIGINT: stopping the build$/m, 'the log says why the build stops');
   assert.match(output, /^Interrupted by SIGINT: the build was stopped and cleaned up\.$/m);
   assert.deepEqual(await readdir(art), [], 'no artifact');
   assert.deepEqual((await readdir(join(state, 'builds'))).filter((b) => b !== 'last'), [], 'no workspace');
