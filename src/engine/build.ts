@@ -166,7 +166,7 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
       offload: machine.backend === 'vm',
       images: new BuildImages(),
     };
-    // The index is the state directory's; the layers are in the machine's store.
+    // The index is the cache directory's; the layers are in the machine's store.
     const cache = config.reuse ? new LayerCache(layerCacheDir(ws, machine.backend), machine.layerStore, () => Workspace.storeLayersInUse(ws.buildsDir)) : undefined;
     const ownFiles = [config.stateDir, config.cacheDir, ...(config.eventsFile ? [config.eventsFile] : []), ...(await outputFiles())];
     reuse = new Reuse(cache, plan.recipe.architecture, withoutProxies(config.env), config.artifactDir, ownFiles, () => services.handEdits.root);
