@@ -1,5 +1,6 @@
 // The debstep command: picks the sub-command, runs it, and is the one place that turns
-// errors into messages and exit codes (0 success, 1 build failure, 2 usage or recipe error).
+// errors into messages and exit codes (0 success, 1 build failure, 2 usage or recipe error;
+// build exits 128 + the signal, 130 for SIGINT, when one interrupts it: see cli/interrupt.ts).
 import { type Command, parseArgs } from './cli/options.js';
 import { commandHelp, mainHelp } from './cli/help.js';
 import { report } from './cli/report.js';

@@ -9,7 +9,7 @@ import { buildEnvironment } from '../engine/environ.js';
 import { UsageError } from '../engine/errors.js';
 import { planRecipe, type Plan } from '../engine/plan.js';
 import { sourceDateEpoch } from '../engine/reproducible.js';
-import { defaultStateDir } from '../engine/workspace.js';
+import { defaultCacheDir, defaultStateDir } from '../engine/workspace.js';
 import { enterPrivateMountNamespace } from '../vm/host/namespace.js';
 import { kvmProblem, vmCacheDirOf } from '../vm/qemu/accel-probe.js';
 import { formatWarnings } from './check.js';
@@ -36,9 +36,12 @@ export async function buildConfig(o: Options): Promise<BuildConfig> {
   // `-e SOURCE_DATE_EPOCH:…` counts as the environment's; commands see the epoch in use.
   const epoch = sourceDateEpoch(o.reproducible, env.SOURCE_DATE_EPOCH ?? process.env.SOURCE_DATE_EPOCH);
   if (epoch !== undefined) env.SOURCE_DATE_EPOCH = String(epoch);
+  const stateDir = resolve(o.stateDir ?? defaultStateDir());
   return Object.freeze({
     artifactDir,
-    stateDir: resolve(o.stateDir ?? defaultStateDir()),
+    stateDir,
+    // An empty DEBSTEP_CACHE_DIR (a CI variable left blank) means the default.
+    cacheDir: resolve(o.cacheDir ?? (process.env.DEBSTEP_CACHE_DIR || defaultCacheDir(stateDir))),
     keep: o.keep,
     reuse: !o.noCache,
     verbose: o.verbose,
@@ -74,17 +77,18 @@ export function chooseBackendFor(o: Options): Promise<BackendChoice> {
 /**
  * What build and debug do first: check the flags, enter the private mount namespace (as
  * root), plan the recipe. Returns the plan, or the exit code when there is nothing more to
- * do (--dry-run, or this was the parent of the namespace).
+ * do (--dry-run, or this was the parent of the namespace). --print-recipe and the dry run
+ * write on `out`.
  */
-export async function startBuild(file: string, o: Options): Promise<Plan | number> {
+export async function startBuild(file: string, o: Options, out: NodeJS.WritableStream = process.stdout): Promise<Plan | number> {
   checkFlags(o);
   if (process.getuid?.() === 0 && !o.dryRun) {
     const entered = await enterPrivateMountNamespace();
     if (entered !== true) return entered;
   }
-  const plan = await planForBuild(file, o, process.stdout);
+  const plan = await planForBuild(file, o, out);
   if (o.dryRun) {
-    process.stdout.write('==== Recipe done (Dry run) ====\n');
+    out.write('==== Recipe done (Dry run) ====\n');
     return 0;
   }
   return plan;

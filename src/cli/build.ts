@@ -1,9 +1,8 @@
 // debstep build: the recipe, start to end, with debos's log on stdout.
-import { runBuild } from '../engine/build.js';
+import { keptByDefault, runBuild } from '../engine/build.js';
 import { EventBus } from '../engine/events.js';
 import { ActionFailure } from '../engine/errors.js';
 import { type Control, runStraight } from '../engine/runner.js';
-import { PlainLog } from '../engine/sinks/plain-log.js';
 import { attachTerminal } from '../util/attach-terminal.js';
 import { buildConfig, chooseBackendFor, startBuild } from './build-setup.js';
 import { join, resolve } from 'node:path';
@@ -13,6 +12,8 @@ import { bootImage } from './boot.js';
 import { type Options, type ParsedArgs } from './options.js';
 import { recipeArg } from './recipe-arg.js';
 import { failureDetails, report } from './report.js';
+import { Interrupt } from './interrupt.js';
+import { progressMode, progressSink } from './progress.js';
 
 /** The disk image that --boot boots: the last one the recipe makes (debos joins its name under the artifact directory). */
 function lastImage(plan: Plan, options: Options): string {
@@ -22,15 +23,18 @@ function lastImage(plan: Plan, options: Options): string {
 }
 
 export async function run({ options, positionals }: ParsedArgs): Promise<number> {
-  const plan = await startBuild(recipeArg('build', positionals), options);
+  const progress = progressMode(options.progress, process.stdout.isTTY === true, process.env);
+  // With --progress json, stdout has nothing but events.
+  const plan = await startBuild(recipeArg('build', positionals), options, progress === 'json' ? process.stderr : process.stdout);
   if (typeof plan === 'number') return plan;
   const image = options.boot ? lastImage(plan, options) : undefined;
   const config = await buildConfig(options);
   const choice = await chooseBackendFor(options);
   const bus = new EventBus();
-  bus.add(new PlainLog(process.stdout, options.verbose));
+  bus.add(progressSink(progress, process.stdout, options.verbose, process.env));
+  const interrupt = new Interrupt((signal) => bus.emit({ type: 'info', message: `${signal}: stopping the build` }));
   const result = await runBuild(plan, config, choice, bus, { control: (session) => {
-    if (!options.debugShell) return runStraight;
+    if (!options.debugShell) return interrupt.wrap(runStraight);
     const control: Control = {
       beforeAction: runStraight.beforeAction,
       async afterFailure(index, failure) {
@@ -42,8 +46,15 @@ export async function run({ options, positionals }: ParsedArgs): Promise<number>
         return { do: 'abort' };
       },
     };
-    return control;
-  } });
+    return interrupt.wrap(control);
+  },
+  // An interrupted build leaves nothing behind, unless --keep asks for its workspace.
+  keep: (outcome) => (interrupt.signal ? config.keep : keptByDefault(outcome, config)) }).finally(() => interrupt.dispose());
+  if (interrupt.exitCode !== undefined) {
+    process.stderr.write(`Interrupted by ${interrupt.signal}: the build was stopped and cleaned up.\n`);
+    if (result.kept) process.stderr.write(`The workspace is kept in ${result.workspace}.\n`);
+    return interrupt.exitCode;
+  }
   if (result.status === 'success') return image ? bootImage(image, options) : 0;
   const code = result.error ? report(result.error, options.verbose) : 1;
   if (result.kept) process.stderr.write(`The workspace is kept in ${result.workspace}; \`debstep shell\` enters its root.\n`);

@@ -23,7 +23,8 @@ Usage: debstep COMMAND [OPTIONS] ARGS
 Commands:
 ${rows}
 
-Exit status: 0 success, 1 build failure, 2 usage or recipe error.
+Exit status: 0 success, 1 build failure, 2 usage or recipe error, 130 interrupted (128 + the
+signal: 143 for SIGTERM).
 Run debstep COMMAND --help for a command's options; debstep --version for the version.
 `;
 }

@@ -48,10 +48,12 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'kernel', long: 'kernel', kind: 'value', value: 'FILE', help: 'kernel image for the VM (default: the running kernel if its modules are installed, else the newest installed one)', commands: RUNNING },
   { key: 'modules', long: 'modules', kind: 'value', value: 'DIR', help: "the VM kernel's modules directory (default: /lib/modules/RELEASE)", commands: RUNNING },
   { key: 'stateDir', long: 'state-dir', kind: 'value', value: 'DIR', help: 'where workspaces and caches live (default /var/lib/debstep as root, else ~/.cache/debstep)', commands: ['build', 'debug', 'shell', 'doctor', 'boot'] },
+  { key: 'cacheDir', long: 'cache-dir', kind: 'value', value: 'DIR', help: 'where the layer and package caches live, to keep between CI runs (default $DEBSTEP_CACHE_DIR, else STATE-DIR/cache)', commands: BUILDING },
   { key: 'keep', long: 'keep', kind: 'flag', help: 'keep the workspace after a successful build', commands: BUILDING },
   { key: 'reproducible', long: 'reproducible', kind: 'flag', help: 'bit-identical artifacts from the same inputs: timestamps clamped to SOURCE_DATE_EPOCH (default 0), build-time noise removed (also on when SOURCE_DATE_EPOCH is set)', commands: BUILDING },
   { key: 'noCache', long: 'no-cache', kind: 'flag', help: 'run every action, without taking unchanged results from earlier builds', commands: BUILDING },
-  { key: 'events', long: 'events', kind: 'value', value: 'FILE', help: 'write build events as JSON Lines to FILE', commands: BUILDING },
+  { key: 'events', long: 'events', kind: 'value', value: 'FILE', help: 'write build events as JSON Lines to FILE (schema: docs/events.md)', commands: BUILDING },
+  { key: 'progress', long: 'progress', kind: 'value', value: 'MODE', choices: ['plain', 'tty', 'json'], help: 'output: plain (a line per event, no colours or control sequences), tty (colours; NO_COLOR turns them off) or json (the events as JSON Lines); default tty on a terminal, else plain', commands: ['build'] },
   { key: 'breakpoints', long: 'break', kind: 'list', value: 'SPEC', help: 'pause before: a plan index (3), an action kind (apt) or a description glob ("Install*")', commands: ['debug'] },
   { key: 'step', long: 'step', kind: 'flag', help: 'pause before the first action', commands: ['debug'] },
   { key: 'arch', long: 'arch', kind: 'list', value: 'ARCH', help: 'also check running ARCH binaries (repeatable)', commands: ['doctor'] },
@@ -81,10 +83,12 @@ export interface Options {
   kernel: string | undefined;
   modules: string | undefined;
   stateDir: string | undefined;
+  cacheDir: string | undefined;
   keep: boolean;
   noCache: boolean;
   reproducible: boolean;
   events: string | undefined;
+  progress: string | undefined;
   breakpoints: string[];
   step: boolean;
   arch: string[];
@@ -103,7 +107,7 @@ function defaults(): Options {
     disableFakemachine: false, fakemachineBackend: undefined, backend: undefined,
     memory: undefined, cpus: undefined, scratchSize: undefined, showBoot: false,
     accel: undefined, firmware: undefined, boot: false, kernel: undefined, modules: undefined,
-    stateDir: undefined, keep: false, noCache: false, reproducible: false, events: undefined, breakpoints: [], step: false,
+    stateDir: undefined, cacheDir: undefined, keep: false, noCache: false, reproducible: false, events: undefined, progress: undefined, breakpoints: [], step: false,
     arch: [], help: false,
   };
 }

@@ -26,6 +26,8 @@ import { BuildImages } from './disk-image.js';
 export interface BuildConfig {
   readonly artifactDir: string;
   readonly stateDir: string;
+  /** The layer and package caches (the state directory's, or --cache-dir). */
+  readonly cacheDir: string;
   readonly keep: boolean;
   /** Take unchanged actions' results from the layer cache, and keep new ones there. */
   readonly reuse: boolean;
@@ -129,7 +131,7 @@ async function outputFiles(): Promise<string[]> {
 /** Runs a planned build on the chosen machine, the front end deciding at pauses. */
 export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendChoice, bus: EventBus, front: FrontEnd): Promise<BuildResult> {
   const started = Date.now();
-  const ws = await Workspace.create(config.stateDir, plan.recipe.file);
+  const ws = await Workspace.create(config.stateDir, plan.recipe.file, config.cacheDir);
   bus.add(new FullLog(ws.logFile));
   bus.add(new JsonLines(ws.eventsFile));
   if (config.eventsFile) bus.add(new JsonLines(config.eventsFile));
@@ -167,9 +169,9 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
       images: new BuildImages(),
       ...(config.sourceDateEpoch !== undefined ? { sourceDateEpoch: config.sourceDateEpoch } : {}),
     };
-    // The index is the state directory's; the layers are in the machine's store.
+    // The index is the cache directory's; the layers are in the machine's store.
     const cache = config.reuse ? new LayerCache(layerCacheDir(ws, machine.backend), machine.layerStore, () => Workspace.storeLayersInUse(ws.buildsDir)) : undefined;
-    const ownFiles = [config.stateDir, ...(config.eventsFile ? [config.eventsFile] : []), ...(await outputFiles())];
+    const ownFiles = [config.stateDir, config.cacheDir, ...(config.eventsFile ? [config.eventsFile] : []), ...(await outputFiles())];
     reuse = new Reuse(cache, plan.recipe.architecture, withoutProxies(config.env), config.artifactDir, ownFiles, () => services.handEdits.root);
     const contextFor = (p: Plan, s: PlanStep) => new StageContext(services, s.number, s.action.recipeDir, p.recipe.architecture, p.recipe.sectorSize);
     const contexts = plan.steps.map((s) => contextFor(plan, s));

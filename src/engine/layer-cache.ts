@@ -7,8 +7,8 @@
 // ever lower layers. Artifacts (a pack's tarball) are recorded under their action's key
 // with their size and hash, so an unchanged artifact is not made again.
 //
-// The index (keys/<key>.json) lives in the state directory on the host; the layers live
-// in the machine's store (the state directory, or a VM's store disk), so each backend
+// The index (keys/<key>.json) lives in the cache directory on the host; the layers live
+// in the machine's store (the cache directory, or a VM's store disk), so each backend
 // has an index of its own.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -119,7 +119,7 @@ export interface StoredLayer {
 
 export class LayerCache {
   constructor(
-    /** The index: <state directory>/cache/layers (host) or cache/vm-layers (VM). */
+    /** The index: <cache directory>/layers (host) or vm-layers (VM). */
     readonly dir: string,
     /** The machine's store of layers; without one, only artifacts are cached. */
     private readonly store: LayerStore | undefined,

@@ -6,6 +6,7 @@ import { HostMachine } from '../vm/host/host-machine.js';
 import { type Accel, type BackendChoice } from './backend.js';
 import { HostError } from './errors.js';
 import { type Workspace } from './workspace.js';
+import { vmCacheDirOf } from '../vm/qemu/accel-probe.js';
 
 /** The VM's settings, from debos's flags and ours. */
 export interface VmSettings {
@@ -59,7 +60,7 @@ export async function createMachine(choice: BackendChoice, ws: Workspace, settin
     ...(s.scratchSize ? { scratchSize: s.scratchSize } : {}),
     ...(s.kernel ? { kernel: s.kernel } : {}),
     ...(s.modules ? { modules: s.modules } : {}),
-    cacheDir: ws.cache('vm'),
+    cacheDir: vmCacheDirOf(ws.stateDir),
     layerStore: { image: join(layerCacheDir(ws, 'vm'), 'store.img'), dir: join(layerCacheDir(ws, 'vm'), 'store') },
     ...(s.images ? { images: s.images } : {}),
     env: s.env,

@@ -16,6 +16,9 @@ export function defaultStateDir(): string {
   return join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'debstep');
 }
 
+/** The layer and package caches: in the state directory unless --cache-dir puts them elsewhere. */
+export const defaultCacheDir = (stateDir: string): string => join(stateDir, 'cache');
+
 /** What a kept workspace records about its build, for `debstep shell` and resuming. */
 export interface WorkspaceState {
   readonly recipe: string;
@@ -29,6 +32,8 @@ export interface WorkspaceState {
   readonly status: 'running' | 'success' | 'failed' | 'aborted';
   /** Where the root lives: on this host, or in the VM's layer disk image. */
   readonly backend: 'host' | 'vm';
+  /** The caches it used (--cache-dir): its layers may live in their store. */
+  readonly cacheDir?: string;
 }
 
 const layerName = (index: number, attempt: number) => `L${String(index).padStart(3, '0')}${attempt > 1 ? `-${attempt}` : ''}`;
@@ -59,6 +64,8 @@ export class Workspace {
   private constructor(
     readonly dir: string,
     readonly stateDir: string,
+    /** Caches shared by the builds of this state directory, and of others that name them. */
+    readonly cacheRoot: string,
   ) {}
 
   get root(): string {
@@ -83,19 +90,15 @@ export class Workspace {
   get eventsFile(): string {
     return join(this.dir, 'events.jsonl');
   }
-  /** Caches shared by all builds of this state directory. */
-  get cacheRoot(): string {
-    return join(this.stateDir, 'cache');
-  }
   cache(name: string): string {
     return join(this.cacheRoot, name);
   }
 
-  /** A fresh workspace for a build of `recipe`. */
-  static async create(stateDir: string, recipe: string): Promise<Workspace> {
+  /** A fresh workspace for a build of `recipe`, with the caches in `cacheDir`. */
+  static async create(stateDir: string, recipe: string, cacheDir = defaultCacheDir(stateDir)): Promise<Workspace> {
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
     const id = `${basename(recipe).replace(/\.ya?ml$/, '')}-${stamp}-${randomBytes(2).toString('hex')}`;
-    const ws = new Workspace(join(stateDir, 'builds', id), stateDir);
+    const ws = new Workspace(join(stateDir, 'builds', id), stateDir, cacheDir);
     try {
       for (const d of [ws.root, join(ws.layersDir, 'base'), ws.scratch, ws.downloads, ws.cacheRoot]) {
         await mkdir(d, { recursive: true });
@@ -123,7 +126,7 @@ export class Workspace {
         hint: kept.length ? `kept builds: ${kept.filter((k) => k !== 'last').join(', ')}` : 'builds are kept after a failure, or with --keep',
       });
     }
-    const ws = new Workspace(dir, stateDir);
+    const ws = new Workspace(dir, stateDir, state.cacheDir ?? defaultCacheDir(stateDir));
     const frozen = new Set(state.frozen ?? []);
     // Names carry the action's index (L002, L002-2, O002-1): open layers make positions differ.
     ws.stack = state.layers.map((name) => {
@@ -194,9 +197,10 @@ export class Workspace {
     return this.stack.flatMap((l) => (l.stored ? [l.stored] : []));
   }
 
-  async saveState(state: Omit<WorkspaceState, 'layers' | 'frozen' | 'stored'>): Promise<void> {
+  async saveState(state: Omit<WorkspaceState, 'layers' | 'frozen' | 'stored' | 'cacheDir'>): Promise<void> {
     const full: WorkspaceState = {
       ...state,
+      cacheDir: this.cacheRoot,
       layers: this.stack.map((l) => l.name),
       frozen: this.stack.filter((l) => l.frozen).map((l) => l.name),
       stored: Object.fromEntries(this.stack.flatMap((l) => (l.inStore ? [[l.name, l.inStore.upper]] : []))),

@@ -4,6 +4,7 @@
 import { type BuildEvent } from '../engine/events.js';
 import { eventText } from '../engine/sinks/text.js';
 import { RingBuffer } from '../util/ring-buffer.js';
+import { withoutControl } from '../util/control-text.js';
 
 export type Tone = 'plain' | 'note' | 'warning' | 'error';
 
@@ -19,12 +20,9 @@ export const LINES_PER_ACTION = 5000;
 /** Longer lines are cut: one line never costs more than this in memory. */
 export const MAX_LINE_LENGTH = 1000;
 
-// Colours and cursor movement from a command's output would break the layout.
-const CONTROL = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f]/g;
-
 /** A line as the screen can show it: no control sequences, tabs expanded, length capped. */
 export function displayText(text: string): string {
-  const clean = text.replace(/\t/g, '    ').replace(CONTROL, '');
+  const clean = withoutControl(text.replace(/\t/g, '    '));
   return clean.length > MAX_LINE_LENGTH ? `${clean.slice(0, MAX_LINE_LENGTH - 1)}…` : clean;
 }
 

@@ -71,9 +71,15 @@ export const pack = defineAction({
     }
     if (p.subdir === undefined) await removeBuildNoise(ctx);
     ctx.info(`Compressing to ${file}`);
-    const compressor = ctx.offload ? await compressorArgv(p.compression, file, ctx) : undefined;
-    if (compressor) return packOutside(ctx, dir, file, compressor);
-    const compression = await tarCreateCompression(p.compression, ctx);
-    await ctx.exec({ argv: ['tar', 'cf', file, ...tarOptions(ctx), ...compression, '-C', dir, '.'], chroot: false, label: 'pack' });
+    try {
+      const compressor = ctx.offload ? await compressorArgv(p.compression, file, ctx) : undefined;
+      if (compressor) return await packOutside(ctx, dir, file, compressor);
+      const compression = await tarCreateCompression(p.compression, ctx);
+      await ctx.exec({ argv: ['tar', 'cf', file, ...tarOptions(ctx), ...compression, '-C', dir, '.'], chroot: false, label: 'pack' });
+    } catch (err) {
+      // A tarball cut short (the build was interrupted, the disk filled) is no artifact.
+      await rm(file, { force: true });
+      throw err;
+    }
   },
 });

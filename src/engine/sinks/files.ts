@@ -1,14 +1,18 @@
 // Sinks that write files: the full log (everything, verbose, timestamped) and the events
-// as JSON Lines. Writes are buffered by the stream; close() flushes.
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { type BuildEvent, type EventSink } from '../events.js';
+// as JSON Lines (to a file, or to stdout with --progress json). Writes are buffered by the
+// stream; close() flushes.
+import { createWriteStream } from 'node:fs';
+import { type BuildEvent, EVENTS_VERSION, type EventSink } from '../events.js';
 import { eventText } from './text.js';
 
 abstract class FileSink implements EventSink {
-  private readonly stream: WriteStream;
+  private readonly stream: NodeJS.WritableStream;
+  /** A stream given to the sink (stdout) is not the sink's to end. */
+  private readonly owned: boolean;
 
-  constructor(path: string) {
-    this.stream = createWriteStream(path, { flags: 'a' });
+  constructor(target: string | NodeJS.WritableStream) {
+    this.owned = typeof target === 'string';
+    this.stream = typeof target === 'string' ? createWriteStream(target, { flags: 'a' }) : target;
   }
 
   protected abstract format(event: BuildEvent): string;
@@ -19,7 +23,7 @@ abstract class FileSink implements EventSink {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => this.stream.end(resolve));
+    return new Promise((resolve) => (this.owned ? this.stream.end(resolve) : this.stream.write('', () => resolve())));
   }
 }
 
@@ -34,6 +38,6 @@ export class FullLog extends FileSink {
 
 export class JsonLines extends FileSink {
   protected format(event: BuildEvent): string {
-    return JSON.stringify(event) + '\n';
+    return JSON.stringify({ v: EVENTS_VERSION, ...event }) + '\n';
   }
 }

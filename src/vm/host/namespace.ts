@@ -2,6 +2,7 @@
 // any image mounts it makes are invisible to the host and vanish with the process, even
 // on SIGKILL. The command re-executes itself under unshare(1) to get there.
 import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 
 const MARK = 'DEBSTEP_MOUNT_NS';
 
@@ -21,10 +22,11 @@ export async function enterPrivateMountNamespace(): Promise<true | number> {
     process.execPath, ...process.execArgv, ...process.argv.slice(1),
   ];
   const child = spawn('setpriv', argv, { stdio: 'inherit', env: { ...process.env, [MARK]: 'pending' } });
-  // The terminal sends SIGINT to the whole process group; the child decides what it means.
-  const ignore = () => {};
+  // The child decides what a signal means. A terminal's Ctrl-C reaches it twice (it is in
+  // the process group, and forwarded): once a signal is taken, the child ignores the next.
   const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
-  process.on('SIGINT', ignore);
+  const onInt = forward('SIGINT');
+  process.on('SIGINT', onInt);
   const onTerm = forward('SIGTERM');
   const onHup = forward('SIGHUP');
   process.on('SIGTERM', onTerm);
@@ -35,10 +37,10 @@ export async function enterPrivateMountNamespace(): Promise<true | number> {
       resolve(1);
     });
     child.on('exit', (code, signal) => {
-      process.off('SIGINT', ignore);
+      process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
       process.off('SIGHUP', onHup);
-      resolve(code ?? 128 + (signal === 'SIGKILL' ? 9 : 15));
+      resolve(code ?? 128 + constants.signals[signal ?? 'SIGKILL']);
     });
   });
 }

@@ -49,7 +49,8 @@ export interface KvmHost {
   readonly probe: (qemu: string, kernelImage: string, cacheDir: string) => Promise<ProbeOutcome & { readonly ms: number }>;
 }
 
-/** The VM cache directory of a state directory, as the workspace names it. */
+/** The VM cache directory of a state directory: KVM's answers and kernels are this
+ * machine's, so they stay there when --cache-dir moves the other caches. */
 export const vmCacheDirOf = (stateDir: string): string => join(stateDir, 'cache', 'vm');
 const defaultVmCacheDir = (): string => vmCacheDirOf(defaultStateDir());
 
