@@ -7,6 +7,7 @@ import { backendRequest, type BackendChoice, chooseBackend } from '../engine/bac
 import { type BuildConfig } from '../engine/build.js';
 import { buildEnvironment } from '../engine/environ.js';
 import { UsageError } from '../engine/errors.js';
+import { type ManifestSettings } from '../engine/manifest/index.js';
 import { planRecipe, type Plan } from '../engine/plan.js';
 import { defaultStateDir } from '../engine/workspace.js';
 import { enterPrivateMountNamespace } from '../vm/host/namespace.js';
@@ -26,18 +27,27 @@ export function checkFlags(o: Options): void {
   backendRequest(o);
 }
 
+/** SOURCE_DATE_EPOCH (-e or the environment) dates the SPDX documents; a bad value is a usage error. */
+function manifestSettings(epoch: string | undefined): ManifestSettings {
+  if (epoch === undefined || epoch === '') return {};
+  if (!/^\d+$/.test(epoch)) throw new UsageError(`SOURCE_DATE_EPOCH must be a number of seconds, not "${epoch}"`);
+  return { sourceDateEpoch: Number(epoch) };
+}
+
 export async function buildConfig(o: Options): Promise<BuildConfig> {
   const artifactDir = resolve(o.artifactDir ?? '.');
   const st = await stat(artifactDir).catch(() => undefined);
   if (!st?.isDirectory()) throw new UsageError(`artifact directory ${artifactDir} does not exist or is not a directory`);
   const req = backendRequest(o);
+  const env = buildEnvironment(o.environVars, process.env);
   return Object.freeze({
     artifactDir,
     stateDir: resolve(o.stateDir ?? defaultStateDir()),
     keep: o.keep,
     reuse: !o.noCache,
     verbose: o.verbose,
-    env: buildEnvironment(o.environVars, process.env),
+    env,
+    ...(o.noManifest ? {} : { manifests: manifestSettings(env.SOURCE_DATE_EPOCH ?? process.env.SOURCE_DATE_EPOCH) }),
     ...(o.events ? { eventsFile: resolve(o.events) } : {}),
     vm: { memory: o.memory, cpus: o.cpus, scratchSize: o.scratchSize, kernel: o.kernel, modules: o.modules, showBoot: o.showBoot, accel: req.accel },
   });

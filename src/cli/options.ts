@@ -50,6 +50,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'stateDir', long: 'state-dir', kind: 'value', value: 'DIR', help: 'where workspaces and caches live (default /var/lib/debstep as root, else ~/.cache/debstep)', commands: ['build', 'debug', 'shell', 'doctor', 'boot'] },
   { key: 'keep', long: 'keep', kind: 'flag', help: 'keep the workspace after a successful build', commands: BUILDING },
   { key: 'noCache', long: 'no-cache', kind: 'flag', help: 'run every action, without taking unchanged results from earlier builds', commands: BUILDING },
+  { key: 'noManifest', long: 'no-manifest', kind: 'flag', help: 'write no NAME.manifest, NAME.spdx.json and NAME.sha256 next to artifacts', commands: BUILDING },
   { key: 'events', long: 'events', kind: 'value', value: 'FILE', help: 'write build events as JSON Lines to FILE', commands: BUILDING },
   { key: 'breakpoints', long: 'break', kind: 'list', value: 'SPEC', help: 'pause before: a plan index (3), an action kind (apt) or a description glob ("Install*")', commands: ['debug'] },
   { key: 'step', long: 'step', kind: 'flag', help: 'pause before the first action', commands: ['debug'] },
@@ -82,6 +83,7 @@ export interface Options {
   stateDir: string | undefined;
   keep: boolean;
   noCache: boolean;
+  noManifest: boolean;
   events: string | undefined;
   breakpoints: string[];
   step: boolean;
@@ -101,7 +103,7 @@ function defaults(): Options {
     disableFakemachine: false, fakemachineBackend: undefined, backend: undefined,
     memory: undefined, cpus: undefined, scratchSize: undefined, showBoot: false,
     accel: undefined, firmware: undefined, boot: false, kernel: undefined, modules: undefined,
-    stateDir: undefined, keep: false, noCache: false, events: undefined, breakpoints: [], step: false,
+    stateDir: undefined, keep: false, noCache: false, noManifest: false, events: undefined, breakpoints: [], step: false,
     arch: [], help: false,
   };
 }

@@ -21,6 +21,7 @@ import { Workspace } from './workspace.js';
 import { formatPos } from './errors.js';
 import { artifactPath } from './actions/fields.js';
 import { BuildImages } from './disk-image.js';
+import { type ManifestSettings } from './manifest/index.js';
 
 /** Settings of one build, fixed before it starts. */
 export interface BuildConfig {
@@ -34,6 +35,8 @@ export interface BuildConfig {
   readonly env: Readonly<Record<string, string>>;
   readonly eventsFile?: string;
   readonly vm: VmSettings;
+  /** Manifests next to each artifact (undefined: --no-manifest). */
+  readonly manifests?: ManifestSettings;
 }
 
 export interface BuildResult extends BuildOutcome {
@@ -88,6 +91,15 @@ function runnable(step: PlanStep, context: StageContext): RunnableStep {
     const fn = bind(stage);
     if (fn) stages[stage] = fn;
   }
+  const made = def.artifact?.(params);
+  const run = stages.run;
+  if (made && run) {
+    const file = context.artifactPath(made.name);
+    stages.run = async (ctx) => {
+      await run(ctx);
+      await ctx.artifactMade(file, made.tree);
+    };
+  }
   return {
     index: step.number,
     kind: step.action.kind,
@@ -95,7 +107,12 @@ function runnable(step: PlanStep, context: StageContext): RunnableStep {
     makesImage: def.image !== undefined,
     // The description only names the action: changing it changes nothing in the root.
     params: JSON.stringify({ ...params, description: undefined }),
-    cacheEffect: () => (def.cacheEffect ? def.cacheEffect(params, context) : Promise.resolve('unknown')),
+    cacheEffect: async () => {
+      const effect = def.cacheEffect ? await def.cacheEffect(params, context) : 'unknown';
+      // Its artifact's manifests must be there too for a cached result to stand for a run.
+      if (!made || effect === 'unknown' || !('leavesRoot' in effect)) return effect;
+      return { ...effect, artifacts: [...effect.artifacts, ...context.manifestsOf(context.artifactPath(made.name))] };
+    },
     context,
     stages,
   };
@@ -163,6 +180,7 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
       outside: outsideRunner(machine),
       offload: machine.backend === 'vm',
       images: new BuildImages(),
+      manifests: config.manifests,
     };
     // The index is the state directory's; the layers are in the machine's store.
     const cache = config.reuse ? new LayerCache(layerCacheDir(ws, machine.backend), machine.layerStore, () => Workspace.storeLayersInUse(ws.buildsDir)) : undefined;

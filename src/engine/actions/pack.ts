@@ -47,6 +47,7 @@ export const pack = defineAction({
   verify(p) {
     checkArtifactName('file', p.file);
   },
+  artifact: (p) => ({ name: p.file, tree: p.subdir }),
   cacheEffect: async (p, ctx) => ({ leavesRoot: true, artifacts: [ctx.artifactPath(p.file)] }),
   async run(p, ctx) {
     const file = ctx.artifactPath(p.file);
