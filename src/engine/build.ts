@@ -21,7 +21,7 @@ import { Workspace } from './workspace.js';
 import { formatPos } from './errors.js';
 import { artifactPath } from './actions/fields.js';
 import { BuildImages } from './disk-image.js';
-import { type ManifestSettings } from './manifest/index.js';
+import { type ManifestSettings, writeManifests } from './manifest/index.js';
 
 /** Settings of one build, fixed before it starts. */
 export interface BuildConfig {
@@ -152,6 +152,7 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
   let outcome: BuildOutcome;
   let machine: Machine | undefined;
   let reuse: Reuse | undefined;
+  const images = new BuildImages();
   try {
     machine = await createMachine(choice, ws, {
       ...config.vm,
@@ -179,7 +180,7 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
       root: new LazyRoot(machine, ws),
       outside: outsideRunner(machine),
       offload: machine.backend === 'vm',
-      images: new BuildImages(),
+      images,
       manifests: config.manifests,
     };
     // The index is the state directory's; the layers are in the machine's store.
@@ -221,6 +222,13 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
   if (!kept) await reuse?.discard(ws.unpublished()).catch(() => {});
   await reuse?.finish().catch((err: unknown) => bus.emit({ type: 'warning', message: `could not prune the layer cache: ${(err as Error).message}` }));
   await machine?.close().catch(() => {});
+  // A disk image is finished once its machine has let go of it.
+  if (outcome.status === 'success' && config.manifests) {
+    const settings = config.manifests;
+    await Promise.all([...images.contents].map(([file, root]) => writeManifests(file, root, settings))).catch((err: unknown) => {
+      outcome = { ...outcome, status: 'failed', error: new HostError(`could not write the manifests of a disk image: ${(err as Error).message}`) };
+    });
+  }
   await ws.saveState({ recipe: plan.recipe.file, architecture: plan.recipe.architecture, backend: choice.backend, status: outcome.status });
   bus.emit({
     type: 'build-end',

@@ -168,6 +168,14 @@ export class StageContext {
     await writeManifests(artifact, await readRootPackages(this.services.machine.files, dir), settings);
   }
 
+  /** The root is the image (filesystem-deploy) for the last time: the packages it holds go
+   * into the image's manifests, written when the build has succeeded and released it. */
+  async imageContentsFinal(): Promise<void> {
+    const image = this.image;
+    if (!this.services.manifests || !image) return;
+    this.services.images.contents.set(image.file, await readRootPackages(this.services.machine.files));
+  }
+
   /** The disk image the actions before this one made (the newest), if any. */
   get image(): DiskImage | undefined {
     return this.services.images.before(this.index);

@@ -226,6 +226,10 @@ describe('filesystem-deploy and what it leaves in the image, on the host backend
   test('owners, hard links, device nodes, xattrs; fstab, kernel cmdline; later actions work in the image', async () => {
     const dir = await mkdtemp(join(work, 'deploy-'));
     await busyboxRoot(dir);
+    // A dpkg database for the image's manifest: this host's own.
+    await mkdir(join(dir, 'tree/var/lib/dpkg'), { recursive: true });
+    await copyFile('/var/lib/dpkg/status', join(dir, 'tree/var/lib/dpkg/status'));
+    await cp(join(dir, 'tree/var/lib/dpkg'), join(dir, 'admin'), { recursive: true });
     await writeFile(join(dir, 'deploy.yaml'), DEPLOY);
     const p = { dir, art: join(dir, 'out'), state: join(work, 'state-root') };
     await mkdir(p.art);
@@ -247,6 +251,10 @@ describe('filesystem-deploy and what it leaves in the image, on the host backend
     assert.equal(await debugfs(image, boot, 'cat /vmlinuz-test'), 'kernel\n', '/boot went to its own partition');
     assert.doesNotMatch(await debugfs(image, root, 'ls /mnt'), /build/, 'the build-time mount point is gone');
     assert.ok((await tarList(join(p.art, 'root.tar.gz'))).includes('./srv/after-deploy'), 'pack after deploy packs the image, at ARTIFACTDIR/root.tar.gz');
+    const { stdout: listed } = await exec('dpkg-query', [`--admindir=${join(dir, 'admin')}`, '-W', '-f', '${Package}\\t${Version}\\t${Architecture}\\t${source:Package}\\n']);
+    assert.equal(await readFile(`${image}.manifest`, 'utf8'), listed, "the image's manifest lists the packages of the root deployed into it");
+    await exec('sha256sum', ['--check', '--strict', 'disk.img.sha256'], { cwd: join(p.art, 'images') });
+    assert.match(await readFile(`${image}.spdx.json`, 'utf8'), /"relationshipType": "DESCRIBES"/);
   });
 
   test('a failed build deletes its image and leaves no loop device and no mount', async () => {

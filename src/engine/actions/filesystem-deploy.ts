@@ -64,6 +64,7 @@ export const filesystemDeploy = defineAction({
     }
   },
   async cleanup(_p, ctx) {
+    await ctx.imageContentsFinal();
     await ctx.machine.showImageAsRoot(undefined);
   },
 });
