@@ -22,6 +22,7 @@ const RENAMED: Readonly<Record<string, string>> = {
   'bsd-3-clause': 'BSD-3-Clause',
   'bsd-4-clause': 'BSD-4-Clause',
   'apache-2.0': 'Apache-2.0',
+  'apache-2': 'Apache-2.0',
   'cc0-1.0': 'CC0-1.0',
   isc: 'ISC',
   zlib: 'Zlib',
@@ -88,7 +89,8 @@ function expression(line: string, ref: (name: string) => string): string {
       }
     }
     const text = parts.join(' ');
-    out = out ? `(${out}) ${op} ${parts.length > 1 ? `(${text})` : text}` : text;
+    const grouped = (e: string) => (e.includes(' ') ? `(${e})` : e);
+    out = out ? `${grouped(out)} ${op} ${grouped(text)}` : text;
   }
   return out;
 }
