@@ -3,15 +3,12 @@
 // while they are as they were made, and nothing picks up changes made by hand in a shell.
 import assert from 'node:assert/strict';
 import { chmod, copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { execFile } from 'node:child_process';
-import { basename, dirname, join } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { Ajv } from 'ajv';
 import { baseRootTarball } from '../helpers/base-root.js';
 import { debstep, mountsUnder, tarList, tarRead, tempDir } from '../helpers/debstep.js';
+import { checkTarballManifests } from '../helpers/manifest.js';
 
-const exec = promisify(execFile);
 let base: string;
 before(async () => {
   base = await baseRootTarball('bookworm', 'amd64', 'tar');
@@ -49,24 +46,6 @@ actions:
     file: out.tar.gz
 `;
 
-/** The tarball's manifest lists what dpkg-query lists in it, and its sha256 file checks. */
-async function checkManifests(dir: string, tar: string): Promise<void> {
-  const admin = join(dir, 'admin');
-  await mkdir(admin, { recursive: true });
-  await writeFile(join(admin, 'status'), await tarRead(tar, './var/lib/dpkg/status'));
-  const { stdout } = await exec('dpkg-query', [`--admindir=${admin}`, '-W', '-f', '${Package}\\t${Version}\\t${Architecture}\\t${source:Package}\\n']);
-  assert.ok(stdout.split('\n').length > 50, 'a real root has packages');
-  assert.equal(await readFile(`${tar}.manifest`, 'utf8'), stdout);
-  await exec('sha256sum', ['--check', '--strict', `${basename(tar)}.sha256`], { cwd: dirname(tar) });
-  const spdx = JSON.parse(await readFile(`${tar}.spdx.json`, 'utf8')) as unknown;
-  const schema = JSON.parse(await readFile(new URL('../fixtures/spdx/spdx-schema-2.3.json', import.meta.url), 'utf8')) as object;
-  const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
-  assert.ok(validate(spdx), JSON.stringify(validate.errors));
-  const packages = (spdx as { packages: { licenseDeclared: string }[] }).packages;
-  assert.equal(packages.length, stdout.trim().split('\n').length + 1, 'each package, and the tarball');
-  assert.ok(packages.some((p) => p.licenseDeclared !== 'NOASSERTION'), 'licences read from copyright files');
-}
-
 async function project(t: Parameters<typeof tempDir>[0]) {
   const dir = await tempDir(t);
   await copyFile(base, join(dir, 'base.tar'));
@@ -92,7 +71,7 @@ test('an unchanged re-run takes every result from the cache, artifacts included'
   assert.deepEqual(p.cached(first.stdout), []);
   const tar = join(p.dir, 'out/out.tar.gz');
   const made = await readFile(tar);
-  await checkManifests(p.dir, tar);
+  await checkTarballManifests(tar);
   const again = await p.build('-v');
   assert.equal(again.code, 0, again.stdout + again.stderr);
   assert.deepEqual(p.cached(again.stdout), ['Unpack', 'Script', 'Overlay', 'Pack early', 'In the root after pack', 'On the host', 'After the host', 'Pack']);
@@ -105,7 +84,7 @@ test('an unchanged re-run takes every result from the cache, artifacts included'
   await rm(`${tar}.manifest`);
   const noManifest = await p.build('-v');
   assert.match(noManifest.stdout, /\(action 8 runs, not from the cache: its artifact .*out\.tar\.gz\.manifest is gone\)/);
-  await checkManifests(p.dir, tar);
+  await checkTarballManifests(tar);
   await rm(tar);
   const gone = await p.build('-v');
   assert.equal(gone.code, 0, gone.stdout + gone.stderr);

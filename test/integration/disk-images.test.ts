@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { debstep, debstepArgv, mountsUnder, processesMentioning, REPO, type Result, SOURCE_ENV, tarList } from '../helpers/debstep.js';
+import { dpkgQueryList, validSpdx } from '../helpers/manifest.js';
 import { qemuProcessesWith } from './vm-helpers.js';
 
 const exec = promisify(execFile);
@@ -251,10 +252,9 @@ describe('filesystem-deploy and what it leaves in the image, on the host backend
     assert.equal(await debugfs(image, boot, 'cat /vmlinuz-test'), 'kernel\n', '/boot went to its own partition');
     assert.doesNotMatch(await debugfs(image, root, 'ls /mnt'), /build/, 'the build-time mount point is gone');
     assert.ok((await tarList(join(p.art, 'root.tar.gz'))).includes('./srv/after-deploy'), 'pack after deploy packs the image, at ARTIFACTDIR/root.tar.gz');
-    const { stdout: listed } = await exec('dpkg-query', [`--admindir=${join(dir, 'admin')}`, '-W', '-f', '${Package}\\t${Version}\\t${Architecture}\\t${source:Package}\\n']);
-    assert.equal(await readFile(`${image}.manifest`, 'utf8'), listed, "the image's manifest lists the packages of the root deployed into it");
+    assert.equal(await readFile(`${image}.manifest`, 'utf8'), await dpkgQueryList(join(dir, 'admin')), "the image's manifest lists the packages of the root deployed into it");
     await exec('sha256sum', ['--check', '--strict', 'disk.img.sha256'], { cwd: join(p.art, 'images') });
-    assert.match(await readFile(`${image}.spdx.json`, 'utf8'), /"relationshipType": "DESCRIBES"/);
+    await validSpdx(`${image}.spdx.json`);
   });
 
   test('a failed build deletes its image and leaves no loop device and no mount', async () => {
