@@ -52,6 +52,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'keep', long: 'keep', kind: 'flag', help: 'keep the workspace after a successful build', commands: BUILDING },
   { key: 'reproducible', long: 'reproducible', kind: 'flag', help: 'bit-identical artifacts from the same inputs: timestamps clamped to SOURCE_DATE_EPOCH (default 0), build-time noise removed (also on when SOURCE_DATE_EPOCH is set)', commands: BUILDING },
   { key: 'noCache', long: 'no-cache', kind: 'flag', help: 'run every action, without taking unchanged results from earlier builds', commands: BUILDING },
+  { key: 'noManifest', long: 'no-manifest', kind: 'flag', help: 'write no NAME.manifest, NAME.spdx.json and NAME.sha256 next to artifacts', commands: BUILDING },
   { key: 'events', long: 'events', kind: 'value', value: 'FILE', help: 'write build events as JSON Lines to FILE (schema: docs/events.md)', commands: BUILDING },
   { key: 'progress', long: 'progress', kind: 'value', value: 'MODE', choices: ['plain', 'tty', 'json'], help: 'output: plain (a line per event, no colours or control sequences), tty (colours; NO_COLOR turns them off) or json (the events as JSON Lines); default tty on a terminal, else plain', commands: ['build'] },
   { key: 'breakpoints', long: 'break', kind: 'list', value: 'SPEC', help: 'pause before: a plan index (3), an action kind (apt) or a description glob ("Install*")', commands: ['debug'] },
@@ -87,6 +88,7 @@ export interface Options {
   keep: boolean;
   noCache: boolean;
   reproducible: boolean;
+  noManifest: boolean;
   events: string | undefined;
   progress: string | undefined;
   breakpoints: string[];
@@ -107,7 +109,7 @@ function defaults(): Options {
     disableFakemachine: false, fakemachineBackend: undefined, backend: undefined,
     memory: undefined, cpus: undefined, scratchSize: undefined, showBoot: false,
     accel: undefined, firmware: undefined, boot: false, kernel: undefined, modules: undefined,
-    stateDir: undefined, cacheDir: undefined, keep: false, noCache: false, reproducible: false, events: undefined, progress: undefined, breakpoints: [], step: false,
+    stateDir: undefined, cacheDir: undefined, keep: false, noCache: false, reproducible: false, noManifest: false, events: undefined, progress: undefined, breakpoints: [], step: false,
     arch: [], help: false,
   };
 }

@@ -82,6 +82,12 @@ export interface ActionDef<S extends z.ZodType = z.ZodType> {
    */
   image?(params: z.output<S>, sectorSize: number): PlannedImage;
   /**
+   * The artifact its run stage makes (a name under the artifact directory) and the tree of
+   * the root it holds (`/` when absent): once the stage succeeds its manifests are written
+   * next to it (src/engine/manifest/), and a cached result needs them too.
+   */
+  artifact?(params: z.output<S>): { readonly name: string; readonly tree?: string | undefined };
+  /**
    * How a re-run may reuse the action's result from the layer cache (layer-cache.ts):
    * replayable with fingerprints of what it reads beyond its properties, leaving the root
    * alone, or (when absent) not replayable.

@@ -11,8 +11,15 @@ export async function recordArtifacts(artifactDir: string, paths: readonly strin
   return Promise.all(paths.map(async (path) => ({ path: relative(artifactDir, path), size: (await lstat(path)).size, sha256: await fileDigest(path) })));
 }
 
-/** Undefined when every artifact is in `artifactDir` holding what was recorded, else why not. */
-export async function artifactsStillHold(artifactDir: string, records: readonly ArtifactRecord[]): Promise<string | undefined> {
+/**
+ * Undefined when every artifact is in `artifactDir` holding what was recorded, and every
+ * file of `expected` (what the action makes now: a later build may write manifests an
+ * earlier one did not) was recorded; else why not.
+ */
+export async function artifactsStillHold(artifactDir: string, records: readonly ArtifactRecord[], expected: readonly string[] = []): Promise<string | undefined> {
+  const recorded = new Set(records.map((r) => join(artifactDir, r.path)));
+  const missing = expected.find((path) => !recorded.has(path));
+  if (missing) return `its artifact ${missing} was not made when it ran`;
   for (const r of records) {
     const path = join(artifactDir, r.path);
     const st = await lstat(path).catch(() => undefined);

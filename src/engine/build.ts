@@ -21,6 +21,7 @@ import { Workspace } from './workspace.js';
 import { formatPos } from './errors.js';
 import { artifactPath } from './actions/fields.js';
 import { BuildImages } from './disk-image.js';
+import { type ManifestSettings, writeManifests } from './manifest/index.js';
 
 /** Settings of one build, fixed before it starts. */
 export interface BuildConfig {
@@ -38,6 +39,8 @@ export interface BuildConfig {
   readonly sourceDateEpoch?: number;
   readonly eventsFile?: string;
   readonly vm: VmSettings;
+  /** Manifests next to each artifact (undefined: --no-manifest). */
+  readonly manifests?: ManifestSettings;
 }
 
 export interface BuildResult extends BuildOutcome {
@@ -92,6 +95,15 @@ function runnable(step: PlanStep, context: StageContext): RunnableStep {
     const fn = bind(stage);
     if (fn) stages[stage] = fn;
   }
+  const made = def.artifact?.(params);
+  const run = stages.run;
+  if (made && run) {
+    const file = context.artifactPath(made.name);
+    stages.run = async (ctx) => {
+      await run(ctx);
+      await ctx.artifactMade(file, made.tree);
+    };
+  }
   return {
     index: step.number,
     kind: step.action.kind,
@@ -99,7 +111,12 @@ function runnable(step: PlanStep, context: StageContext): RunnableStep {
     makesImage: def.image !== undefined,
     // The description only names the action: changing it changes nothing in the root.
     params: JSON.stringify({ ...params, description: undefined }),
-    cacheEffect: () => (def.cacheEffect ? def.cacheEffect(params, context) : Promise.resolve('unknown')),
+    cacheEffect: async () => {
+      const effect = def.cacheEffect ? await def.cacheEffect(params, context) : 'unknown';
+      // Its artifact's manifests must be there too for a cached result to stand for a run.
+      if (!made || effect === 'unknown' || !('leavesRoot' in effect)) return effect;
+      return { ...effect, artifacts: [...effect.artifacts, ...context.manifestsOf(context.artifactPath(made.name))] };
+    },
     context,
     stages,
   };
@@ -139,6 +156,7 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
   let outcome: BuildOutcome;
   let machine: Machine | undefined;
   let reuse: Reuse | undefined;
+  const images = new BuildImages();
   try {
     machine = await createMachine(choice, ws, {
       ...config.vm,
@@ -166,7 +184,8 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
       root: new LazyRoot(machine, ws),
       outside: outsideRunner(machine),
       offload: machine.backend === 'vm',
-      images: new BuildImages(),
+      images,
+      manifests: config.manifests,
       ...(config.sourceDateEpoch !== undefined ? { sourceDateEpoch: config.sourceDateEpoch } : {}),
     };
     // The index is the cache directory's; the layers are in the machine's store.
@@ -208,6 +227,13 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
   if (!kept) await reuse?.discard(ws.unpublished()).catch(() => {});
   await reuse?.finish().catch((err: unknown) => bus.emit({ type: 'warning', message: `could not prune the layer cache: ${(err as Error).message}` }));
   await machine?.close().catch(() => {});
+  // A disk image is finished once its machine has let go of it.
+  if (outcome.status === 'success' && config.manifests) {
+    const settings = config.manifests;
+    await Promise.all([...images.contents].map(([file, root]) => writeManifests(file, root, settings))).catch((err: unknown) => {
+      outcome = { ...outcome, status: 'failed', error: new HostError(`could not write the manifests of a disk image: ${(err as Error).message}`) };
+    });
+  }
   await ws.saveState({ recipe: plan.recipe.file, architecture: plan.recipe.architecture, backend: choice.backend, status: outcome.status });
   bus.emit({
     type: 'build-end',

@@ -4,6 +4,7 @@
 // ImageFSTab, ImageKernelRoot); here each image belongs to the action that made it, and
 // an action sees the newest one made before it.
 import { type BlockDevice } from '../vm/machine.js';
+import { type RootPackages } from './manifest/index.js';
 
 export interface ImagePartitionDevice extends BlockDevice {
   readonly name: string;
@@ -30,6 +31,9 @@ export interface DiskImage {
 /** The images of a build, by the plan number of the action that made each. */
 export class BuildImages {
   private readonly byAction = new Map<number, DiskImage>();
+  /** By image file: the packages of the root deployed into it, as it was when it stopped
+   * being the root, for its manifests once the build is over. */
+  readonly contents = new Map<string, RootPackages>();
 
   set(index: number, image: DiskImage): void {
     this.byAction.set(index, image);

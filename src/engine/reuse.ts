@@ -77,7 +77,7 @@ export class Reuse {
     const entry = { key, parent, kind: step.kind, params: step.params, inputs };
     if ('leavesRoot' in effect && effect.artifacts.length === 0) return { effect, why: 'it always runs: what it makes is not recorded' };
     const found = await this.cache.lookup(key);
-    const stale = found?.artifacts ? await artifactsStillHold(this.artifactDir, found.artifacts) : undefined;
+    const stale = found?.artifacts ? await artifactsStillHold(this.artifactDir, found.artifacts, 'leavesRoot' in effect ? effect.artifacts : []) : undefined;
     if (found && stale === undefined) {
       if (found.stored) return { hit: 'layer', key, layer: found.stored.upper };
       if ('leavesRoot' in effect) return { hit: 'artifacts', key };

@@ -11,6 +11,7 @@ import { which } from '../util/which.js';
 import { type LazyRoot } from './lazy-root.js';
 import { type BuildImages, type DiskImage } from './disk-image.js';
 import { artifactPath } from './actions/fields.js';
+import { type ManifestSettings, manifestFiles, readRootPackages, writeManifests } from './manifest/index.js';
 
 /** The named places actions read from, resolved to paths on the build host. */
 export class Origins {
@@ -68,6 +69,8 @@ export interface BuildServices {
   readonly images: BuildImages;
   /** Set for reproducible output (SOURCE_DATE_EPOCH, --reproducible): the epoch. */
   readonly sourceDateEpoch?: number;
+  /** How artifacts get their manifests; undefined with --no-manifest. */
+  readonly manifests: ManifestSettings | undefined;
 }
 
 export interface ExecOptions {
@@ -156,6 +159,27 @@ export class StageContext {
   /** Where an artifact named in the recipe goes: under the artifact directory, as debos joins it. */
   artifactPath(name: string): string {
     return artifactPath(this.services.artifactDir, name);
+  }
+
+  /** The manifests written next to `artifact` (none with --no-manifest). */
+  manifestsOf(artifact: string): string[] {
+    return this.services.manifests ? manifestFiles(artifact) : [];
+  }
+
+  /** A finished artifact holding the tree at `dir` of the root: its manifests are written
+   * next to it (manifest/index.ts), from the packages installed there. */
+  async artifactMade(artifact: string, dir = '/'): Promise<void> {
+    const settings = this.services.manifests;
+    if (!settings) return;
+    await writeManifests(artifact, await readRootPackages(this.services.machine.files, dir), settings);
+  }
+
+  /** The root is the image (filesystem-deploy) for the last time: the packages it holds go
+   * into the image's manifests, written when the build has succeeded and released it. */
+  async imageContentsFinal(): Promise<void> {
+    const image = this.image;
+    if (!this.services.manifests || !image) return;
+    this.services.images.contents.set(image.file, await readRootPackages(this.services.machine.files));
   }
 
   /** The disk image the actions before this one made (the newest), if any. */

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { baseRootTarball } from '../helpers/base-root.js';
 import { debstep, mountsUnder, tarList, tarRead, tempDir } from '../helpers/debstep.js';
+import { checkTarballManifests } from '../helpers/manifest.js';
 
 let base: string;
 before(async () => {
@@ -70,6 +71,7 @@ test('an unchanged re-run takes every result from the cache, artifacts included'
   assert.deepEqual(p.cached(first.stdout), []);
   const tar = join(p.dir, 'out/out.tar.gz');
   const made = await readFile(tar);
+  await checkTarballManifests(tar);
   const again = await p.build('-v');
   assert.equal(again.code, 0, again.stdout + again.stderr);
   assert.deepEqual(p.cached(again.stdout), ['Unpack', 'Script', 'Overlay', 'Pack early', 'In the root after pack', 'On the host', 'After the host', 'Pack']);
@@ -78,6 +80,11 @@ test('an unchanged re-run takes every result from the cache, artifacts included'
   for (const [file, text] of [['./stamp', 'v1'], ['./etc/overlaid', 'overlaid'], ['./after-pack', 'after-pack'], ['./host', 'host'], ['./late', 'late']]) {
     assert.equal((await tarRead(tar, file!)).toString(), `${text}\n`, file);
   }
+  // A cached pack still has its manifests; one deleted makes it pack again.
+  await rm(`${tar}.manifest`);
+  const noManifest = await p.build('-v');
+  assert.match(noManifest.stdout, /\(action 8 runs, not from the cache: its artifact .*out\.tar\.gz\.manifest is gone\)/);
+  await checkTarballManifests(tar);
   await rm(tar);
   const gone = await p.build('-v');
   assert.equal(gone.code, 0, gone.stdout + gone.stderr);

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { debstep, debstepArgv, mountsUnder, processesMentioning, REPO, type Result, SOURCE_ENV, tarList } from '../helpers/debstep.js';
+import { dpkgQueryList, validSpdx } from '../helpers/manifest.js';
 import { qemuProcessesWith } from './vm-helpers.js';
 
 const exec = promisify(execFile);
@@ -226,6 +227,10 @@ describe('filesystem-deploy and what it leaves in the image, on the host backend
   test('owners, hard links, device nodes, xattrs; fstab, kernel cmdline; later actions work in the image', async () => {
     const dir = await mkdtemp(join(work, 'deploy-'));
     await busyboxRoot(dir);
+    // A dpkg database for the image's manifest: this host's own.
+    await mkdir(join(dir, 'tree/var/lib/dpkg'), { recursive: true });
+    await copyFile('/var/lib/dpkg/status', join(dir, 'tree/var/lib/dpkg/status'));
+    await cp(join(dir, 'tree/var/lib/dpkg'), join(dir, 'admin'), { recursive: true });
     await writeFile(join(dir, 'deploy.yaml'), DEPLOY);
     const p = { dir, art: join(dir, 'out'), state: join(work, 'state-root') };
     await mkdir(p.art);
@@ -247,6 +252,9 @@ describe('filesystem-deploy and what it leaves in the image, on the host backend
     assert.equal(await debugfs(image, boot, 'cat /vmlinuz-test'), 'kernel\n', '/boot went to its own partition');
     assert.doesNotMatch(await debugfs(image, root, 'ls /mnt'), /build/, 'the build-time mount point is gone');
     assert.ok((await tarList(join(p.art, 'root.tar.gz'))).includes('./srv/after-deploy'), 'pack after deploy packs the image, at ARTIFACTDIR/root.tar.gz');
+    assert.equal(await readFile(`${image}.manifest`, 'utf8'), await dpkgQueryList(join(dir, 'admin')), "the image's manifest lists the packages of the root deployed into it");
+    await exec('sha256sum', ['--check', '--strict', 'disk.img.sha256'], { cwd: join(p.art, 'images') });
+    await validSpdx(`${image}.spdx.json`);
   });
 
   test('a failed build deletes its image and leaves no loop device and no mount', async () => {

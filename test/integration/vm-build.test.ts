@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { chooseKernel } from '../../src/vm/qemu/kernel.js';
 import { baseRootTarball } from '../helpers/base-root.js';
 import { debstepArgv, debstep, REPO, SOURCE_ENV, tarList, tarRead } from '../helpers/debstep.js';
+import { checkTarballManifests } from '../helpers/manifest.js';
 import { qemuProcessesWith, treeWithBrokenModule } from './vm-helpers.js';
 
 const NOBODY = 65534;
@@ -131,4 +132,6 @@ test('an arm64 root builds inside the VM through binfmt in the guest', async () 
   const tar = join(p.art, 'out.tar.gz');
   assert.equal((await tarRead(tar, './uname-m')).toString(), 'aarch64\n');
   assert.equal((await tarRead(tar, './usr/bin/bash')).readUInt16LE(18), 0xb7, '/bin/bash is an AArch64 ELF');
+  const manifest = await checkTarballManifests(tar);
+  assert.match(manifest, /^libc6\t\S+\tarm64\tglibc$/m, "the manifest of a foreign root in the VM has the root's packages");
 });

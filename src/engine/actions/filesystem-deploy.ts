@@ -71,6 +71,7 @@ export const filesystemDeploy = defineAction({
     await clampRootTimes(ctx);
   },
   async cleanup(_p, ctx) {
+    await ctx.imageContentsFinal();
     await ctx.machine.showImageAsRoot(undefined);
   },
 });

@@ -57,6 +57,7 @@ export const pack = defineAction({
   verify(p) {
     checkArtifactName('file', p.file);
   },
+  artifact: (p) => ({ name: p.file, tree: p.subdir }),
   cacheEffect: async (p, ctx) =>
     ctx.sourceDateEpoch !== undefined && p.subdir === undefined
       ? { opaque: 'for reproducible output it removes build noise from the root' }

@@ -181,3 +181,16 @@ describe('boot', () => {
     }
   });
 });
+
+describe('--no-manifest', () => {
+  test('turns the manifests off; SOURCE_DATE_EPOCH (-e or the environment) dates them otherwise', async () => {
+    const { parseArgs } = await import('../../../src/cli/options.js');
+    const { buildConfig } = await import('../../../src/cli/build-setup.js');
+    const config = (...argv: string[]) => buildConfig(parseArgs('build', ['r.yaml', '--artifactdir', '/tmp', ...argv]).options);
+    assert.equal((await config('--no-manifest')).manifests, undefined);
+    assert.deepEqual((await config('-e', 'SOURCE_DATE_EPOCH:1700000000')).manifests, { sourceDateEpoch: 1700000000 });
+    assert.ok((await config()).manifests, 'on by default');
+    await assert.rejects(config('-e', 'SOURCE_DATE_EPOCH:yesterday'), /invalid SOURCE_DATE_EPOCH "yesterday"/);
+    assert.equal(parseArgs('debug', ['r.yaml', '--no-manifest']).options.noManifest, true, 'debug takes it too');
+  });
+});

@@ -146,6 +146,29 @@ test('an artifact is made again only when it changed or is gone', async (t) => {
   assert.match(elsewhere.hit ? '' : elsewhere.why ?? '', /its artifact .*other\/out\.tar\.gz is gone/);
 });
 
+test('an artifact whose manifests are gone, or were never made, is made again', async (t) => {
+  const dir = await temp(t);
+  const cache = cacheIn(dir);
+  const tarball = join(dir, 'out.tar.gz');
+  const manifest = `${tarball}.manifest`;
+  const build = async (files: string[]) => {
+    const r = reuse(cache, { artifacts: dir });
+    await r.done(1, await r.plan(step(1, replay())));
+    const p = await r.plan(step(2, { leavesRoot: true, artifacts: files }, '{"file":"out.tar.gz"}', 'pack'));
+    if (!p.hit) for (const f of files) await writeFile(f, 'made');
+    await r.done(2, p);
+    return p;
+  };
+  assert.ok(!(await build([tarball])).hit, 'a first build without manifests (--no-manifest)');
+  const later = await build([tarball, manifest]);
+  assert.match(later.hit ? '' : later.why ?? '', /its artifact .*out\.tar\.gz\.manifest was not made when it ran/);
+  assert.equal((await build([tarball, manifest])).hit, 'artifacts', 'with its manifest recorded: taken as it is');
+  assert.equal((await build([tarball])).hit, 'artifacts', '--no-manifest does not ask for the manifest');
+  await rm(manifest);
+  const gone = await build([tarball, manifest]);
+  assert.match(gone.hit ? '' : gone.why ?? '', /out\.tar\.gz\.manifest is gone/);
+});
+
 test('a command on the build host is cached with the files it wrote in the artifact directory', async (t) => {
   const dir = await temp(t);
   const artifacts = join(dir, 'artifacts');

@@ -1,0 +1,54 @@
+// Next to an artifact: NAME.manifest (its Debian packages, one a line), NAME.spdx.json
+// (an SPDX 2.3 document) and NAME.sha256 (sha256sum's line). The packages are read from
+// the dpkg database of the root the artifact holds, through the machine's file operations,
+// so a foreign-architecture root and a root inside a VM are read alike.
+import { writeFile } from 'node:fs/promises';
+import { basename, posix } from 'node:path';
+import { type RootFiles } from '../../vm/machine.js';
+import { VERSION } from '../../version.js';
+import { fileDigest } from '../layer-cache.js';
+import { type InstalledPackage, installedPackages, manifestText } from './dpkg-status.js';
+import { type DeclaredLicense, declaredLicense } from './licenses.js';
+import { spdxDocument } from './spdx.js';
+
+/** Whether and how artifacts get their manifests (undefined: --no-manifest). */
+export interface ManifestSettings {
+  /** SOURCE_DATE_EPOCH, when set: the SPDX document's creation time, so rebuilds match. */
+  readonly sourceDateEpoch?: number;
+}
+
+/** The files written next to `artifact`. */
+export function manifestFiles(artifact: string): string[] {
+  return [`${artifact}.manifest`, `${artifact}.spdx.json`, `${artifact}.sha256`];
+}
+
+/** What the root at `dir` (a path in the root) has installed, and its packages' licences. */
+export interface RootPackages {
+  readonly packages: readonly InstalledPackage[];
+  readonly licenses: ReadonlyMap<string, DeclaredLicense>;
+}
+
+/** Reads the dpkg database under `dir`; a tree without one has no packages. */
+export async function readRootPackages(files: RootFiles, dir = '/'): Promise<RootPackages> {
+  const status = await files.readFile(posix.join(dir, 'var/lib/dpkg/status')).catch(() => undefined);
+  const packages = status ? installedPackages(status.toString('utf8')) : [];
+  const licenses = new Map<string, DeclaredLicense>();
+  for (const name of new Set(packages.map((p) => p.name))) {
+    const copyright = await files.readFile(posix.join(dir, 'usr/share/doc', name, 'copyright')).catch(() => undefined);
+    const license = copyright ? declaredLicense(copyright.toString('utf8')) : undefined;
+    if (license) licenses.set(name, license);
+  }
+  return { packages, licenses };
+}
+
+/** Writes the three files for `artifact`, a finished file on this computer. */
+export async function writeManifests(artifact: string, root: RootPackages, settings: ManifestSettings, now = new Date()): Promise<void> {
+  const [manifest, spdx, sums] = manifestFiles(artifact) as [string, string, string];
+  const sha256 = await fileDigest(artifact);
+  const name = basename(artifact);
+  const created = settings.sourceDateEpoch === undefined ? now : new Date(settings.sourceDateEpoch * 1000);
+  const doc = spdxDocument({ name, sha256, ...root, created, creator: `Tool: debstep-${VERSION}` });
+  await writeFile(manifest, manifestText(root.packages));
+  await writeFile(spdx, `${JSON.stringify(doc, null, 2)}\n`);
+  await writeFile(sums, `${sha256}  ${name}\n`);
+}
