@@ -1,0 +1,132 @@
+// OSTree for real on the host backend: a small root (the cached minbase, /etc moved to
+// /usr/etc and a stand-in kernel, as ostree admin deploy needs) committed with
+// ostree-commit into an archive repository and deployed with ostree-deploy into the root
+// directory and into a disk image. `ostree log` and `ostree show` of the repository, and
+// the deployment's files, boot entry and fstab, prove it.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { baseRootTarball } from '../helpers/base-root.js';
+import { debstep, mountsUnder, tempDir } from '../helpers/debstep.js';
+
+const exec = promisify(execFile);
+let base: string;
+
+before(async () => {
+  base = await baseRootTarball();
+});
+
+const BRANCH = 'debian/bookworm/amd64';
+
+/** The root as ostree admin deploy takes it, committed into a new archive repository. */
+const COMMIT = `  - action: unpack
+    origin: recipe
+    file: base.tar.gz
+  - action: overlay
+    source: overlay
+  - action: run
+    description: /etc to /usr/etc, as ostree admin deploy expects
+    command: mv "$ROOTDIR/etc" "$ROOTDIR/usr/etc"; ostree init --repo="$ARTIFACTDIR/repo" --mode=archive
+  - action: ostree-commit
+    repository: repo
+    branch: ${BRANCH}
+    subject: nightly build
+    collection-id: org.example.Os
+    metadata:
+      version: "1.0"
+      vendor.key: some value
+`;
+
+/** What the root holds after a deploy, written where the test reads it. */
+const REPORT = `  - action: run
+    command: >-
+      cd "$ROOTDIR" && ls ostree/deploy/debian/deploy > "$ARTIFACTDIR/deployments" &&
+      cat boot/loader/entries/*.conf > "$ARTIFACTDIR/boot-entry" &&
+      cat ostree/deploy/debian/deploy/*.0/etc/fstab > "$ARTIFACTDIR/fstab" &&
+      cat ostree/deploy/debian/deploy/*.0/usr/share/debstep-test > "$ARTIFACTDIR/from-commit" &&
+      cat ostree/repo/config > "$ARTIFACTDIR/sysroot-repo-config"
+`;
+
+async function project(t: Parameters<typeof tempDir>[0], actions: string): Promise<{ dir: string; art: string; state: string }> {
+  const dir = await tempDir(t, 'debstep-ostree-');
+  await copyFile(base, join(dir, 'base.tar.gz'));
+  for (const d of ['usr/lib/modules/6.1.0-test', 'usr/share']) await mkdir(join(dir, 'overlay', d), { recursive: true });
+  await writeFile(join(dir, 'overlay/usr/lib/modules/6.1.0-test/vmlinuz'), 'not really a kernel\n');
+  await writeFile(join(dir, 'overlay/usr/share/debstep-test'), 'committed by ostree-commit\n');
+  await writeFile(join(dir, 'recipe.yaml'), `architecture: amd64\nactions:\n${actions}`);
+  const art = join(dir, 'out');
+  await mkdir(art);
+  return { dir, art, state: join(dir, 'state') };
+}
+
+const ostree = async (...args: string[]) => (await exec('ostree', args)).stdout;
+
+test('ostree-commit commits the root with its subject and metadata; ostree-deploy deploys it into the root', async (t) => {
+  const { dir, art, state } = await project(
+    t,
+    `${COMMIT}  - action: ostree-deploy
+    repository: repo
+    remote_repository: https://ostree.example.org/repo
+    branch: ${BRANCH}
+    os: debian
+    append-kernel-cmdline: console=ttyS0 quiet
+${REPORT}`,
+  );
+  const r = await debstep(['build', join(dir, 'recipe.yaml'), '--backend', 'host', '--artifactdir', art, '--state-dir', state], { cwd: dir });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /==== Deploying from ostree ====/);
+
+  const repo = join(art, 'repo');
+  const log = await ostree('log', `--repo=${repo}`, BRANCH);
+  assert.match(log, /^ {4}nightly build$/m);
+  assert.match(log, /^Version: 1\.0$/m);
+  const key = (k: string) => ostree('show', `--repo=${repo}`, `--print-metadata-key=${k}`, BRANCH).then((s) => s.trim());
+  assert.equal(await key('vendor.key'), "'some value'");
+  assert.equal(await key('ostree.collection-binding'), "'org.example.Os'");
+  assert.equal(await key('ostree.ref-binding'), `['${BRANCH}']`, 'bound to the branch, as debos binds it with a collection ID');
+  // The root went in whole, but for /dev, which ostree-commit empties.
+  const ls = await ostree('ls', `--repo=${repo}`, '-R', BRANCH, '/usr/etc/debian_version', '/dev');
+  assert.match(ls, /\/usr\/etc\/debian_version$/m);
+  assert.doesNotMatch(ls, /\/dev\/null/);
+
+  const commit = (await ostree('rev-parse', `--repo=${repo}`, BRANCH)).trim();
+  assert.deepEqual((await readFile(join(art, 'deployments'), 'utf8')).split('\n').filter(Boolean), [`${commit}.0`, `${commit}.0.origin`]);
+  assert.equal(await readFile(join(art, 'from-commit'), 'utf8'), 'committed by ostree-commit\n');
+  const entry = await readFile(join(art, 'boot-entry'), 'utf8');
+  assert.match(entry, /^options console=ttyS0 quiet /m, 'no image, so no root=UUID=…; the appended arguments in order');
+  assert.match(entry, /^linux \/ostree\/debian-[0-9a-f]{64}\/vmlinuz-6\.1\.0-test$/m);
+  assert.equal(await readFile(join(art, 'fstab'), 'utf8'), '# UNCONFIGURED FSTAB FOR BASE SYSTEM\n', 'no image: the fstab of the commit, as debos leaves it');
+  assert.match(await readFile(join(art, 'sysroot-repo-config'), 'utf8'), /\[remote "origin"\]\nurl=https:\/\/ostree\.example\.org\/repo\ngpg-verify=false/);
+  assert.deepEqual(await mountsUnder(dir), []);
+});
+
+test('ostree-deploy into a disk image: the root copied in, the deployment with root=UUID and the image fstab', async (t) => {
+  const { dir, art, state } = await project(
+    t,
+    `${COMMIT}  - action: image-partition
+    imagename: os.img
+    imagesize: 1GiB
+    partitiontype: gpt
+    partitions:
+      - { name: root, fs: ext4, start: 1MiB, end: 100% }
+    mountpoints:
+      - { mountpoint: /, partition: root }
+  - action: ostree-deploy
+    repository: repo
+    branch: ${BRANCH}
+    os: debian
+${REPORT}`,
+  );
+  const r = await debstep(['build', join(dir, 'recipe.yaml'), '--backend', 'host', '--artifactdir', art, '--state-dir', state], { cwd: dir });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const { stdout: uuid } = await exec('sh', ['-c', `blkid -p -s UUID -o value --offset 1048576 "${join(art, 'os.img')}"`]);
+  const entry = await readFile(join(art, 'boot-entry'), 'utf8');
+  assert.match(entry, new RegExp(`^options root=UUID=${uuid.trim()} `, 'm'));
+  assert.match(await readFile(join(art, 'fstab'), 'utf8'), new RegExp(`^UUID=${uuid.trim()}\\s+/\\s+ext4`, 'm'));
+  assert.equal(await readFile(join(art, 'from-commit'), 'utf8'), 'committed by ostree-commit\n');
+  assert.ok((await readdir(art)).includes('os.img'));
+  assert.deepEqual(await mountsUnder(dir), []);
+});
