@@ -17,7 +17,7 @@ const exec = promisify(execFile);
 let base: string;
 
 before(async () => {
-  base = await baseRootTarball();
+  base = await baseRootTarball('bookworm', 'amd64', 'tar');
 });
 
 const BRANCH = 'debian/bookworm/amd64';
@@ -25,7 +25,7 @@ const BRANCH = 'debian/bookworm/amd64';
 /** The root as ostree admin deploy takes it, committed into a new archive repository. */
 const COMMIT = `  - action: unpack
     origin: recipe
-    file: base.tar.gz
+    file: base.tar
   - action: overlay
     source: overlay
   - action: run
@@ -56,7 +56,7 @@ const REPORT = `  - action: run
 
 async function project(t: Parameters<typeof tempDir>[0]): Promise<{ dir: string; art: string; state: string }> {
   const dir = await tempDir(t, 'debstep-ostree-');
-  await copyFile(base, join(dir, 'base.tar.gz'));
+  await copyFile(base, join(dir, 'base.tar'));
   for (const d of ['usr/lib/modules/6.1.0-test', 'usr/share']) await mkdir(join(dir, 'overlay', d), { recursive: true });
   await writeFile(join(dir, 'overlay/usr/lib/modules/6.1.0-test/vmlinuz'), 'not really a kernel\n');
   await writeFile(join(dir, 'overlay/usr/share/debstep-test'), 'committed by ostree-commit\n');
