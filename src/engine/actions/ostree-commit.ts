@@ -90,8 +90,11 @@ export const ostreeCommit = defineAction({
         hint: `make it first, e.g. with a run action before it: ostree init --repo=$ARTIFACTDIR/${p.repository} --mode=archive`,
       });
     }
-    const dev = await ctx.machine.files.resolve('/dev');
-    await ctx.exec({ argv: ['find', dev, '-mindepth', '1', '-delete'], chroot: false, label: 'ostree-commit (empty /dev)' });
+    // debos stops with a fatal error on a root without /dev; there is nothing to empty.
+    if (await ctx.machine.files.exists('/dev')) {
+      const dev = await ctx.machine.files.resolve('/dev');
+      await ctx.exec({ argv: ['find', dev, '-mindepth', '1', '-delete'], chroot: false, label: 'ostree-commit (empty /dev)' });
+    }
     await ostree(ctx, 'ostree commit', commitArgv(p, repo, ctx.rootDir));
   },
 });

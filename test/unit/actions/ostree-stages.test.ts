@@ -92,11 +92,15 @@ test('ostree-deploy cache: under the commit its branch names into the root, neve
 });
 
 test('ostree-commit: a missing repository is an error that says how to make one; /dev is emptied before the commit', async (t) => {
-  const { dir, ctx, execs } = await setup(t);
+  const { dir, machine, ctx, execs } = await setup(t);
   const p = params({ action: 'ostree-commit', repository: 'repo', branch: 'os/main' });
   await assert.rejects(ostreeCommit.run!(p, ctx), (e: Error & { hint?: string }) => /repository .*repo does not exist/.test(e.message) && /ostree init --repo=\$ARTIFACTDIR\/repo/.test(e.hint ?? ''));
   await mkdir(join(dir, 'repo'));
   await writeFile(join(dir, 'repo/config'), '[core]\nmode=archive\n');
+  const commit = `ostree commit --repo=${dir}/repo --branch=os/main --no-bindings --tree=dir=/fake-root`;
   await ostreeCommit.run!(p, ctx);
-  assert.deepEqual(execs().map((r) => r.argv.join(' ')), ['find /fake-root/dev -mindepth 1 -delete', `ostree commit --repo=${dir}/repo --branch=os/main --no-bindings --tree=dir=/fake-root`]);
+  assert.deepEqual(execs().map((r) => r.argv.join(' ')), [commit], 'no /dev, nothing to empty');
+  await machine.files.mkdir('/dev');
+  await ostreeCommit.run!(p, ctx);
+  assert.deepEqual(execs().slice(1).map((r) => r.argv.join(' ')), ['find /fake-root/dev -mindepth 1 -delete', commit]);
 });
