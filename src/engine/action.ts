@@ -65,8 +65,6 @@ export interface ActionDef<S extends z.ZodType = z.ZodType> {
   readonly schema: S;
   /** Banner text when the recipe gives no description (debos prints the action name). */
   readonly defaultDescription?: string;
-  /** Why debstep cannot run this action yet: a build with it fails before it starts. */
-  readonly unsupported?: string;
   /** debos's Verify: checks that need no machine. Throws PropertyError. */
   verify?(params: z.output<S>, ctx: VerifyContext): void;
   /** Files and directories the action reads from the recipe's side; checked by `check`. */

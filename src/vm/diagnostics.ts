@@ -57,6 +57,7 @@ const TOOLS: readonly Tool[] = [
   { command: 'qemu-system-x86_64', pkg: 'qemu-system-x86', neededFor: 'the VM backend' },
   { command: 'busybox', pkg: 'busybox-static', neededFor: 'the VM backend\'s initramfs' },
   { command: 'update-binfmts', pkg: 'binfmt-support', neededFor: 'foreign architectures' },
+  { command: 'ostree', pkg: 'ostree', neededFor: 'the ostree-commit and ostree-deploy actions', optional: true },
   { command: 'pacstrap', pkg: 'arch-install-scripts', neededFor: 'the pacstrap action (Arch Linux)', optional: true },
   { command: 'pacman', pkg: 'pacman-package-manager', neededFor: 'the pacman and pacstrap actions (Arch Linux)', optional: true },
 ];

@@ -1,6 +1,7 @@
 // A host where /dev/kvm exists but KVM cannot run Linux, stood in for by a fake
 // qemu-system-x86_64 earlier on PATH: it runs the real QEMU, but given `-accel kvm` it
-// either never starts the guest's CPUs (-S: the console prints nothing, forever) or fails
+// either runs TCG with the guest's CPUs never started (-S: the console prints nothing,
+// forever, whatever this host's own KVM does) or fails
 // at once as QEMU does on hosts that refuse an MSR. The KVM probe must say so within its
 // bound, doctor must say so, auto as root must take the host, a VM left to auto must boot
 // again under TCG and finish, and -b kvm must fail with the hint. Each test has its own
@@ -25,17 +26,20 @@ const skip = !realQemu ? 'no QEMU' : !kernel ? 'no kernel to boot' : !kvmDevice 
 
 type Kind = 'hangs' | 'msr' | 'works-as-tcg';
 
+/** The QEMU command line with KVM played by TCG, so that no stand-in depends on this host's KVM. */
+const AS_TCG = `for a in "$@"; do
+  case $a in kvm) a=tcg ;; host) a=max ;; esac
+  set -- "$@" "$a"; shift
+done`;
+
 const WRAPPER: Record<Kind, string> = {
-  hangs: '# KVM "present but hangs": the same QEMU, with its CPUs never started.\nexec "$REAL" "$@" -S',
+  // KVM "present but hangs": the same QEMU, with its CPUs never started.
+  hangs: `${AS_TCG}\nexec "$REAL" "$@" -S`,
   msr: `echo 'qemu-system-x86_64: error: failed to set MSR 0x10a to 0x20000c04' >&2
 echo "qemu-system-x86_64: ../target/i386/kvm/kvm.c:3170: kvm_buf_set_msrs: Assertion \\\`ret == cpu->kvm_msr_buf->nmsrs' failed." >&2
 kill -ABRT $$`,
   // A KVM that works, played by TCG: for the probe's own path to status 33.
-  'works-as-tcg': `for a in "$@"; do
-  case $a in kvm) a=tcg ;; host) a=max ;; esac
-  set -- "$@" "$a"; shift
-done
-exec "$REAL" "$@"`,
+  'works-as-tcg': `${AS_TCG}\nexec "$REAL" "$@"`,
 };
 
 /** A directory holding the fake qemu-system-x86_64 of `kind`. */

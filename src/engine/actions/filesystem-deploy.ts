@@ -22,6 +22,7 @@ import { clampRootTimes, removeBuildNoise } from '../build-noise.js';
 import { BuildError } from '../errors.js';
 import { bool, mapping, str } from '../recipe/properties.js';
 import { actionFields } from './fields.js';
+import { deployRootIntoImage } from './image-root.js';
 
 export const filesystemDeploy = defineAction({
   kind: 'filesystem-deploy',
@@ -45,15 +46,7 @@ export const filesystemDeploy = defineAction({
   async run(p, ctx) {
     const image = ctx.image;
     if (!image?.mountDir) throw new BuildError('the image is not mounted: no image-partition action before this one mounted it');
-    // cp -a keeps owners, modes, timestamps, hard links, xattrs, device nodes and sparse files.
-    await ctx.exec({ argv: ['cp', '-a', `${ctx.rootDir}/.`, image.mountDir], chroot: false, label: 'Deploy to image' });
-    // From here on the root is the image, for every later action as for debos (whose
-    // Rootdir becomes the image's mount directory). The root stays at the same place: the
-    // machine shows the image's mounts at rootDir instead of the layers, so chroot
-    // commands, ROOTDIR, origin `filesystem`, overlays, pack and shells all see the image
-    // on both backends, with nothing else to learn about images. Layers made meanwhile
-    // stay empty; cleanup (at the end, or when a rewind undoes this action) shows them again.
-    await ctx.machine.showImageAsRoot(image.mountDir);
+    await deployRootIntoImage(ctx, image.mountDir);
     const files = ctx.machine.files;
     if (p['setup-fstab']) {
       ctx.info('Setting up /etc/fstab');

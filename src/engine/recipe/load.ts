@@ -195,9 +195,6 @@ async function loadAction(node: unknown, base: readonly PathSegment[], scope: Sc
     return undefined;
   }
   const params = result.params as ActionParams;
-  if (result.def.unsupported) {
-    scope.report(below({ path: [], part: 'value', message: `${params.action} action: debstep cannot run it: ${result.def.unsupported}` }));
-  }
   // debos checks files before the build: one that a command before this action makes is
   // not there yet, which is worth a warning, not an error.
   const { errors: missing, warnings: notYet } = await missingFiles(result.files, params.action, state.hostCommands);

@@ -252,10 +252,10 @@ test('a file that a command on the build host before it may make is a warning, n
   }
 });
 
-test('an action debstep cannot run is an error when the recipe is checked, at its place', async (t) => {
-  assert.deepEqual(await loadErrors(t, { 'recipe.yaml': recipe('  - action: run\n    command: "true"\n  - action: ostree-commit\n    repository: repo\n    branch: main\n') }), [
-    'recipe.yaml:5:5: ostree-commit action: debstep cannot run it: OSTree is not supported yet',
-  ]);
+test('the OSTree actions check: debstep runs them', async (t) => {
+  const ostree = '  - action: ostree-commit\n    repository: repo\n    branch: main\n  - action: ostree-deploy\n    repository: repo\n    branch: main\n    os: debian\n';
+  const { recipe: r } = await loadTree(t, { 'recipe.yaml': recipe(ostree) });
+  assert.deepEqual(r.actions.map((a) => [a.kind, a.description]), [['ostree-commit', 'ostree-commit'], ['ostree-deploy', 'Deploying from ostree']]);
 });
 
 test('an image-partition that does not validate brings no second error from the actions that need its image', async (t) => {
