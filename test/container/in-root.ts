@@ -1,0 +1,69 @@
+// Running debstep's entry point in a root directory as `docker run` without --privileged
+// and without --device /dev/kvm runs it: private mount and PID namespaces, a fresh /proc, a
+// /dev with only the basic nodes (no /dev/kvm), the recipes bound at /recipes and the
+// working directory there, as root without CAP_SYS_ADMIN.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { cp, mkdir, readFile, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { REPO } from '../helpers/debstep.js';
+
+const run = promisify(execFile);
+
+export interface Result {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const SETUP = `set -e
+r=$1 recipes=$2; shift 2
+mount -t proc proc "$r/proc"
+mount -t tmpfs -o mode=755 tmpfs "$r/dev"
+for d in null zero full random urandom tty; do touch "$r/dev/$d"; mount --bind "/dev/$d" "$r/dev/$d"; done
+mkdir "$r/dev/shm" "$r/dev/pts"
+mount -t tmpfs tmpfs "$r/tmp"
+mkdir -p "$r/recipes"
+mount --bind "$recipes" "$r/recipes"
+exec chroot "$r" setpriv --bounding-set -sys_admin -- sh -c 'cd /recipes && exec "$@"' sh "$@"`;
+
+/** Runs argv in `root` with `recipes` at /recipes; never throws for a non-zero exit. */
+export async function runInRoot(root: string, recipes: string, argv: readonly string[], timeout = 300_000): Promise<Result> {
+  const env = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', LANG: 'C.UTF-8' };
+  try {
+    const r = await run('unshare', ['--mount', '--pid', '--fork', '--propagation', 'private', '--', 'sh', '-c', SETUP, 'sh', root, recipes, ...argv], { env, timeout, maxBuffer: 1 << 26 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code?: number | string; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: `${e.stderr ?? ''}${typeof e.code === 'number' ? '' : String(err)}` };
+  }
+}
+
+/** Puts this checkout's debstep and node into `root` where the Dockerfile puts them. */
+export async function installDebstep(root: string): Promise<void> {
+  const lib = join(root, 'usr/local/lib/debstep');
+  await mkdir(lib, { recursive: true });
+  for (const part of ['package.json', 'bin', 'dist', 'node_modules', 'recipes']) await cp(join(REPO, part), join(lib, part), { recursive: true, verbatimSymlinks: true });
+  await cp(process.execPath, join(root, 'usr/local/bin/node'));
+  await symlink('/usr/local/lib/debstep/bin/debstep.js', join(root, 'usr/local/bin/debstep'));
+}
+
+/** The Debian packages the image installs: scripts/host-packages.txt without comments. */
+export async function runtimePackages(): Promise<string[]> {
+  const text = await readFile(join(REPO, 'scripts/host-packages.txt'), 'utf8');
+  return text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+/** What the image's entry point must do with no host setup: its version, check the
+ * example, and doctor's verdict on where it would build (the VM: no CAP_SYS_ADMIN). */
+export async function smokeTest(debstep: (argv: readonly string[]) => Promise<Result>): Promise<void> {
+  const version = await debstep(['debstep', '--version']);
+  assert.equal(version.code, 0, version.stderr);
+  assert.match(version.stdout, /^debstep \d+\.\d+\.\d+/);
+  const check = await debstep(['debstep', 'check', 'recipes/debian-example/debian-example.yaml']);
+  assert.equal(check.code, 0, check.stderr);
+  assert.match(check.stdout, /debian-example\.yaml: amd64, 6 actions/);
+  const doctor = await debstep(['debstep', 'doctor']);
+  assert.match(doctor.stdout + doctor.stderr, /root without CAP_SYS_ADMIN/, doctor.stdout + doctor.stderr);
+}
