@@ -44,6 +44,7 @@ export function formatMatrix(axes: Axes, format: MatrixFormat): string {
     case 'gitlab':
       return yaml.dump({ parallel: { matrix: [axesObject(axes)] } }, { flowLevel: 3 });
     case 'json':
-      return `${JSON.stringify(combinations(axes), null, 2)}\n`;
+      // One build per line: readable in a log, and still one JSON document.
+      return `[\n${combinations(axes).map((row) => `  ${JSON.stringify(row)}`).join(',\n')}\n]\n`;
   }
 }
