@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { baseRootTarball } from '../helpers/base-root.js';
 import { REPO, tempDir } from '../helpers/debstep.js';
 import { which } from '../../src/util/which.js';
-import { type Result, runInRoot, smokeTest } from './in-root.js';
+import { runInRoot, smokeTest, tryRun } from './in-root.js';
 
 const run = promisify(execFile);
 const BASE = 'localhost/debstep-test-base:bookworm';
@@ -21,16 +21,6 @@ const IMAGE = 'localhost/debstep:test';
 async function engine(): Promise<string | undefined> {
   for (const name of ['podman', 'docker']) if (await which(name)) return name;
   return undefined;
-}
-
-async function tryRun(argv: readonly string[]): Promise<Result> {
-  try {
-    const r = await run(argv[0]!, argv.slice(1), { maxBuffer: 1 << 26, timeout: 300_000 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? String(err) };
-  }
 }
 
 /** This machine's own CA certificates: a TLS-intercepting proxy's must reach npm in the build. */
