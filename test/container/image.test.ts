@@ -56,7 +56,7 @@ test("the Dockerfile builds an image whose entry point runs, checks the example 
   // podman builds in a chroot: RUN steps then need no OCI runtime, which a nested machine
   // may not be able to start.
   const isolation = eng === 'podman' ? ['--isolation', 'chroot'] : [];
-  const build = await tryRun([eng, 'build', ...isolation, '--network', 'host', '--build-arg', `BASE=${BASE}`, '--build-arg', `EXTRA_CA_CERTS=${await localCaCerts()}`, '-t', IMAGE, REPO]);
+  const build = await tryRun([eng, 'build', ...isolation, '--network', 'host', '--build-arg', `BASE=${BASE}`, '--build-arg', `EXTRA_CA_CERTS=${await localCaCerts()}`, '-t', IMAGE, REPO], { timeout: 3_000_000 });
   if (build.code !== 0) throw new Error(`${eng} build failed:\n${build.stdout.slice(-4000)}\n${build.stderr.slice(-4000)}`);
 
   const probe = await tryRun([eng, 'run', '--rm', IMAGE, '--version']);

@@ -29,9 +29,9 @@ mount --bind "$recipes" "$r/recipes"
 exec chroot "$r" setpriv --bounding-set -sys_admin -- sh -c 'cd /recipes && exec "$@"' sh "$@"`;
 
 /** Runs argv to completion; never throws for a non-zero exit (-1: it did not start or timed out). */
-export async function tryRun(argv: readonly string[], env?: NodeJS.ProcessEnv): Promise<Result> {
+export async function tryRun(argv: readonly string[], opts: { env?: NodeJS.ProcessEnv; timeout?: number } = {}): Promise<Result> {
   try {
-    const r = await run(argv[0]!, argv.slice(1), { env, timeout: 600_000, maxBuffer: 1 << 26 });
+    const r = await run(argv[0]!, argv.slice(1), { env: opts.env, timeout: opts.timeout ?? 600_000, maxBuffer: 1 << 26 });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (err) {
     const e = err as { code?: number | string; stdout?: string; stderr?: string };
@@ -42,7 +42,7 @@ export async function tryRun(argv: readonly string[], env?: NodeJS.ProcessEnv): 
 /** Runs argv in `root` with `recipes` at /recipes, in a container's plain environment. */
 export function runInRoot(root: string, recipes: string, argv: readonly string[]): Promise<Result> {
   const env = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', LANG: 'C.UTF-8' };
-  return tryRun(['unshare', '--mount', '--pid', '--fork', '--propagation', 'private', '--', 'sh', '-c', SETUP, 'sh', root, recipes, ...argv], env);
+  return tryRun(['unshare', '--mount', '--pid', '--fork', '--propagation', 'private', '--', 'sh', '-c', SETUP, 'sh', root, recipes, ...argv], { env });
 }
 
 /** Puts this checkout's debstep and node into `root` where the Dockerfile puts them. */
