@@ -63,11 +63,11 @@ test("the Dockerfile builds an image whose entry point runs, checks the example 
   if (probe.code === 0) {
     t.diagnostic(`${eng} runs the image itself`);
     // The entry point is debstep: the argv's first word is the image's.
-    await smokeTest((argv) => tryRun([eng, 'run', '--rm', '-v', `${REPO}:/recipes`, '-w', '/recipes', IMAGE, ...argv.slice(1)]));
+    await smokeTest((recipes, argv) => tryRun([eng, 'run', '--rm', '-v', `${recipes}:/recipes`, '-w', '/recipes', IMAGE, ...argv.slice(1)]), await tempDir(t));
     return;
   }
   t.diagnostic(`${eng} cannot start containers here (${probe.stderr.trim().split('\n').at(-1)}): running the image's root as an unprivileged container would`);
   const root = await tempDir(t, 'debstep-image-root-');
   await exportRoot(eng, root);
-  await smokeTest((argv) => runInRoot(root, REPO, argv));
+  await smokeTest((recipes, argv) => runInRoot(root, recipes, argv), await tempDir(t));
 });

@@ -4,9 +4,10 @@
 // working directory there, as root without CAP_SYS_ADMIN.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cp, mkdir, readFile, symlink } from 'node:fs/promises';
+import { cp, link, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { baseRootTarball } from '../helpers/base-root.js';
 import { REPO } from '../helpers/debstep.js';
 
 const run = promisify(execFile);
@@ -60,15 +61,40 @@ export async function runtimePackages(): Promise<string[]> {
   return text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
 }
 
+/** Runs an argv with a directory at /recipes, the working directory. */
+export type EntryPoint = (recipes: string, argv: readonly string[]) => Promise<Result>;
+
 /** What the image's entry point must do with no host setup: its version, check the
- * example, and doctor's verdict on where it would build (the VM: no CAP_SYS_ADMIN). */
-export async function smokeTest(debstep: (argv: readonly string[]) => Promise<Result>): Promise<void> {
-  const version = await debstep(['debstep', '--version']);
+ * example, doctor's verdict (the root cannot mount), and a small build, which must run in
+ * the VM under TCG (no CAP_SYS_ADMIN, no /dev/kvm) and make its artifact. */
+export async function smokeTest(entry: EntryPoint, scratch: string): Promise<void> {
+  const version = await entry(REPO, ['debstep', '--version']);
   assert.equal(version.code, 0, version.stderr);
   assert.match(version.stdout, /^debstep \d+\.\d+\.\d+/);
-  const check = await debstep(['debstep', 'check', 'recipes/debian-example/debian-example.yaml']);
+  const check = await entry(REPO, ['debstep', 'check', 'recipes/debian-example/debian-example.yaml']);
   assert.equal(check.code, 0, check.stderr);
   assert.match(check.stdout, /debian-example\.yaml: amd64, 6 actions/);
-  const doctor = await debstep(['debstep', 'doctor']);
-  assert.match(doctor.stdout + doctor.stderr, /root without CAP_SYS_ADMIN/, doctor.stdout + doctor.stderr);
+  const doctor = await entry(REPO, ['debstep', 'doctor']);
+  assert.match(doctor.stdout, /root without CAP_SYS_ADMIN/, doctor.stdout + doctor.stderr);
+
+  const base = await baseRootTarball('bookworm', 'amd64', 'tar');
+  await link(base, join(scratch, 'base.tar')).catch(() => cp(base, join(scratch, 'base.tar')));
+  await writeFile(join(scratch, 'smoke.yaml'), SMOKE_RECIPE);
+  const build = await entry(scratch, ['debstep', 'build', 'smoke.yaml']);
+  assert.equal(build.code, 0, build.stdout + build.stderr);
+  assert.match(build.stdout, /on the vm backend \(KVM does not work .* and not root with CAP_SYS_ADMIN: a VM under TCG/, build.stdout);
+  const { stdout } = await run('tar', ['-xzOf', join(scratch, 'smoke.tar.gz'), './etc/debstep-smoke']);
+  assert.equal(stdout, 'built in a container\n');
 }
+
+const SMOKE_RECIPE = `architecture: amd64
+actions:
+  - action: unpack
+    origin: recipe
+    file: base.tar
+  - action: run
+    chroot: true
+    command: echo built in a container > /etc/debstep-smoke
+  - action: pack
+    file: smoke.tar.gz
+`;

@@ -1,7 +1,8 @@
 // The "no host setup" promise without a container engine: a fresh Debian 12 root made by
 // mmdebstrap from the image's package list (scripts/host-packages.txt) alone, this
 // checkout's node and debstep put where the Dockerfile puts them, and the entry point run
-// there as an unprivileged container runs it (see in-root.ts).
+// there as an unprivileged container runs it (see in-root.ts): it checks, and builds in
+// the VM under TCG.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
@@ -10,7 +11,7 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { hostDebianMirror } from '../../src/engine/host-mirror.js';
 import { TEST_CACHE } from '../helpers/base-root.js';
-import { REPO, tempDir } from '../helpers/debstep.js';
+import { tempDir } from '../helpers/debstep.js';
 import { installDebstep, runInRoot, runtimePackages, smokeTest } from './in-root.js';
 
 const run = promisify(execFile);
@@ -37,5 +38,5 @@ test('in a fresh root of the runtime packages only, as root without CAP_SYS_ADMI
   const root = await tempDir(t, 'debstep-runtime-root-');
   await run('tar', ['-xf', tarball, '-C', root]);
   await installDebstep(root);
-  await smokeTest((argv) => runInRoot(root, REPO, argv));
+  await smokeTest((recipes, argv) => runInRoot(root, recipes, argv), await tempDir(t));
 });
