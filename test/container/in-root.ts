@@ -1,7 +1,7 @@
 // Running debstep's entry point in a root directory as `docker run` without --privileged
 // and without --device /dev/kvm runs it: private mount and PID namespaces, a fresh /proc, a
-// /dev with only the basic nodes (no /dev/kvm), the recipes bound at /recipes and the
-// working directory there, as root without CAP_SYS_ADMIN.
+// /dev with only the basic nodes and its own /dev/pts (no /dev/kvm), the recipes bound at
+// /recipes and the working directory there, as root without CAP_SYS_ADMIN.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { cp, link, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
@@ -24,6 +24,8 @@ mount -t proc proc "$r/proc"
 mount -t tmpfs -o mode=755 tmpfs "$r/dev"
 for d in null zero full random urandom tty; do touch "$r/dev/$d"; mount --bind "/dev/$d" "$r/dev/$d"; done
 mkdir "$r/dev/shm" "$r/dev/pts"
+mount -t devpts -o newinstance,ptmxmode=0666 devpts "$r/dev/pts"
+ln -s pts/ptmx "$r/dev/ptmx"
 mount -t tmpfs tmpfs "$r/tmp"
 mkdir -p "$r/recipes"
 mount --bind "$recipes" "$r/recipes"
