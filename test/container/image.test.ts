@@ -46,7 +46,7 @@ async function exportRoot(eng: string, dir: string): Promise<void> {
   }
 }
 
-test("the Dockerfile builds an image whose entry point runs, checks the example and picks the VM, unprivileged", { timeout: 3_600_000 }, async (t) => {
+test("the Dockerfile builds an image whose entry point runs, checks the example and builds in the VM under TCG, unprivileged", { timeout: 3_600_000 }, async (t) => {
   const eng = await engine();
   if (!eng) return t.skip('no container engine (podman or docker) on this machine');
   const info = await tryRun([eng, 'info']);

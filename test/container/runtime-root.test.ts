@@ -33,7 +33,7 @@ async function runtimeRoot(): Promise<string> {
   return file;
 }
 
-test('in a fresh root of the runtime packages only, as root without CAP_SYS_ADMIN, debstep runs, checks and picks the VM', { timeout: 1_800_000 }, async (t) => {
+test('in a fresh root of the runtime packages only, as root without CAP_SYS_ADMIN, debstep runs, checks and builds in the VM under TCG', { timeout: 1_800_000 }, async (t) => {
   const tarball = await runtimeRoot();
   const root = await tempDir(t, 'debstep-runtime-root-');
   await run('tar', ['-xf', tarball, '-C', root]);
