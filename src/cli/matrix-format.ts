@@ -5,7 +5,6 @@ import { UsageError } from '../engine/errors.js';
 import { splitVar } from '../engine/vars.js';
 
 export type MatrixFormat = 'github' | 'gitlab' | 'json';
-export const MATRIX_FORMATS: readonly MatrixFormat[] = ['github', 'gitlab', 'json'];
 
 /** Axis name to values, in the order given; a repeated -t NAME adds values to its axis. */
 export type Axes = ReadonlyMap<string, readonly string[]>;
