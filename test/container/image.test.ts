@@ -4,8 +4,8 @@
 // (nested in another container, no cgroup it can use), the image's own root is run as an
 // unprivileged container would run it (in-root.ts). Where no engine works, the test says
 // so and skips; runtime-root.test.ts still checks the package list without an engine.
-import { execFile, spawn } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
@@ -30,19 +30,18 @@ async function localCaCerts(): Promise<string> {
   return (await Promise.all(names.map((n) => readFile(join(dir, n), 'utf8')))).join('\n');
 }
 
-/** `engine export` of a container of the image, unpacked into `dir`. */
-async function exportRoot(eng: string, dir: string): Promise<void> {
+/** `engine export` of a container of the image, unpacked into `dir`. To a file: podman
+ * cannot open its stdout when that is a socket, as node's pipes are. */
+async function exportRoot(eng: string, dir: string, scratch: string): Promise<void> {
   const { stdout } = await run(eng, ['create', IMAGE]);
   const id = stdout.trim();
+  const tarball = join(scratch, 'image.tar');
   try {
-    await new Promise<void>((done, fail) => {
-      const exp = spawn(eng, ['export', id], { stdio: ['ignore', 'pipe', 'inherit'] });
-      const tar = spawn('tar', ['-x', '-C', dir], { stdio: ['pipe', 'inherit', 'inherit'] });
-      exp.stdout.pipe(tar.stdin);
-      tar.on('close', (code) => (code === 0 ? done() : fail(new Error(`tar -x exited ${code}`))));
-    });
+    await run(eng, ['export', '-o', tarball, id]);
+    await run('tar', ['-xf', tarball, '-C', dir]);
   } finally {
     await run(eng, ['rm', id]);
+    await rm(tarball, { force: true });
   }
 }
 
@@ -68,6 +67,6 @@ test("the Dockerfile builds an image whose entry point runs, checks the example 
   }
   t.diagnostic(`${eng} cannot start containers here (${probe.stderr.trim().split('\n').at(-1)}): running the image's root as an unprivileged container would`);
   const root = await tempDir(t, 'debstep-image-root-');
-  await exportRoot(eng, root);
+  await exportRoot(eng, root, await tempDir(t));
   await smokeTest((recipes, argv) => runInRoot(root, recipes, argv), await tempDir(t));
 });
