@@ -1,11 +1,11 @@
 #!/bin/bash
-# Sets up a Debian 12 host for debstep: the Debian tools it drives (scripts/host-packages.txt),
-# binfmt_misc for foreign architectures, then its npm dependencies (npm ci builds dist/
-# through the prepare script). Run as root.
+# Sets up a Debian 12 host for debstep: the Debian tools it drives (scripts/host-packages.txt)
+# and its tests use (scripts/test-packages.txt), binfmt_misc for foreign architectures, then
+# its npm dependencies (npm ci builds dist/ through the prepare script). Run as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-mapfile -t packages < <(grep -Ev '^[[:space:]]*(#|$)' scripts/host-packages.txt)
+mapfile -t packages < <(grep -Ehv '^[[:space:]]*(#|$)' scripts/host-packages.txt scripts/test-packages.txt)
 
 # binfmt_misc must be mounted for foreign-architecture builds (containers often lack it),
 # before qemu-user-static's installation registers its handlers there.

@@ -11,6 +11,7 @@ const COMMANDS: Record<Command, () => Promise<{ run(args: ReturnType<typeof pars
   debug: () => import('./cli/debug.js'),
   render: () => import('./cli/render.js'),
   check: () => import('./cli/check.js'),
+  matrix: () => import('./cli/matrix.js'),
   doctor: () => import('./cli/doctor.js'),
   shell: () => import('./cli/shell.js'),
   boot: () => import('./cli/boot.js'),

@@ -11,6 +11,7 @@ import { planRecipe, type Plan } from '../engine/plan.js';
 import { sourceDateEpoch } from '../engine/reproducible.js';
 import { defaultCacheDir, defaultStateDir } from '../engine/workspace.js';
 import { enterPrivateMountNamespace } from '../vm/host/namespace.js';
+import { mayMount } from '../vm/host/privilege.js';
 import { kvmProblem, vmCacheDirOf } from '../vm/qemu/accel-probe.js';
 import { formatWarnings } from './check.js';
 import { type Options, templateVars } from './options.js';
@@ -73,7 +74,7 @@ export function chooseBackendFor(o: Options): Promise<BackendChoice> {
   const cacheDir = vmCacheDirOf(resolve(o.stateDir ?? defaultStateDir()));
   // A probe boot can take seconds: say what is being waited for.
   const onProbe = (message: string) => void process.stderr.write(`${message}\n`);
-  return chooseBackend(backendRequest(o), { isRoot: process.getuid?.() === 0, kvmProblem: () => kvmProblem({ cacheDir, kernel: o.kernel, modules: o.modules, onProbe }) });
+  return chooseBackend(backendRequest(o), { mayMount: mayMount(), kvmProblem: () => kvmProblem({ cacheDir, kernel: o.kernel, modules: o.modules, onProbe }) });
 }
 
 /**
@@ -84,7 +85,7 @@ export function chooseBackendFor(o: Options): Promise<BackendChoice> {
  */
 export async function startBuild(file: string, o: Options, out: NodeJS.WritableStream = process.stdout): Promise<Plan | number> {
   checkFlags(o);
-  if (process.getuid?.() === 0 && !o.dryRun) {
+  if (mayMount() && !o.dryRun) {
     const entered = await enterPrivateMountNamespace();
     if (entered !== true) return entered;
   }

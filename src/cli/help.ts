@@ -6,6 +6,7 @@ const USAGE: Record<Command, { args: string; about: string }> = {
   debug: { args: 'RECIPE', about: 'Build the recipe in the interactive debugger: breakpoints, stepping, shells, retry.' },
   render: { args: 'RECIPE', about: 'Print the rendered recipe template, byte for byte, and nothing else.' },
   check: { args: 'RECIPE', about: 'Validate the recipe and print the numbered plan of actions.' },
+  matrix: { args: 'RECIPE -t NAME:V1,V2...', about: 'Print the build matrix over -t axes for CI: GitHub Actions, GitLab CI or JSON.' },
   doctor: { args: '', about: 'Check the host: root, tools, binfmt for foreign architectures, KVM, disk space.' },
   shell: { args: '[BUILD]', about: 'Open a shell inside the root of a kept build (the last one by default).' },
   boot: { args: 'IMAGE', about: 'Start an amd64 disk image in QEMU with its console on this terminal (the image is not changed).' },

@@ -5,7 +5,7 @@ import { UsageError } from '../engine/errors.js';
 import { closest } from '../engine/suggest.js';
 import { splitVar } from '../engine/vars.js';
 
-export type Command = 'build' | 'debug' | 'render' | 'check' | 'doctor' | 'shell' | 'boot';
+export type Command = 'build' | 'debug' | 'render' | 'check' | 'matrix' | 'doctor' | 'shell' | 'boot';
 
 type Kind = 'flag' | 'value' | 'list';
 
@@ -26,13 +26,14 @@ const RENDERING: readonly Command[] = ['build', 'debug', 'render', 'check'];
 const RUNNING: readonly Command[] = ['build', 'debug', 'shell'];
 
 export const OPTIONS: readonly OptionSpec[] = [
-  { key: 'templateVars', long: 'template-var', short: 't', kind: 'list', value: 'NAME:VALUE', help: 'template variable (repeatable); NAME alone means empty', commands: RENDERING },
-  { key: 'lenient', long: 'lenient', kind: 'flag', help: 'unknown recipe properties are warnings, as debos silently ignores them', commands: RENDERING },
+  { key: 'templateVars', long: 'template-var', short: 't', kind: 'list', value: 'NAME:VALUE', help: 'template variable (repeatable); NAME alone means empty; for matrix, NAME:V1,V2,... is an axis', commands: [...RENDERING, 'matrix'] },
+  { key: 'lenient', long: 'lenient', kind: 'flag', help: 'unknown recipe properties are warnings, as debos silently ignores them', commands: [...RENDERING, 'matrix'] },
+  { key: 'format', long: 'format', kind: 'value', value: 'NAME', choices: ['github', 'gitlab', 'json'], help: 'github: a strategy.matrix JSON (default); gitlab: a parallel:matrix YAML; json: the list of builds', commands: ['matrix'] },
   { key: 'environVars', long: 'environ-var', short: 'e', kind: 'list', value: 'NAME:VALUE', help: 'environment variable for commands (repeatable); NAME: removes a proxy variable', commands: RUNNING },
   { key: 'artifactDir', long: 'artifactdir', kind: 'value', value: 'DIR', help: 'where artifacts go (default: the current directory)', commands: BUILDING },
   { key: 'debugShell', long: 'debug-shell', kind: 'flag', help: 'on failure, open a shell in the root with the failed action\'s environment', commands: BUILDING },
   { key: 'shell', long: 'shell', short: 's', kind: 'value', value: 'SHELL', help: 'shell for --debug-shell and the debugger (default /bin/bash, else /bin/sh)', commands: RUNNING },
-  { key: 'verbose', long: 'verbose', short: 'v', kind: 'flag', help: 'show command lines, environments and machine diagnostics; stack traces on errors', commands: ['build', 'debug', 'render', 'check', 'doctor', 'shell', 'boot'] },
+  { key: 'verbose', long: 'verbose', short: 'v', kind: 'flag', help: 'show command lines, environments and machine diagnostics; stack traces on errors', commands: ['build', 'debug', 'render', 'check', 'matrix', 'doctor', 'shell', 'boot'] },
   { key: 'printRecipe', long: 'print-recipe', kind: 'flag', help: 'print the template variables and the rendered recipe', commands: BUILDING },
   { key: 'dryRun', long: 'dry-run', kind: 'flag', help: 'check the recipe and stop before running anything', commands: BUILDING },
   { key: 'disableFakemachine', long: 'disable-fakemachine', kind: 'flag', help: 'run on the host (same as --backend host)', commands: BUILDING },
@@ -58,7 +59,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'breakpoints', long: 'break', kind: 'list', value: 'SPEC', help: 'pause before: a plan index (3), an action kind (apt) or a description glob ("Install*")', commands: ['debug'] },
   { key: 'step', long: 'step', kind: 'flag', help: 'pause before the first action', commands: ['debug'] },
   { key: 'arch', long: 'arch', kind: 'list', value: 'ARCH', help: 'also check running ARCH binaries (repeatable)', commands: ['doctor'] },
-  { key: 'help', long: 'help', short: 'h', kind: 'flag', help: 'show this help', commands: ['build', 'debug', 'render', 'check', 'doctor', 'shell', 'boot'] },
+  { key: 'help', long: 'help', short: 'h', kind: 'flag', help: 'show this help', commands: ['build', 'debug', 'render', 'check', 'matrix', 'doctor', 'shell', 'boot'] },
 ];
 
 export interface Options {
@@ -91,6 +92,7 @@ export interface Options {
   noManifest: boolean;
   events: string | undefined;
   progress: string | undefined;
+  format: string | undefined;
   breakpoints: string[];
   step: boolean;
   arch: string[];
@@ -109,7 +111,7 @@ function defaults(): Options {
     disableFakemachine: false, fakemachineBackend: undefined, backend: undefined,
     memory: undefined, cpus: undefined, scratchSize: undefined, showBoot: false,
     accel: undefined, firmware: undefined, boot: false, kernel: undefined, modules: undefined,
-    stateDir: undefined, cacheDir: undefined, keep: false, noCache: false, reproducible: false, noManifest: false, events: undefined, progress: undefined, breakpoints: [], step: false,
+    stateDir: undefined, cacheDir: undefined, keep: false, noCache: false, reproducible: false, noManifest: false, events: undefined, progress: undefined, format: undefined, breakpoints: [], step: false,
     arch: [], help: false,
   };
 }

@@ -1,7 +1,8 @@
 // Which machine runs the build, and why. debos's flags map onto ours:
 // --disable-fakemachine is --backend host; -b kvm|qemu asks for the VM with that
 // acceleration. `auto` takes the VM when KVM works (isolation at little cost), else the
-// host when we are root (fast), else the VM under TCG (slow but needs no root).
+// host when we are root and may mount (fast), else the VM under TCG (slow but needs no
+// root: an ordinary user, or a container's root without CAP_SYS_ADMIN).
 import { UsageError } from './errors.js';
 
 export type Accel = 'kvm' | 'tcg' | 'auto';
@@ -41,7 +42,8 @@ export function backendRequest(opts: {
 }
 
 export interface HostFacts {
-  readonly isRoot: boolean;
+  /** Root with CAP_SYS_ADMIN: what the host backend's mounts and chroot need. */
+  readonly mayMount: boolean;
   /** undefined when KVM works, else why not. */
   readonly kvmProblem: () => Promise<string | undefined>;
 }
@@ -55,6 +57,6 @@ export async function chooseBackend(req: BackendRequest, facts: HostFacts): Prom
   }
   const kvmProblem = await facts.kvmProblem();
   if (kvmProblem === undefined) return { backend: 'vm', accel: 'kvm', reason: 'KVM works: a VM with KVM' };
-  if (facts.isRoot) return { backend: 'host', accel: 'auto', reason: `KVM does not work (${kvmProblem}); running as root: chroot on the host` };
-  return { backend: 'vm', accel: 'tcg', reason: `KVM does not work (${kvmProblem}) and not root: a VM under TCG emulation (slower)` };
+  if (facts.mayMount) return { backend: 'host', accel: 'auto', reason: `KVM does not work (${kvmProblem}); running as root: chroot on the host` };
+  return { backend: 'vm', accel: 'tcg', reason: `KVM does not work (${kvmProblem}) and not root with CAP_SYS_ADMIN: a VM under TCG emulation (slower)` };
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { type ExecRequest, type ExecResult, type ImageSpec, type Machine, type OutputSink } from '../vm/machine.js';
 import { hostExec } from '../vm/host/exec.js';
 import { HostMachine } from '../vm/host/host-machine.js';
+import { mayMount } from '../vm/host/privilege.js';
 import { type Accel, type BackendChoice } from './backend.js';
 import { HostError } from './errors.js';
 import { type Workspace } from './workspace.js';
@@ -41,8 +42,8 @@ export function outsideRunner(machine: Machine): (req: ExecRequest, output: Outp
 
 export async function createMachine(choice: BackendChoice, ws: Workspace, settings: MachineSettings): Promise<Machine> {
   if (choice.backend === 'host') {
-    if (process.getuid?.() !== 0) {
-      throw new HostError('the host backend needs root (it mounts and chroots)', { hint: 'run as root, or build with --backend vm' });
+    if (!mayMount()) {
+      throw new HostError('the host backend needs root with CAP_SYS_ADMIN (it mounts and chroots)', { hint: 'run as root (in a container: --privileged), or build with --backend vm' });
     }
     return new HostMachine(ws.root, choice.reason, { dir: join(layerCacheDir(ws, 'host'), 'store'), durable: false });
   }

@@ -6,6 +6,7 @@ import { which } from '../util/which.js';
 import { diagnoseArch, hostArchitecture, isForeign } from './binfmt.js';
 import { hostBinfmtView } from './host/binfmt-view.js';
 import { spawnCommand } from './host/exec.js';
+import { mayMount } from './host/privilege.js';
 import { kvmVerdict, vmCacheDirOf } from './qemu/accel-probe.js';
 
 export type Severity = 'ok' | 'note' | 'problem';
@@ -111,7 +112,8 @@ export async function checkKvm(stateDir: string, kernel: { kernel?: string | und
 }
 
 export async function checkRoot(): Promise<Check> {
-  if (process.getuid?.() === 0) return { name: 'root', severity: 'ok', detail: 'running as root: the host backend is available' };
+  if (mayMount()) return { name: 'root', severity: 'ok', detail: 'running as root: the host backend is available' };
+  if (process.getuid?.() === 0) return { name: 'root', severity: 'note', detail: 'root without CAP_SYS_ADMIN (a container without --privileged): the host backend cannot mount; builds run in the VM', remedy: 'for host builds, run the container with --privileged' };
   return { name: 'root', severity: 'note', detail: 'not root: the host backend needs root; the VM backend works without', remedy: 'run as root (sudo), or build with --backend vm' };
 }
 
@@ -132,7 +134,7 @@ export async function checkDisk(stateDir: string): Promise<Check> {
 /** Layers of the root are overlayfs upper directories: the state directory must take them. */
 export async function checkOverlay(stateDir: string): Promise<Check> {
   const name = 'overlayfs';
-  if (process.getuid?.() !== 0) return { name, severity: 'note', detail: 'not checked (needs root)' };
+  if (!mayMount()) return { name, severity: 'note', detail: 'not checked (needs root with CAP_SYS_ADMIN)' };
   // A fresh machine has no state directory yet: the first build would make it.
   const made = await mkdir(stateDir, { recursive: true }).then(() => undefined, (err: Error) => err);
   const dir = made ? made : await mkdtemp(join(stateDir, '.overlay-check-')).catch((err: Error) => err);

@@ -98,7 +98,7 @@ test('as an unprivileged user: auto picks the VM under TCG and the artifact belo
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent', ...SOURCE_ENV },
     maxBuffer: 64 << 20,
   }).catch((e: { stdout: string; stderr: string; code: number }) => e);
-  assert.match(r.stdout, /on the vm backend \(KVM does not work .* and not root: a VM under TCG/, r.stdout + r.stderr);
+  assert.match(r.stdout, /on the vm backend \(KVM does not work .* and not root with CAP_SYS_ADMIN: a VM under TCG/, r.stdout + r.stderr);
   await checkArtifact(p.art, 'x86_64');
   assert.equal((await stat(join(p.art, 'out.tar.gz'))).uid, NOBODY);
 });

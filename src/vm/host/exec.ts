@@ -8,6 +8,7 @@ import { type Stream } from '../../engine/events.js';
 import { type ExecRequest, type ExecResult, type OutputSink } from '../machine.js';
 import { LineSplitter } from '../../util/lines.js';
 import { RingBuffer } from '../../util/ring-buffer.js';
+import { mayMount } from './privilege.js';
 
 export const TAIL_LINES = 20;
 
@@ -20,10 +21,11 @@ export interface SpawnOptions {
   readonly privateMounts?: boolean;
 }
 
-/** The wrapper argv that ties a command's lifetime to debstep's. Without root there is no
- * PID namespace to hold the command's children: the command itself still dies with us. */
+/** The wrapper argv that ties a command's lifetime to debstep's. Without root (or as a
+ * container's root without CAP_SYS_ADMIN) there is no PID namespace to hold the command's
+ * children: the command itself still dies with us. */
 export function guarded(argv: readonly string[], privateMounts: boolean): string[] {
-  if (process.getuid?.() !== 0 && !privateMounts) return ['setpriv', '--pdeathsig', 'KILL', '--', ...argv];
+  if (!mayMount() && !privateMounts) return ['setpriv', '--pdeathsig', 'KILL', '--', ...argv];
   const unshare = ['unshare', '--pid', '--fork', '--kill-child'];
   if (privateMounts) unshare.push('--mount', '--propagation', 'private');
   return ['setpriv', '--pdeathsig', 'KILL', '--', ...unshare, '--', ...argv];

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { backendRequest, chooseBackend } from '../../../src/engine/backend.js';
 import { buildEnvironment } from '../../../src/engine/environ.js';
 import { UsageError } from '../../../src/engine/errors.js';
+import { effectiveCaps, mayMountFrom } from '../../../src/vm/host/privilege.js';
 
 const base = { disableFakemachine: false };
 
@@ -21,16 +22,34 @@ test('auto: the VM with working KVM, else the host as root, else the VM under TC
   const auto = { backend: 'auto', accel: 'auto' } as const;
   const works = async () => undefined;
   const broken = async () => 'failed to set MSR';
-  assert.deepEqual(await chooseBackend(auto, { isRoot: true, kvmProblem: works }), { backend: 'vm', accel: 'kvm', reason: 'KVM works: a VM with KVM' });
-  const root = await chooseBackend(auto, { isRoot: true, kvmProblem: broken });
+  assert.deepEqual(await chooseBackend(auto, { mayMount: true, kvmProblem: works }), { backend: 'vm', accel: 'kvm', reason: 'KVM works: a VM with KVM' });
+  const root = await chooseBackend(auto, { mayMount: true, kvmProblem: broken });
   assert.equal(root.backend, 'host');
   assert.match(root.reason, /KVM does not work \(failed to set MSR\); running as root/);
-  const user = await chooseBackend(auto, { isRoot: false, kvmProblem: broken });
+  const user = await chooseBackend(auto, { mayMount: false, kvmProblem: broken });
   assert.deepEqual([user.backend, user.accel], ['vm', 'tcg']);
-  assert.match(user.reason, /not root: a VM under TCG/);
+  assert.match(user.reason, /not root with CAP_SYS_ADMIN: a VM under TCG/);
   let probed = false;
-  await chooseBackend({ backend: 'host', accel: 'auto' }, { isRoot: true, kvmProblem: async () => ((probed = true), undefined) });
+  await chooseBackend({ backend: 'host', accel: 'auto' }, { mayMount: true, kvmProblem: async () => ((probed = true), undefined) });
   assert.equal(probed, false, 'an explicit backend needs no probe');
+});
+
+test("a container's root without CAP_SYS_ADMIN cannot mount: auto gives it the VM under TCG, as an ordinary user", async () => {
+  // CapEff lines as /proc/self/status shows them: full root, and docker's default set
+  // (no CAP_SYS_ADMIN, bit 21).
+  const fullRoot = 'Name:\tnode\nCapInh:\t0000000000000000\nCapEff:\t000001ffffffffff\n';
+  const dockerRoot = 'Name:\tnode\nCapEff:\t00000000a80425fb\n';
+  assert.equal(effectiveCaps(dockerRoot), 0xa80425fbn);
+  assert.equal(mayMountFrom(0, fullRoot), true);
+  assert.equal(mayMountFrom(0, dockerRoot), false);
+  assert.equal(mayMountFrom(1000, fullRoot), false, 'capabilities of a user are not root');
+  assert.equal(mayMountFrom(0, 'Name:\tnode\n'), true, 'no CapEff line: the uid decides');
+  const auto = { backend: 'auto', accel: 'auto' } as const;
+  const noKvm = async () => '/dev/kvm does not exist';
+  const choice = await chooseBackend(auto, { mayMount: mayMountFrom(0, dockerRoot), kvmProblem: noKvm });
+  assert.deepEqual([choice.backend, choice.accel], ['vm', 'tcg']);
+  const privileged = await chooseBackend(auto, { mayMount: mayMountFrom(0, fullRoot), kvmProblem: noKvm });
+  assert.equal(privileged.backend, 'host');
 });
 
 test('proxies in both spellings reach commands; -e adds, overrides and removes', () => {
