@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Runs the test suites with Node's built-in runner and tsx.
 // Usage: node scripts/run-tests.js [unit|integration|e2e|container]... [-- extra node --test flags]
-// With no suite named, runs unit first (fast), then integration, then e2e. The container
+// With no suite named, runs unit first (fast), then integration (the VM's files in a lane
+// beside the host's), then e2e. The container
 // suite (npm run test:container: builds the image, minutes) runs only when named.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { createInterface } from 'node:readline';
 
 const all = ['unit', 'integration', 'e2e'];
 const named = [...all, 'container'];
@@ -30,6 +32,27 @@ function testFiles(dir) {
   return out;
 }
 
+/**
+ * Runs `files` with node --test, one file at a time unless `concurrent`; with `prefix`, its
+ * output lines are prefixed, so that two lanes read apart in one log. Resolves to success.
+ */
+function runFiles(files, concurrent, prefix) {
+  const argv = ['--import', 'tsx', '--test', ...(concurrent ? [] : ['--test-concurrency=1']), ...extra, ...files];
+  const child = spawn(process.execPath, argv, { stdio: prefix ? ['inherit', 'pipe', 'pipe'] : 'inherit' });
+  if (prefix) {
+    for (const [from, to] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
+      createInterface({ input: from }).on('line', (line) => to.write(`${prefix}${line}\n`));
+    }
+  }
+  return new Promise((done) => child.on('close', (code) => done(code === 0)));
+}
+
+// The VM's integration tests (CPU-bound under TCG) and the host's (mostly waiting on the
+// mirror and the disk) run side by side, which takes minutes off the suite; no test of one
+// lane looks at what the other holds (each has its own state directory, loop devices and
+// QEMU processes, found by their paths).
+const VM_LANE = /^(vm-|kvm-)/;
+
 let failed = false;
 for (const suite of suites) {
   if (!named.includes(suite)) {
@@ -39,14 +62,17 @@ for (const suite of suites) {
   const files = testFiles(join('test', suite));
   if (files.length === 0) continue;
   console.log(`# suite: ${suite} (${files.length} files)`);
-  // Unit tests are independent and fast: run files concurrently. Integration and e2e tests
-  // share the machine's mounts, loop devices and CPU: one file at a time.
-  const concurrency = suite === 'unit' ? [] : ['--test-concurrency=1'];
-  const r = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', '--test', ...concurrency, ...extra, ...files],
-    { stdio: 'inherit' },
-  );
-  if (r.status !== 0) failed = true;
+  // Unit tests are independent and fast: their files run concurrently. The others share
+  // the machine's mounts, loop devices and CPU: one file at a time (in each lane).
+  let ok;
+  if (suite === 'unit') ok = await runFiles(files, true);
+  else if (suite !== 'integration') ok = await runFiles(files, false);
+  else {
+    const vm = files.filter((f) => VM_LANE.test(basename(f)));
+    const host = files.filter((f) => !vm.includes(f));
+    const lanes = await Promise.all([runFiles(host, false, '[host] '), runFiles(vm, false, '[vm] ')]);
+    ok = lanes.every(Boolean);
+  }
+  if (!ok) failed = true;
 }
 process.exit(failed ? 1 : 0);

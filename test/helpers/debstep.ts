@@ -1,7 +1,7 @@
 // Running the real debstep command in tests, in temporary directories that are removed
 // afterwards, and checking that a build left nothing mounted.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -66,16 +66,20 @@ export async function mountsUnder(fragment: string): Promise<string[]> {
   return [...found];
 }
 
-/** The live processes whose command line mentions `fragment`. Zombies are dead: a
- * container's init may never reap them, so they do not count. */
-export async function processesMentioning(fragment: string): Promise<string[]> {
+/** The live processes whose command line mentions `fragment` (and whose root directory is
+ * under `rootUnder`, when given). Zombies are dead: a container's init may never reap them,
+ * so they do not count. */
+export async function processesMentioning(fragment: string, rootUnder?: string): Promise<string[]> {
   const found: string[] = [];
   for (const pid of await readdir('/proc')) {
     if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
     const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
     if (/^State:\s+Z/m.test(status)) continue;
     const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.includes(fragment)) found.push(`${pid}: ${cmdline.replace(/\0/g, ' ')}`);
+    if (!cmdline.includes(fragment)) continue;
+    // Only those chrooted under `rootUnder`: other tests may run the same tool meanwhile.
+    if (rootUnder !== undefined && !(await readlink(`/proc/${pid}/root`).catch(() => '')).startsWith(rootUnder)) continue;
+    found.push(`${pid}: ${cmdline.replace(/\0/g, ' ')}`);
   }
   return found;
 }

@@ -71,11 +71,11 @@ for (const signal of ['SIGINT', 'SIGKILL'] as const) {
     child.kill(signal);
     await exited;
     // The kernel tears namespaces down as their last process exits: give it a moment.
-    const leftovers = async () => [...(await mountsUnder(state)), ...(await processesMentioning(state)), ...(await processesMentioning('apt-get'))];
+    const leftovers = async () => [...(await mountsUnder(state)), ...(await processesMentioning(state)), ...(await processesMentioning('apt-get', state))];
     for (let i = 0; i < 50 && (await leftovers()).length > 0; i++) await sleep(100);
     assert.deepEqual(await mountsUnder(state), []);
     assert.deepEqual(await processesMentioning(state), []);
-    assert.deepEqual(await processesMentioning('apt-get'), []);
+    assert.deepEqual(await processesMentioning('apt-get', state), []);
   });
 }
 
