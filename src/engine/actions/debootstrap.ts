@@ -113,7 +113,7 @@ const MMDEBSTRAP_VARIANTS: Record<string, string> = { '': 'debootstrap', minbase
  * merged /usr debootstrap makes without usr-is-merged (or not Debian's), and the options
  * mmdebstrap has no plain equivalent for.
  */
-export function mmdebstrapVariant(p: Params, ctx: StageContext): string | undefined {
+function mmdebstrapVariant(p: Params, ctx: StageContext): string | undefined {
   if (ctx.offload || p.script || !p['check-gpg'] || p.certificate || p['private-key']) return undefined;
   if (!KNOWS_USR_IS_MERGED.includes(p.suite)) return undefined;
   return MMDEBSTRAP_VARIANTS[p.variant ?? ''];
