@@ -37,6 +37,24 @@ export function isForeign(arch: string, host: string = hostArchitecture()): bool
   return !(host === 'amd64' && arch === 'i386');
 }
 
+/**
+ * A host architecture runs natively; another one that needs no emulation (i386 on amd64)
+ * runs only if the kernel has its compatibility mode, which some kernels leave out or
+ * turn off: the probe tells.
+ */
+async function diagnoseNative(arch: string, view: BinfmtView): Promise<Diagnosis> {
+  const host = hostArchitecture();
+  if (arch === host) return { ok: true, problem: `${arch} binaries run natively` };
+  const program = probeProgram(arch);
+  const error = program && (await view.runProbe(program));
+  if (error === undefined) return { ok: true, problem: `${arch} binaries run natively on this ${host} kernel` };
+  return {
+    ok: false,
+    problem: `this ${host} kernel does not run ${arch} programs (it was built without IA32 emulation or booted with ia32_emulation=0): ${error}`,
+    remedy: `build with --backend vm (the VM's kernel runs them), or boot the host with ia32_emulation=1`,
+  };
+}
+
 export function qemuName(arch: string): string | undefined {
   return ARCHES[arch]?.qemu;
 }
@@ -141,6 +159,7 @@ export interface Diagnosis {
 
 /** Finds what stops `arch` binaries from running, checking piece by piece. */
 export async function diagnoseArch(arch: string, view: BinfmtView): Promise<Diagnosis> {
+  if (!isForeign(arch)) return diagnoseNative(arch, view);
   const cpu = qemuName(arch);
   if (!cpu) return { ok: false, problem: `debstep does not know how to run ${arch} binaries on this host` };
   if (view.status === undefined) {

@@ -3,7 +3,7 @@
 import { access, constants, mkdir, mkdtemp, rm, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { which } from '../util/which.js';
-import { diagnoseArch, hostArchitecture, isForeign } from './binfmt.js';
+import { diagnoseArch, hostArchitecture } from './binfmt.js';
 import { hostBinfmtView } from './host/binfmt-view.js';
 import { spawnCommand } from './host/exec.js';
 import { mayMount } from './host/privilege.js';
@@ -80,7 +80,7 @@ export async function checkTools(): Promise<Check[]> {
 
 export async function checkArch(arch: string): Promise<Check> {
   const name = `binfmt ${arch}`;
-  if (!isForeign(arch)) return { name, severity: 'ok', detail: `${arch} runs natively on this ${hostArchitecture()} host` };
+  if (arch === hostArchitecture()) return { name, severity: 'ok', detail: `${arch} runs natively on this host` };
   // Outside a build there is no root to hold an interpreter: handlers need the F flag.
   const d = await diagnoseArch(arch, await hostBinfmtView(async () => false));
   return { name, severity: d.ok ? 'ok' : 'problem', detail: d.problem, ...(d.remedy ? { remedy: d.remedy } : {}) };

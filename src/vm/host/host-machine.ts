@@ -9,7 +9,7 @@ import { bindTargetIsScratch, chrootArgv, INTERACTIVE } from './chroot.js';
 import { guarded, hostBaseEnv, hostExec, spawnCommand } from './exec.js';
 import { spawnPty } from './pty.js';
 import { HostRootFiles } from './root-files.js';
-import { type Diagnosis, diagnoseArch, isForeign } from '../binfmt.js';
+import { type Diagnosis, diagnoseArch } from '../binfmt.js';
 import { hostBinfmtView } from './binfmt-view.js';
 import { DirLayerStore } from './layer-store.js';
 import { LoopDevice, partitionDevices, quietRun } from './block-devices.js';
@@ -74,7 +74,6 @@ export class HostMachine implements Machine {
   }
 
   async diagnoseArch(arch: string): Promise<Diagnosis> {
-    if (!isForeign(arch)) return { ok: true, problem: `${arch} binaries run natively` };
     return diagnoseArch(arch, await hostBinfmtView((p) => this.files.exists(p)));
   }
 

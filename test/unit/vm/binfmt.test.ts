@@ -4,7 +4,8 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { type BinfmtEntry, type BinfmtView, diagnoseArch, handles, isForeign, parseEntry, probeProgram } from '../../../src/vm/binfmt.js';
+import { type BinfmtEntry, type BinfmtView, diagnoseArch, handles, hostArchitecture, isForeign, parseEntry, probeProgram } from '../../../src/vm/binfmt.js';
+import { hostBinfmtView } from '../../../src/vm/host/binfmt-view.js';
 
 const AARCH64 = parseEntry(
   'qemu-aarch64',
@@ -29,7 +30,7 @@ test('parses a binfmt_misc entry as the kernel prints it', () => {
 
 test('foreign or native', () => {
   assert.equal(isForeign('arm64', 'amd64'), true);
-  assert.equal(isForeign('i386', 'amd64'), false, 'amd64 kernels run i386 natively');
+  assert.equal(isForeign('i386', 'amd64'), false, 'amd64 kernels run i386 without emulation (when they have IA32 support)');
   assert.equal(isForeign('amd64', 'amd64'), false);
 });
 
@@ -56,7 +57,17 @@ test('without the F flag an interpreter inside the root is enough', async () => 
   assert.equal(d.ok, true);
 });
 
-test('the probe programs are valid ELF executables; the native ones run here', () => {
+test('i386 on an amd64 host: the kernel itself is probed, not binfmt_misc', { skip: hostArchitecture() !== 'amd64' }, async () => {
+  const runs = await diagnoseArch('i386', view({ status: undefined, entries: [] }));
+  assert.equal(runs.ok, true);
+  assert.match(runs.problem, /i386 binaries run natively on this amd64 kernel/);
+  const refused = await diagnoseArch('i386', view({ status: undefined, entries: [], runProbe: async () => 'Exec format error' }));
+  assert.equal(refused.ok, false);
+  assert.match(refused.problem, /this amd64 kernel does not run i386 programs .*ia32_emulation=0\): Exec format error/);
+  assert.match(refused.remedy ?? '', /--backend vm/);
+});
+
+test('the probe programs are valid ELF executables; the host\'s runs here, i386 runs or is diagnosed', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'debstep-probe-'));
   try {
     for (const arch of ['amd64', 'i386', 'arm64', 'armhf', 'riscv64']) {
@@ -66,7 +77,10 @@ test('the probe programs are valid ELF executables; the native ones run here', (
       const path = join(dir, arch);
       writeFileSync(path, program);
       chmodSync(path, 0o755);
-      assert.equal(spawnSync(path).status, 0, `${arch} probe exits 0`);
+      const status = spawnSync(path).status;
+      if (arch === hostArchitecture()) assert.equal(status, 0, `${arch} probe exits 0`);
+      // Some amd64 kernels lack IA32 emulation: then the diagnosis must say so.
+      else assert.equal((await diagnoseArch(arch, await hostBinfmtView(async () => false))).ok, status === 0, `${arch} probe exit status ${status}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
