@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { Controller } from '../src/engine/controller/controller.js';
-import { EventBus } from '../src/engine/events.js';
+import { EventBus } from '../src/core/events.js';
 import { type RunnableStep, runSteps } from '../src/engine/runner.js';
 import { FullLog, JsonLines } from '../src/engine/sinks/files.js';
 import { StageContext } from '../src/engine/stage.js';

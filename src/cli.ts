@@ -4,7 +4,7 @@
 import { type Command, parseArgs } from './cli/options.js';
 import { commandHelp, mainHelp } from './cli/help.js';
 import { report } from './cli/report.js';
-import { VERSION } from './version.js';
+import { VERSION } from './core/version.js';
 
 const COMMANDS: Record<Command, () => Promise<{ run(args: ReturnType<typeof parseArgs>): Promise<number> }>> = {
   build: () => import('./cli/build.js'),

@@ -2,8 +2,8 @@
 // terminal (see src/vm/qemu/boot-image.ts). `debstep build --boot` ends here too.
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { HostError, UsageError } from '../engine/errors.js';
-import { defaultStateDir } from '../engine/workspace.js';
+import { HostError, UsageError } from '../core/errors.js';
+import { defaultStateDir } from '../core/state-dir.js';
 import { which } from '../util/which.js';
 import { hostExec, spawnInteractive } from '../vm/host/exec.js';
 import { decideAccel } from '../vm/qemu/accel.js';

@@ -2,15 +2,16 @@
 // and the backend choice, with debos's flag rules.
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseSize } from '../engine/actions/size.js';
+import { parseSize } from '../core/size.js';
 import { backendRequest, type BackendChoice, chooseBackend } from '../engine/backend.js';
 import { type BuildConfig } from '../engine/build.js';
 import { buildEnvironment } from '../engine/environ.js';
-import { UsageError } from '../engine/errors.js';
+import { UsageError } from '../core/errors.js';
 import { planRecipe, type Plan } from '../engine/plan.js';
 import { sourceDateEpoch } from '../engine/reproducible.js';
-import { defaultCacheDir, defaultStateDir } from '../engine/workspace.js';
-import { enterPrivateMountNamespace } from '../vm/host/namespace.js';
+import { defaultCacheDir } from '../engine/workspace.js';
+import { defaultStateDir } from '../core/state-dir.js';
+import { enterPrivateMountNamespace } from './mount-namespace.js';
 import { mayMount } from '../vm/host/privilege.js';
 import { kvmProblem, vmCacheDirOf } from '../vm/qemu/accel-probe.js';
 import { formatWarnings } from './check.js';

@@ -1,12 +1,12 @@
 // debstep build: the recipe, start to end, with debos's log on stdout.
 import { keptByDefault, runBuild } from '../engine/build.js';
-import { EventBus } from '../engine/events.js';
-import { ActionFailure } from '../engine/errors.js';
+import { EventBus } from '../core/events.js';
+import { ActionFailure } from '../core/errors.js';
 import { type Control, runStraight } from '../engine/runner.js';
 import { attachTerminal } from '../util/attach-terminal.js';
 import { buildConfig, chooseBackendFor, startBuild } from './build-setup.js';
 import { join, resolve } from 'node:path';
-import { UsageError } from '../engine/errors.js';
+import { UsageError } from '../core/errors.js';
 import { type Plan } from '../engine/plan.js';
 import { bootImage } from './boot.js';
 import { type Options, type ParsedArgs } from './options.js';

@@ -1,5 +1,5 @@
 // debstep check: validate the recipe and print the numbered, flattened plan and warnings.
-import { formatPos } from '../engine/errors.js';
+import { formatPos } from '../core/errors.js';
 import { planRecipe, type Plan } from '../engine/plan.js';
 import { type ParsedArgs, templateVars } from './options.js';
 import { recipeArg } from './recipe-arg.js';

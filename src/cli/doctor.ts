@@ -1,5 +1,5 @@
 // debstep doctor: can this host build images, and if not, what fixes it.
-import { defaultStateDir } from '../engine/workspace.js';
+import { defaultStateDir } from '../core/state-dir.js';
 import { type Check, checkArch, checkDisk, checkKvm, checkOverlay, checkRoot, checkTools } from '../vm/diagnostics.js';
 import { type ParsedArgs } from './options.js';
 

@@ -1,7 +1,7 @@
 // The build matrix of `debstep matrix`: -t NAME:V1,V2 axes, their combinations, and the
 // forms CI engines take them in. Pure, so the CI examples' tests compare against it.
 import yaml from 'js-yaml';
-import { UsageError } from '../engine/errors.js';
+import { UsageError } from '../core/errors.js';
 import { splitVar } from '../engine/vars.js';
 
 export type MatrixFormat = 'github' | 'gitlab' | 'json';

@@ -1,8 +1,8 @@
 // Command-line options: one table gives each option its flags, value, help and the
 // sub-commands that take it, and drives both parsing and --help. debos's flags behave as
 // go-flags parses them: -tK:V, -t K:V, --template-var=K:V, options after the recipe.
-import { UsageError } from '../engine/errors.js';
-import { closest } from '../engine/suggest.js';
+import { UsageError } from '../core/errors.js';
+import { closest } from '../util/suggest.js';
 import { splitVar } from '../engine/vars.js';
 
 export type Command = 'build' | 'debug' | 'render' | 'check' | 'matrix' | 'doctor' | 'shell' | 'boot';

@@ -1,5 +1,5 @@
 // The one recipe a command works on.
-import { UsageError } from '../engine/errors.js';
+import { UsageError } from '../core/errors.js';
 
 export function recipeArg(command: string, positionals: readonly string[]): string {
   if (positionals.length === 0) {

@@ -1,5 +1,5 @@
 // Turning errors into what the user reads on stderr. Only the CLI prints errors.
-import { ActionFailure, DebstepError, RecipeErrors } from '../engine/errors.js';
+import { ActionFailure, DebstepError, RecipeErrors } from '../core/errors.js';
 import { shellQuote } from '../engine/sinks/text.js';
 
 /** The failed command's details: command line, exit status, last lines of output. */

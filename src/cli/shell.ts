@@ -2,11 +2,12 @@
 // build-time files an action's chroot commands get, on the backend that built it.
 import { buildTimeFiles, withBuildTimeFiles } from '../engine/chroot-files.js';
 import { buildEnvironment } from '../engine/environ.js';
-import { HostError, UsageError } from '../engine/errors.js';
+import { HostError, UsageError } from '../core/errors.js';
 import { createMachine } from '../engine/machines.js';
-import { defaultStateDir, Workspace } from '../engine/workspace.js';
+import { Workspace } from '../engine/workspace.js';
+import { defaultStateDir } from '../core/state-dir.js';
 import { attachTerminal } from '../util/attach-terminal.js';
-import { enterPrivateMountNamespace } from '../vm/host/namespace.js';
+import { enterPrivateMountNamespace } from './mount-namespace.js';
 import { type ParsedArgs } from './options.js';
 
 export async function run({ options, positionals }: ParsedArgs): Promise<number> {

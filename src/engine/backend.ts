@@ -3,7 +3,7 @@
 // acceleration. `auto` takes the VM when KVM works (isolation at little cost), else the
 // host when we are root and may mount (fast), else the VM under TCG (slow but needs no
 // root: an ordinary user, or a container's root without CAP_SYS_ADMIN).
-import { UsageError } from './errors.js';
+import { UsageError } from '../core/errors.js';
 
 export type Accel = 'kvm' | 'tcg' | 'auto';
 

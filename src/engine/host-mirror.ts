@@ -2,7 +2,7 @@
 // builds use the mirror (or proxy) this machine is already set up for.
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HostError } from './errors.js';
+import { HostError } from '../core/errors.js';
 
 export interface AptSource {
   readonly uri: string;

@@ -5,7 +5,7 @@ import { hostExec } from '../vm/host/exec.js';
 import { HostMachine } from '../vm/host/host-machine.js';
 import { mayMount } from '../vm/host/privilege.js';
 import { type Accel, type BackendChoice } from './backend.js';
-import { HostError } from './errors.js';
+import { HostError } from '../core/errors.js';
 import { type Workspace } from './workspace.js';
 import { vmCacheDirOf } from '../vm/qemu/accel-probe.js';
 

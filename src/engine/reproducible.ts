@@ -3,7 +3,7 @@
 // from a seed where tools would draw random ones. Pure functions; what is removed from the
 // root lives in build-noise.ts.
 import { createHash } from 'node:crypto';
-import { UsageError } from './errors.js';
+import { UsageError } from '../core/errors.js';
 
 /**
  * The epoch every timestamp is clamped to: SOURCE_DATE_EPOCH when set (as the

@@ -3,8 +3,8 @@
 // after a failure), then postMachine for all, then postMachineCleanup in reverse. Before
 // each action the root gets a fresh layer, so a retry starts from the root as it was.
 import { type Machine } from '../vm/machine.js';
-import { ActionFailure } from './errors.js';
-import { type EventBus, type Stage } from './events.js';
+import { ActionFailure } from '../core/errors.js';
+import { type EventBus, type Stage } from '../core/events.js';
 import { type StageContext } from './stage.js';
 import { type Reusable, type Reuse } from './reuse.js';
 import { type LazyRoot } from './lazy-root.js';

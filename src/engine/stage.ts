@@ -1,12 +1,13 @@
 // What an action's stages get to work with: the machine, the directories of the build,
 // the origins, and `exec`, which runs a command with events, the build-time chroot files
 // and failure reporting that every action needs.
-import { type ExecRequest, type ExecResult, type Machine, type OutputSink, type PtySession, type ShellRequest } from '../vm/machine.js';
+import { type ExecRequest, type ExecResult, type Machine, type OutputSink, type ShellRequest } from '../vm/machine.js';
+import { type PtySession } from '../util/pty.js';
 import { mkdir } from 'node:fs/promises';
 import { type Diagnosis, isForeign } from '../vm/binfmt.js';
 import { type BuildTimeFile, withBuildTimeFiles } from './chroot-files.js';
-import { CommandError, HostError } from './errors.js';
-import { type EventBus } from './events.js';
+import { CommandError, HostError } from '../core/errors.js';
+import { type EventBus } from '../core/events.js';
 import { which } from '../util/which.js';
 import { type LazyRoot } from './lazy-root.js';
 import { type BuildImages, type DiskImage } from './disk-image.js';

@@ -4,17 +4,10 @@
 // after a failure for `debstep shell`.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { type RootLayers } from '../vm/machine.js';
-import { HostError } from './errors.js';
+import { HostError } from '../core/errors.js';
 import { type StoredLayer } from './layer-cache.js';
-
-/** /var/lib/debstep for root, the user's cache directory otherwise. */
-export function defaultStateDir(): string {
-  if (process.getuid?.() === 0) return '/var/lib/debstep';
-  return join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'debstep');
-}
 
 /** The layer and package caches: in the state directory unless --cache-dir puts them elsewhere. */
 export const defaultCacheDir = (stateDir: string): string => join(stateDir, 'cache');

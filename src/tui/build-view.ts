@@ -1,6 +1,6 @@
 // What the debugger shows about the build, as a pure reducer over build events: the
 // header facts, each action's state and timing, and the last command it ran.
-import { type ActionStatus, type BuildEvent, type Stage, type StepInfo } from '../engine/events.js';
+import { type ActionStatus, type BuildEvent, type Stage, type StepInfo } from '../core/events.js';
 
 export type StepStatus = 'todo' | 'running' | ActionStatus;
 

@@ -3,7 +3,7 @@
 // Build events arrive at any rate, so they only mark the state changed and a redraw is
 // scheduled at most every `throttleMs`; key presses redraw at once.
 import { type ControllerState } from '../engine/controller/reducer.js';
-import { type BuildEvent, type EventSink, type StepInfo } from '../engine/events.js';
+import { type BuildEvent, type EventSink, type StepInfo } from '../core/events.js';
 import { type BuildView, initialBuild, reduceBuild, replaceSteps } from './build-view.js';
 import { LogStore } from './log-store.js';
 import { initialUi, reduceUi, type UiEvent, type UiState } from './ui-state.js';

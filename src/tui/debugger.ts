@@ -3,10 +3,10 @@
 // components only draw the store and report keys.
 import { type Controller } from '../engine/controller/controller.js';
 import { type Command, type Pause } from '../engine/controller/reducer.js';
-import { DebstepError, RecipeErrors } from '../engine/errors.js';
+import { DebstepError, RecipeErrors } from '../core/errors.js';
 import { type BuildSession } from '../engine/build.js';
 import { type Plan } from '../engine/plan.js';
-import { type PtySession } from '../vm/machine.js';
+import { type PtySession } from '../util/pty.js';
 import { type DebugStore } from './debug-store.js';
 import { stepInfo } from '../engine/build.js';
 import { decideEdit, stepSources } from './edit-plan.js';

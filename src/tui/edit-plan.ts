@@ -1,7 +1,7 @@
 // Edit and go on: what a re-planned recipe means for a paused build. If only the paused
 // action and later ones changed, the build takes them over from there; if an action that
 // already ran changed, the build has to rewind to it first.
-import { formatPos } from '../engine/errors.js';
+import { formatPos } from '../core/errors.js';
 import { firstChangedStep } from '../engine/build.js';
 import { type Plan } from '../engine/plan.js';
 import { type StepSource } from './view-model.js';

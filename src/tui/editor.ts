@@ -1,7 +1,7 @@
 // The editor for `e`: $EDITOR (which may carry arguments, as in "code -w"), else vi, in a
 // pty so the debugger's terminal hand-over works the same as for shells.
-import { type PtySession } from '../vm/machine.js';
-import { spawnPty } from '../vm/host/pty.js';
+import { type PtySession } from '../util/pty.js';
+import { spawnPty } from '../util/pty.js';
 import { type Size } from './layout.js';
 
 /** The argv that opens `file` in the user's editor; the shell splits $EDITOR. */

@@ -5,7 +5,7 @@ import { userInfo } from 'node:os';
 import { createElement } from 'react';
 import { formatBreakpoint, type Breakpoint, matches } from '../engine/controller/breakpoints.js';
 import { Controller } from '../engine/controller/controller.js';
-import { type EventBus } from '../engine/events.js';
+import { type EventBus } from '../core/events.js';
 import { type Plan } from '../engine/plan.js';
 import { DebugApp } from './components/DebugApp.js';
 import { DebugStore } from './debug-store.js';

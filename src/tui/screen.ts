@@ -6,7 +6,7 @@
 import { render, type Instance } from './ink.js';
 import { type ReactElement } from 'react';
 import { attachTerminal } from '../util/attach-terminal.js';
-import { type PtySession } from '../vm/machine.js';
+import { type PtySession } from '../util/pty.js';
 import { type Size } from './layout.js';
 
 const ENTER_ALTERNATE = '\x1b[?1049h\x1b[H\x1b[2J';

@@ -1,8 +1,10 @@
 // The Machine: where an action's commands run. HostMachine runs them on this host (chroot
 // commands in a private mount namespace); QemuMachine inside a VM. The engine, the
 // controller, the TUI and the actions only ever see this interface.
-import { type Stream } from '../engine/events.js';
+import { type Stream } from '../core/stream.js';
 import { type Diagnosis } from './binfmt.js';
+import { type RunResult } from '../util/process.js';
+import { type PtySession } from '../util/pty.js';
 
 /** A host path made visible inside the target root for one chroot command. */
 export interface Bind {
@@ -29,14 +31,8 @@ export interface ExecRequest {
   readonly signal?: AbortSignal;
 }
 
-export interface ExecResult {
-  /** null when killed by a signal. */
-  readonly exitStatus: number | null;
-  readonly signal: string | null;
-  readonly durationMs: number;
-  /** The last lines of output (stdout and stderr interleaved), oldest first. */
-  readonly outputTail: readonly string[];
-}
+/** How a command ended, with the last lines of its output. */
+export type ExecResult = RunResult;
 
 /** Receives a command's output line by line, as it comes. */
 export type OutputSink = (stream: Stream, line: string) => void;
@@ -50,15 +46,6 @@ export interface ShellRequest {
   readonly binds?: readonly Bind[];
   readonly cols: number;
   readonly rows: number;
-}
-
-/** An interactive terminal session (node-pty on the host, the serial console in a VM). */
-export interface PtySession {
-  onData(listener: (data: string) => void): void;
-  onExit(listener: (exitStatus: number | null) => void): void;
-  write(data: string): void;
-  resize(cols: number, rows: number): void;
-  kill(): void;
 }
 
 /** File operations inside the target root. Paths are as the chroot sees them: an

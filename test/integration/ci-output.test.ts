@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { before, test } from 'node:test';
-import { eventLineSchema } from '../../src/engine/events.js';
+import { eventLineSchema } from '../../src/core/events.js';
 import { baseRootTarball } from '../helpers/base-root.js';
 import { debstep, mountsUnder, processesMentioning, startDebstep, tempDir } from '../helpers/debstep.js';
 

@@ -24,7 +24,7 @@ import { lstat, mkdir, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BuildError } from '../errors.js';
+import { BuildError } from '../../core/errors.js';
 import { type StageContext } from '../stage.js';
 import { defineAction, PropertyError } from '../action.js';
 import { bool, mapping, str } from '../recipe/properties.js';

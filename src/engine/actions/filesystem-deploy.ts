@@ -19,7 +19,7 @@
  */
 import { defineAction, PropertyError } from '../action.js';
 import { clampRootTimes, removeBuildNoise } from '../build-noise.js';
-import { BuildError } from '../errors.js';
+import { BuildError } from '../../core/errors.js';
 import { bool, mapping, str } from '../recipe/properties.js';
 import { actionFields } from './fields.js';
 import { deployRootIntoImage } from './image-root.js';

@@ -58,7 +58,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { defineAction } from '../action.js';
 import { type DiskImage } from '../disk-image.js';
-import { BuildError } from '../errors.js';
+import { BuildError } from '../../core/errors.js';
 import { type StageContext } from '../stage.js';
 import { diskIdArgv, locked, mkfsCommand, mklabelArgv, mountType, partitionArgvs, uuidArgv } from './image/commands.js';
 import { fstabLines, kernelRoot, type MountedPartition, mountOrder } from './image/mounts.js';
@@ -66,7 +66,7 @@ import { type ImagePartition, imagePartitionSchema } from './image/schema.js';
 import { seededImage } from './image/seeded.js';
 import { checkGeometry, partitionTable, type PartitionEntry } from './image/table.js';
 import { verifyImagePartition } from './image/verify.js';
-import { parseImageSize } from './size.js';
+import { parseImageSize } from '../../core/size.js';
 
 export { partitionTable, type PartitionEntry } from './image/table.js';
 

@@ -2,7 +2,7 @@
 // lookup both come from it, so a new action is one import and one entry here.
 import { type z } from 'zod';
 import { type ActionDef } from '../action.js';
-import { closest } from '../suggest.js';
+import { closest } from '../../util/suggest.js';
 import { apt } from './apt.js';
 import { debootstrap } from './debootstrap.js';
 import { download } from './download.js';

@@ -23,7 +23,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, relative } from 'node:path';
 import { defineAction, PropertyError } from '../action.js';
-import { BuildError } from '../errors.js';
+import { BuildError } from '../../core/errors.js';
 import { glob } from '../../util/glob.js';
 import { type Bind } from '../../vm/machine.js';
 import { fingerprint } from '../layer-cache.js';

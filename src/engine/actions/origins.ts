@@ -2,7 +2,7 @@
 // directory), `filesystem` (the root being built), `artifacts` (the artifact directory) and
 // the name of every `download` action that ran before.
 import { PropertyError, type VerifyContext } from '../action.js';
-import { closest } from '../suggest.js';
+import { closest } from '../../util/suggest.js';
 
 const BUILTIN_ORIGINS = ['recipe', 'filesystem', 'artifacts'];
 

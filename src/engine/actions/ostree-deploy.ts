@@ -31,7 +31,7 @@ import { stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { type z } from 'zod';
 import { defineAction } from '../action.js';
-import { BuildError } from '../errors.js';
+import { BuildError } from '../../core/errors.js';
 import { fingerprint } from '../layer-cache.js';
 import { bool, mapping, str } from '../recipe/properties.js';
 import { type StageContext } from '../stage.js';

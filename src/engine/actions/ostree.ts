@@ -1,7 +1,7 @@
 // What ostree-commit and ostree-deploy share: the `ostree` program (debos links libostree;
 // debstep runs the tool, on the host or in the VM, where the host's /usr is), and the
 // GVariant text that carries debos's ref bindings on its command line.
-import { HostError } from '../errors.js';
+import { HostError } from '../../core/errors.js';
 import { type StageContext } from '../stage.js';
 
 /** Fails with the package to install when `ostree` is not where commands run. */

@@ -21,7 +21,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { defineAction } from '../action.js';
 import { removeBuildNoise } from '../build-noise.js';
-import { BuildError } from '../errors.js';
+import { BuildError } from '../../core/errors.js';
 import { mapping, oneOf, str } from '../recipe/properties.js';
 import { reproducibleTarArgs } from '../reproducible.js';
 import { type StageContext } from '../stage.js';

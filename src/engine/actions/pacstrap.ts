@@ -14,7 +14,7 @@
  */
 import { resolve } from 'node:path';
 import { defineAction } from '../action.js';
-import { HostError } from '../errors.js';
+import { HostError } from '../../core/errors.js';
 import { mapping, str, strList } from '../recipe/properties.js';
 import { actionFields, inRecipeDir } from './fields.js';
 

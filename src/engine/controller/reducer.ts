@@ -1,7 +1,7 @@
 // The debugger's state machine, as a pure reducer. The runner asks before each action and
 // after a failure; the front end sends commands. A question either gets an answer at once
 // or pauses the build until a command answers it.
-import { type PauseReason, type StepInfo } from '../events.js';
+import { type PauseReason, type StepInfo } from '../../core/events.js';
 import { type Decision } from '../runner.js';
 import { type Breakpoint, matches, sameBreakpoint } from './breakpoints.js';
 

@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { basename, posix } from 'node:path';
 import { type RootFiles } from '../../vm/machine.js';
-import { VERSION } from '../../version.js';
+import { VERSION } from '../../core/version.js';
 import { fileDigest } from '../layer-cache.js';
 import { type InstalledPackage, installedPackages, manifestText } from './dpkg-status.js';
 import { type DeclaredLicense, declaredLicense } from './licenses.js';

@@ -1,7 +1,7 @@
 // Turns zod's validation issues into the messages a recipe author reads, each tied to the
 // path of the property it is about, so the loader can point at its line.
 import { type z } from 'zod';
-import { closest } from '../suggest.js';
+import { closest } from '../../util/suggest.js';
 import { type PathSegment } from './yaml.js';
 
 export interface Problem {

@@ -6,7 +6,7 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { type NamedFile, type PlannedImage } from '../action.js';
 import { type ActionKind, type ActionParams, findAction, type ParamsOf } from '../actions/index.js';
-import { formatPos, RecipeError, RecipeErrors, type SourcePos } from '../errors.js';
+import { formatPos, RecipeError, RecipeErrors, type SourcePos } from '../../core/errors.js';
 import { recipeFuncs } from './template/funcs/index.js';
 import { renderTemplate, type RenderResult } from './template/index.js';
 import { templateData } from './template/value.js';

@@ -3,7 +3,7 @@
 // plus null and merge keys): a property's type decides how to read them later, as Go's yaml
 // unmarshal does when it fills a struct field.
 import { load, FAILSAFE_SCHEMA, Type, YAMLException, type State } from 'js-yaml';
-import { RecipeError, type SourcePos } from '../errors.js';
+import { RecipeError, type SourcePos } from '../../core/errors.js';
 
 const nullType = new Type('tag:yaml.org,2002:null', {
   kind: 'scalar',

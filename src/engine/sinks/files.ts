@@ -2,7 +2,7 @@
 // as JSON Lines (to a file, or to stdout with --progress json). Writes are buffered by the
 // stream; close() flushes.
 import { createWriteStream } from 'node:fs';
-import { type BuildEvent, EVENTS_VERSION, type EventSink } from '../events.js';
+import { type BuildEvent, EVENTS_VERSION, type EventSink } from '../../core/events.js';
 import { eventText } from './text.js';
 
 abstract class FileSink implements EventSink {

@@ -6,7 +6,7 @@
 // test machine's is, and a BLKRRPART from sfdisk that dropped the partitions).
 import { type FileHandle, open, readFile, readdir, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { BuildError, HostError } from '../../engine/errors.js';
+import { BuildError, HostError } from '../../core/errors.js';
 import { type BlockDevice } from '../machine.js';
 import { hostBaseEnv, spawnCommand } from './exec.js';
 

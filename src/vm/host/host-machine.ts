@@ -3,11 +3,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { type BlockDevice, type ExecRequest, type ExecResult, type ImageSpec, type LayerStore, type Machine, type OutputSink, type PtySession, type RootLayers, type ShellRequest } from '../machine.js';
-import { BuildError } from '../../engine/errors.js';
+import { type BlockDevice, type ExecRequest, type ExecResult, type ImageSpec, type LayerStore, type Machine, type OutputSink, type RootLayers, type ShellRequest } from '../machine.js';
+import { type PtySession } from '../../util/pty.js';
+import { BuildError } from '../../core/errors.js';
 import { bindTargetIsScratch, chrootArgv, INTERACTIVE } from './chroot.js';
 import { guarded, hostBaseEnv, hostExec, spawnCommand } from './exec.js';
-import { spawnPty } from './pty.js';
+import { spawnPty } from '../../util/pty.js';
 import { HostRootFiles } from './root-files.js';
 import { type Diagnosis, diagnoseArch } from '../binfmt.js';
 import { hostBinfmtView } from './binfmt-view.js';

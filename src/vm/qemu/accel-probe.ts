@@ -8,7 +8,7 @@
 import { access, constants, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultStateDir } from '../../engine/workspace.js';
+import { defaultStateDir } from '../../core/state-dir.js';
 import { which } from '../../util/which.js';
 import { spawnCommand } from '../host/exec.js';
 import { staticBusybox } from './initramfs.js';

@@ -1,7 +1,7 @@
 // KVM or TCG. `auto` uses KVM only when the KVM check (accel-probe.ts: the build's kernel
 // booted to its init under KVM) says it works, and otherwise says out loud that it falls
 // back to the much slower TCG, and why.
-import { HostError } from '../../engine/errors.js';
+import { HostError } from '../../core/errors.js';
 import { kvmProblem } from './accel-probe.js';
 
 export type AccelChoice = 'kvm' | 'tcg' | 'auto';

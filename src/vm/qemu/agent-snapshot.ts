@@ -5,11 +5,10 @@
 // model, and kept in the VM cache. Node exits with status 14 when it refuses a snapshot;
 // the guest's init then starts the agent without one.
 import { createHash } from 'node:crypto';
-import { execFile } from 'node:child_process';
 import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { pathExists } from '../../util/exists.js';
+import { capture } from '../../util/process.js';
 import { which } from '../../util/which.js';
 import { AGENT_NODE_FLAGS } from './agent-launch.js';
 
@@ -32,7 +31,7 @@ export async function agentSnapshot(script: string, cpu: string, cacheDir: strin
   const partial = `${blob}.${process.pid}.part`;
   try {
     await mkdir(cacheDir, { recursive: true });
-    await promisify(execFile)(emulator, ['-cpu', cpu, process.execPath, ...AGENT_NODE_FLAGS, '--snapshot-blob', partial, '--build-snapshot', script], { timeout: 120_000 });
+    await capture([emulator, '-cpu', cpu, process.execPath, ...AGENT_NODE_FLAGS, '--snapshot-blob', partial, '--build-snapshot', script], { signal: AbortSignal.timeout(120_000) });
     await rename(partial, blob);
   } catch (err) {
     await rm(partial, { force: true });

@@ -2,16 +2,16 @@
 // the host's requests with HostMachine's code (chroot in a private mount namespace,
 // root-confined file operations, overlay mounting, node-pty shells), so a command behaves
 // in the VM exactly as it does on the host backend.
-import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, openSync, readFileSync, readdirSync } from 'node:fs';
 import { uptime } from 'node:os';
 import { join } from 'node:path';
 import { startupSnapshot } from 'node:v8';
-import { DebstepError } from '../../engine/errors.js';
-import { type Stream } from '../../engine/events.js';
+import { DebstepError } from '../../core/errors.js';
+import { type Stream } from '../../core/stream.js';
 import { HostMachine } from '../host/host-machine.js';
+import { start as startProcess } from '../../util/process.js';
 import { diskBySerial, quietRun, wipeDisk } from '../host/block-devices.js';
-import { type PtySession } from '../machine.js';
+import { type PtySession } from '../../util/pty.js';
 import { BUSYBOX, READY_MARK } from './init-script.js';
 import { FrameDecoder, encodeFrame } from './framing.js';
 // A type-only import: the statement (and zod with it) is erased from the agent.
@@ -45,7 +45,7 @@ async function main(configFile: string): Promise<void> {
   const log = (message: string) => send({ type: 'log', message });
   // Reading the port in node would park a libuv thread in a blocking read(), and node
   // waits for its threads when it exits: a cat child reads instead, into a pipe.
-  const reader = spawn(BUSYBOX, ['cat'], { stdio: [fd, 'pipe', 'inherit'] });
+  const reader = startProcess([BUSYBOX, 'cat'], { stdio: [fd, 'pipe', 'inherit'] });
   const requests = reader.stdout;
   if (!requests) throw new Error('cannot read the control port');
   let shuttingDown = false;

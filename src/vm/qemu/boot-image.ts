@@ -5,7 +5,7 @@
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HostError } from '../../engine/errors.js';
+import { HostError } from '../../core/errors.js';
 import { pathExists } from '../../util/exists.js';
 import { type AccelDecision } from './accel.js';
 import { machineOptions } from './kvm-probe-guest.js';

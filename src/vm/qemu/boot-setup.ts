@@ -4,8 +4,8 @@
 import { mkdir, open, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { HostError } from '../../engine/errors.js';
-import { defaultStateDir } from '../../engine/workspace.js';
+import { HostError } from '../../core/errors.js';
+import { defaultStateDir } from '../../core/state-dir.js';
 import { pathExists } from '../../util/exists.js';
 import { which } from '../../util/which.js';
 import { kvmProblem } from './accel-probe.js';

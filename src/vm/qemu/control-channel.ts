@@ -3,8 +3,9 @@
 // the exec, call or shell waiting for them. When the guest dies, everything waiting is
 // failed with the reason at once.
 import { type Server, type Socket, createServer } from 'node:net';
-import { BuildError } from '../../engine/errors.js';
-import { type ExecRequest, type ExecResult, type OutputSink, type PtySession, type ShellRequest } from '../machine.js';
+import { BuildError } from '../../core/errors.js';
+import { type ExecRequest, type ExecResult, type OutputSink, type ShellRequest } from '../machine.js';
+import { type PtySession } from '../../util/pty.js';
 import { FrameDecoder, encodeFrame } from './framing.js';
 import { type Call, type GuestMessage, type HostMessage, checkWith, guestMessageSchema } from './protocol.js';
 

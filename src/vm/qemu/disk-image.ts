@@ -2,8 +2,8 @@
 // on a plain file. The root's layers live on one (overlayfs refuses 9p as an upper
 // layer), and a scratch disk when a scratch size is given.
 import { open } from 'node:fs/promises';
-import { execa } from 'execa';
-import { HostError } from '../../engine/errors.js';
+import { HostError } from '../../core/errors.js';
+import { run } from '../../util/process.js';
 import { which } from '../../util/which.js';
 
 /** Creates `path` as a sparse ext4 file system of `bytes`, holding `populateFrom`'s files. */
@@ -19,6 +19,6 @@ export async function createExt4Image(path: string, bytes: number, label: string
   // Lazy initialisation keeps the file sparse; the guest mounts it with noinit_itable, so
   // it does not fill the inode tables in later either.
   const args = ['-q', '-F', '-L', label, '-m', '0', '-E', 'nodiscard,lazy_itable_init=1,lazy_journal_init=1', ...(populateFrom ? ['-d', populateFrom] : []), path];
-  const r = await execa(mkfs, args, { reject: false, all: true });
-  if (r.exitCode !== 0) throw new HostError(`cannot make the VM disk ${path}: ${r.all?.trim() || r.shortMessage}`);
+  const r = await run([mkfs, ...args]);
+  if (r.exitStatus !== 0) throw new HostError(`cannot make the VM disk ${path}: ${r.outputTail.join('\n').trim() || `${mkfs} exit status ${r.exitStatus ?? r.signal}`}`);
 }

@@ -7,7 +7,7 @@
 // the read-write ones get their own.
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { dirname, posix } from 'node:path';
-import { HostError } from '../../engine/errors.js';
+import { HostError } from '../../core/errors.js';
 import { type GuestMount, INITRAMFS_DIR } from './init-script.js';
 
 /** Where the read-only export of the host's / is mounted. */

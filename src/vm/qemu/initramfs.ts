@@ -3,7 +3,7 @@
 // /init script, and the skeleton around them (/etc links into the host's /etc, the
 // guest's own network files). Everything else comes from the host over 9p.
 import { readFile } from 'node:fs/promises';
-import { HostError } from '../../engine/errors.js';
+import { HostError } from '../../core/errors.js';
 import { which } from '../../util/which.js';
 import { CpioWriter } from './cpio.js';
 import { BUSYBOX, type GuestPlan, INITRAMFS_DIR, type ModuleLoad, initScript } from './init-script.js';

@@ -6,7 +6,7 @@ import { constants } from 'node:fs';
 import { access, readdir } from 'node:fs/promises';
 import { release } from 'node:os';
 import { basename, join } from 'node:path';
-import { HostError } from '../../engine/errors.js';
+import { HostError } from '../../core/errors.js';
 import { pathExists } from '../../util/exists.js';
 import { hostArchitecture } from '../binfmt.js';
 

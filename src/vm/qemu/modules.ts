@@ -4,10 +4,10 @@
 // before virtio_ring and panicked on this very machine), built-in modules are skipped
 // (Ubuntu builds virtio in), and compressed modules are unpacked for busybox's insmod.
 import { readFile } from 'node:fs/promises';
-import { execa } from 'execa';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { HostError } from '../../engine/errors.js';
+import { HostError } from '../../core/errors.js';
+import { capture, ProcessFailure } from '../../util/process.js';
 
 /** The kernel treats `-` and `_` in module names alike. */
 export const moduleName = (fileOrName: string): string => basename(fileOrName).replace(/\.ko(\.(xz|zst|gz))?$/, '').replace(/-/g, '_');
@@ -164,10 +164,10 @@ export async function readModule(tree: ModuleTree, file: string): Promise<Buffer
 }
 
 async function decompressWith(command: string, pkg: string, path: string): Promise<Buffer> {
-  const r = await execa(command, ['-dc', path], { encoding: 'buffer', reject: false, stripFinalNewline: false });
-  if (r.exitCode !== 0) {
-    const why = r.failed && r.exitCode === undefined ? `${command} is not installed` : Buffer.from(r.stderr).toString().trim();
+  try {
+    return await capture([command, '-dc', path]);
+  } catch (err) {
+    const why = err instanceof ProcessFailure ? err.why : (err as Error).message;
     throw new HostError(`cannot unpack kernel module ${path}: ${why}`, { hint: `apt-get install ${pkg}` });
   }
-  return Buffer.from(r.stdout);
 }

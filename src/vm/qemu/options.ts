@@ -1,6 +1,6 @@
 // What a QEMU machine is asked for, and the sizes in it read the way debos reads them.
-import { UsageError } from '../../engine/errors.js';
-import { parseImageSize, parseSize } from '../../engine/actions/size.js';
+import { UsageError } from '../../core/errors.js';
+import { parseImageSize, parseSize } from '../../core/size.js';
 import { type AccelChoice } from './accel.js';
 import { type ImageSpec } from '../machine.js';
 

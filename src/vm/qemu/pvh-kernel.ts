@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { execa } from 'execa';
+import { capture } from '../../util/process.js';
 
 /** XEN_ELFNOTE_PHYS32_ENTRY: the note a kernel built with CONFIG_PVH carries. */
 const PVH_ENTRY_NOTE = 18;
@@ -39,8 +39,7 @@ interface Codec {
   readonly unpack: (data: Buffer) => Promise<Buffer>;
 }
 
-const viaTool = (command: string, args: string[]) => async (data: Buffer) =>
-  Buffer.from((await execa(command, args, { input: data, encoding: 'buffer', stripFinalNewline: false })).stdout);
+const viaTool = (command: string, args: string[]) => (data: Buffer) => capture([command, ...args], { input: data });
 
 const CODECS: readonly Codec[] = [
   { magic: Buffer.from([0x1f, 0x8b]), name: 'gzip', unpack: async (d) => gunzipSync(d) },

@@ -1,8 +1,8 @@
 // QEMU running in a pty: the pty is the guest's serial console (kernel messages, init's
 // progress, QEMU's own errors). Its last lines are kept to explain a guest that dies or
 // hangs. QEMU dies with debstep, even when debstep is killed with SIGKILL.
-import { spawn } from 'node-pty';
 import { LineSplitter } from '../../util/lines.js';
+import { type PtyProcess, startPty } from '../../util/pty.js';
 import { RingBuffer } from '../../util/ring-buffer.js';
 
 export interface QemuExit {
@@ -14,7 +14,7 @@ export class QemuProcess {
   /** Settles when QEMU has exited. */
   readonly exited: Promise<QemuExit>;
   private readonly tail: RingBuffer<string>;
-  private readonly pty;
+  private readonly pty: PtyProcess;
   private done = false;
 
   constructor(argv: readonly string[], onLine: (line: string) => void, tailLines = 40) {
@@ -24,20 +24,18 @@ export class QemuProcess {
       this.tail.push(clean);
       onLine(clean);
     });
-    this.pty = spawn('setpriv', ['--pdeathsig', 'KILL', '--', ...argv], {
-      name: 'dumb',
+    this.pty = startPty(['setpriv', '--pdeathsig', 'KILL', '--', ...argv], {
       cols: 200,
       rows: 50,
-      cwd: '/',
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', TERM: 'dumb' },
     });
     // Serial lines end in \r\n and the pty adds another \r: only the newline counts.
     this.pty.onData((data) => splitter.push(data.replace(/\r+\n/g, '\n')));
     this.exited = new Promise((resolve) => {
-      this.pty.onExit(({ exitCode, signal }) => {
+      this.pty.onExit((code, signal) => {
         this.done = true;
         splitter.end();
-        resolve({ code: exitCode, signal: signal || undefined });
+        resolve({ code, signal });
       });
     });
   }

@@ -1,7 +1,7 @@
 // A VM that died or hung, explained with the last lines of its console: the user sees the
 // guest's own words (init's FATAL line, a kernel panic, QEMU's error) instead of a missing
 // result file.
-import { BuildError } from '../../engine/errors.js';
+import { BuildError } from '../../core/errors.js';
 
 const TELLING = [/debstep-init: FATAL: (.*)/, /debstep-agent: FATAL: (.*)/, /(Kernel panic - not syncing: .*)/, /qemu-system-[\w-]+: (.*)/];
 

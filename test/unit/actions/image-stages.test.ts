@@ -10,7 +10,7 @@ import { imagePartition } from '../../../src/engine/actions/image-partition.js';
 import { seededImage } from '../../../src/engine/actions/image/seeded.js';
 import { raw } from '../../../src/engine/actions/raw.js';
 import { run } from '../../../src/engine/actions/run.js';
-import { type BuildEvent, EventBus } from '../../../src/engine/events.js';
+import { type BuildEvent, EventBus } from '../../../src/core/events.js';
 import { StageContext } from '../../../src/engine/stage.js';
 import { Workspace } from '../../../src/engine/workspace.js';
 import { type ExecRequest } from '../../../src/vm/machine.js';

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { type DiskImage } from '../../../src/engine/disk-image.js';
 import { ostreeCommit } from '../../../src/engine/actions/ostree-commit.js';
 import { ostreeDeploy } from '../../../src/engine/actions/ostree-deploy.js';
-import { EventBus } from '../../../src/engine/events.js';
+import { EventBus } from '../../../src/core/events.js';
 import { StageContext } from '../../../src/engine/stage.js';
 import { Workspace } from '../../../src/engine/workspace.js';
 import { type ExecRequest } from '../../../src/vm/machine.js';

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ActionDef } from '../../../src/engine/action.js';
-import { type BuildEvent, EventBus } from '../../../src/engine/events.js';
+import { type BuildEvent, EventBus } from '../../../src/core/events.js';
 import { StageContext } from '../../../src/engine/stage.js';
 import { Workspace } from '../../../src/engine/workspace.js';
 import { type ExecRequest } from '../../../src/vm/machine.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseImageSize, parseSize } from '../../../src/engine/actions/size.js';
+import { parseImageSize, parseSize } from '../../../src/core/size.js';
 
 test('image sizes: decimal units unless spelled KiB…PiB', () => {
   assert.equal(parseImageSize('8G'), 8e9);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import yaml from 'js-yaml';
 import { combinations, formatMatrix, parseAxes } from '../../../src/cli/matrix-format.js';
-import { UsageError } from '../../../src/engine/errors.js';
+import { UsageError } from '../../../src/core/errors.js';
 import { debstep, tempDir } from '../../helpers/debstep.js';
 
 const axes = parseAxes(['arch:amd64,arm64', 'suite:bookworm', 'suite:trixie,bookworm']);

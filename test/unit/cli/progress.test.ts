@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { progressMode, progressSink } from '../../../src/cli/progress.js';
-import { EventBus, type EventInput } from '../../../src/engine/events.js';
+import { EventBus, type EventInput } from '../../../src/core/events.js';
 
 test('the mode: as asked, else tty on a terminal or with FORCE_COLOR, else plain', () => {
   assert.equal(progressMode(undefined, true, {}), 'tty');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { backendRequest, chooseBackend } from '../../../src/engine/backend.js';
 import { buildEnvironment } from '../../../src/engine/environ.js';
-import { UsageError } from '../../../src/engine/errors.js';
+import { UsageError } from '../../../src/core/errors.js';
 import { effectiveCaps, mayMountFrom } from '../../../src/vm/host/privilege.js';
 
 const base = { disableFakemachine: false };

@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { buildEventSchema, EventBus, eventLineSchema, EVENTS_VERSION, eventsJsonSchema } from '../../../src/engine/events.js';
+import { buildEventSchema, EventBus, eventLineSchema, EVENTS_VERSION, eventsJsonSchema } from '../../../src/core/events.js';
 import { JsonLines } from '../../../src/engine/sinks/files.js';
 import { REPO } from '../../helpers/debstep.js';
 

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type TestContext } from 'node:test';
-import { RecipeError, RecipeErrors } from '../../../src/engine/errors.js';
+import { RecipeError, RecipeErrors } from '../../../src/core/errors.js';
 import { loadRecipe, type LoadOptions, type LoadResult } from '../../../src/engine/recipe/load.js';
 
 /** Writes `files` (path → content) under a new temporary directory, removed after the test. */

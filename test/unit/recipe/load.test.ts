@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { RecipeError } from '../../../src/engine/errors.js';
+import { RecipeError } from '../../../src/core/errors.js';
 import { loadRecipe } from '../../../src/engine/recipe/load.js';
 import { IMAGE_ACTION, loadErrors, loadTree, recipe, recipeTree } from './helpers.js';
 

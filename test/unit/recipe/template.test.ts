@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { RecipeErrors } from '../../../src/engine/errors.js';
+import { RecipeErrors } from '../../../src/core/errors.js';
 import { loadRecipe } from '../../../src/engine/recipe/load.js';
 import { renderTemplate, TemplateError } from '../../../src/engine/recipe/template/index.js';
 import { templateData } from '../../../src/engine/recipe/template/value.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RecipeError, type SourcePos } from '../../../src/engine/errors.js';
+import { RecipeError, type SourcePos } from '../../../src/core/errors.js';
 import { parseYaml } from '../../../src/engine/recipe/yaml.js';
 
 /** Line:col of an offset in text, 1-based, the way the identity template maps them. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type BuildEvent, type EventInput, type StepInfo } from '../../../src/engine/events.js';
+import { type BuildEvent, type EventInput, type StepInfo } from '../../../src/core/events.js';
 import { type BuildView, initialBuild, reduceBuild, replaceSteps } from '../../../src/tui/build-view.js';
 
 const steps: StepInfo[] = [1, 2, 3].map((index) => ({ index, kind: 'run', description: `Step ${index}`, where: `r.yaml:${index * 3}:5` }));

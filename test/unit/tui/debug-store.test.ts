@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { initialState } from '../../../src/engine/controller/reducer.js';
-import { type BuildEvent, type EventInput, type StepInfo } from '../../../src/engine/events.js';
+import { type BuildEvent, type EventInput, type StepInfo } from '../../../src/core/events.js';
 import { DebugStore } from '../../../src/tui/debug-store.js';
 
 const steps: StepInfo[] = [1, 2, 3].map((index) => ({ index, kind: 'run', description: `S${index}`, where: 'r.yaml:1:1' }));

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { type Breakpoint } from '../../../src/engine/controller/breakpoints.js';
 import { Controller } from '../../../src/engine/controller/controller.js';
 import { type BuildSession } from '../../../src/engine/build.js';
-import { type BuildEvent, EventBus } from '../../../src/engine/events.js';
+import { type BuildEvent, EventBus } from '../../../src/core/events.js';
 import { type Plan, type PlanStep, planRecipe } from '../../../src/engine/plan.js';
 import { type BuildOutcome, type RunnableStep, runSteps } from '../../../src/engine/runner.js';
 import { StageContext } from '../../../src/engine/stage.js';
@@ -17,7 +17,7 @@ import { Debugger } from '../../../src/tui/debugger.js';
 import { stepInfo } from '../../../src/engine/build.js';
 import { stepSources } from '../../../src/tui/edit-plan.js';
 import { type Terminal, type Tty } from '../../../src/tui/screen.js';
-import { type PtySession } from '../../../src/vm/machine.js';
+import { type PtySession } from '../../../src/util/pty.js';
 import { FakeMachine, fakeServices, uncachedRun } from '../../helpers/fake-machine.js';
 
 /** A recipe of host `run` actions with these commands. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type BuildEvent, type EventInput } from '../../../src/engine/events.js';
+import { type BuildEvent, type EventInput } from '../../../src/core/events.js';
 import { displayText, LogStore, logLines, MAX_LINE_LENGTH } from '../../../src/tui/log-store.js';
 
 const ev = (e: EventInput): BuildEvent => ({ ...e, ts: 0 }) as BuildEvent;

@@ -5,7 +5,7 @@ import { Text, useInput } from '../../../src/tui/ink.js';
 import { Screen } from '../../../src/tui/screen.js';
 import { FakeTty } from '../../helpers/fake-tty.js';
 import { until } from './harness.js';
-import { type PtySession } from '../../../src/vm/machine.js';
+import { type PtySession } from '../../../src/util/pty.js';
 
 function io() {
   const stdin = new PassThrough() as unknown as NodeJS.ReadStream & { isRaw: boolean; rawModes: boolean[] };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { initialState } from '../../../src/engine/controller/reducer.js';
-import { type StepInfo } from '../../../src/engine/events.js';
+import { type StepInfo } from '../../../src/core/events.js';
 import { type BuildView, initialBuild } from '../../../src/tui/build-view.js';
 import {
   breakpointCommands, detailLines, enabledKeys, fitDetails, formatClock, formatDuration, statusLine, stepRows,

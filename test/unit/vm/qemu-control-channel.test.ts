@@ -6,7 +6,7 @@ import { type Socket, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { BuildError } from '../../../src/engine/errors.js';
+import { BuildError } from '../../../src/core/errors.js';
 import { ControlChannel } from '../../../src/vm/qemu/control-channel.js';
 import { FrameDecoder, encodeFrame } from '../../../src/vm/qemu/framing.js';
 import { type GuestMessage, type HostMessage, checkWith, hostMessageSchema } from '../../../src/vm/qemu/protocol.js';

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { HostError } from '../../../src/engine/errors.js';
+import { HostError } from '../../../src/core/errors.js';
 import { HOST_ROOT, arrange, guestLayout, nodePrefix } from '../../../src/vm/qemu/guest-layout.js';
 
 /** A fake host root: merged /usr (bin → usr/bin) but a real /lib64 directory. */

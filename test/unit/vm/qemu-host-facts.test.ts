@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { HostError, UsageError } from '../../../src/engine/errors.js';
+import { HostError, UsageError } from '../../../src/core/errors.js';
 import { type KvmHost, kvmProblem } from '../../../src/vm/qemu/accel-probe.js';
 import { type ProbeOutcome } from '../../../src/vm/qemu/kvm-probe-guest.js';
 import { decideAccel } from '../../../src/vm/qemu/accel.js';

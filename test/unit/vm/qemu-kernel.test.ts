@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { HostError } from '../../../src/engine/errors.js';
+import { HostError } from '../../../src/core/errors.js';
 import { type KernelPlaces, byVersionDescending, chooseKernel, kernelPackage } from '../../../src/vm/qemu/kernel.js';
 
 /** A fake host: kernels in boot/ and modules in modules/<release>/modules.dep. */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { chooseBackend } from '../../../src/engine/backend.js';
-import { HostError } from '../../../src/engine/errors.js';
+import { HostError } from '../../../src/core/errors.js';
 import { type KvmHost, kvmProblem, kvmVerdict, recordKvmFailure } from '../../../src/vm/qemu/accel-probe.js';
 import { decideAccel } from '../../../src/vm/qemu/accel.js';
 import { staticBusybox } from '../../../src/vm/qemu/initramfs.js';

@@ -7,7 +7,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { HostError } from '../../../src/engine/errors.js';
+import { HostError } from '../../../src/core/errors.js';
 import { chooseKernel } from '../../../src/vm/qemu/kernel.js';
 import { type ModuleTree, type WantedModule, moduleName, parseModulesDep, parseSoftdeps, readModule, readModuleTree, resolveModules } from '../../../src/vm/qemu/modules.js';
 

@@ -2,9 +2,9 @@
 // fails (an unknown file system, partitions that do not fit or overlap).
 import { PropertyError, type VerifyContext } from '../../action.js';
 import { parseGoInt } from '../../recipe/properties.js';
-import { closest } from '../../suggest.js';
+import { closest } from '../../../util/suggest.js';
 import { checkArtifactName } from '../fields.js';
-import { parseImageSize, parseSize } from '../size.js';
+import { parseImageSize, parseSize } from '../../../core/size.js';
 import { FAT, type ImagePartition, type Partition } from './schema.js';
 import { checkGeometry, needsExtended } from './table.js';
 

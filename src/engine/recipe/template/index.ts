@@ -1,7 +1,7 @@
 // The Go text/template engine, as debos uses it to render recipes: parse with the given
 // functions on top of the builtins, execute with the -t variables as data, and keep what
 // the recipe loader needs (missing keys, a map from output back to source).
-import { RecipeError, type SourcePos } from '../../errors.js';
+import { RecipeError, type SourcePos } from '../../../core/errors.js';
 import { BUILTINS } from './builtins.js';
 import { execute, ExecError, type MissingKeyHit } from './exec.js';
 import { sprintf } from './fmt/print.js';

@@ -1,8 +1,8 @@
 // A building debstep lives in a private mount namespace of its own: the root overlay and
 // any image mounts it makes are invisible to the host and vanish with the process, even
 // on SIGKILL. The command re-executes itself under unshare(1) to get there.
-import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import { start } from '../util/process.js';
 
 const MARK = 'DEBSTEP_MOUNT_NS';
 
@@ -17,11 +17,11 @@ export async function enterPrivateMountNamespace(): Promise<true | number> {
     return true;
   }
   const argv = [
-    '--pdeathsig', 'KILL', '--',
+    'setpriv', '--pdeathsig', 'KILL', '--',
     'unshare', '--mount', '--propagation', 'private', '--',
     process.execPath, ...process.execArgv, ...process.argv.slice(1),
   ];
-  const child = spawn('setpriv', argv, { stdio: 'inherit', env: { ...process.env, [MARK]: 'pending' } });
+  const child = start(argv, { stdio: 'inherit', env: { ...process.env, [MARK]: 'pending' } });
   // The child decides what a signal means. A terminal's Ctrl-C reaches it twice (it is in
   // the process group, and forwarded): once a signal is taken, the child ignores the next.
   const forward = (signal: NodeJS.Signals) => () => child.kill(signal);

@@ -3,6 +3,7 @@
 // event types and of docs/events.schema.json; the JSON Lines (--events, --progress json,
 // events.jsonl) carry its version as `v`.
 import { z } from 'zod';
+import { STREAMS } from './stream.js';
 
 /** The version of the events schema, in every JSON Lines event as `v`. A change that
  * could break a reader (a field removed, renamed or retyped) makes it 2; new event types
@@ -15,8 +16,7 @@ const actionStatus = z.enum(['done', 'failed', 'skipped']);
 export type ActionStatus = z.infer<typeof actionStatus>;
 const pauseReason = z.enum(['step', 'breakpoint', 'failure']);
 export type PauseReason = z.infer<typeof pauseReason>;
-const stream = z.enum(['stdout', 'stderr']);
-export type Stream = z.infer<typeof stream>;
+const stream = z.enum(STREAMS);
 
 /** What the event stream says about each planned action up front. */
 const stepInfo = z.strictObject({
