@@ -10,6 +10,8 @@ import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const all = ['unit', 'integration', 'e2e'];
+// Libraries inside src/ keep their tests beside them (src/gotemplate/test); they run with the unit suite.
+const besideCode = { unit: [join('src', 'gotemplate', 'test')] };
 const named = [...all, 'container'];
 const dash = process.argv.indexOf('--');
 const args = dash === -1 ? process.argv.slice(2) : process.argv.slice(2, dash);
@@ -59,7 +61,7 @@ for (const suite of suites) {
     console.error(`unknown suite ${suite}; expected one of ${named.join(', ')}`);
     process.exit(2);
   }
-  const files = testFiles(join('test', suite));
+  const files = [join('test', suite), ...(besideCode[suite] ?? [])].flatMap(testFiles);
   if (files.length === 0) continue;
   console.log(`# suite: ${suite} (${files.length} files)`);
   // Unit tests are independent and fast: their files run concurrently. The others share

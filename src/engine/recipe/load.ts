@@ -7,9 +7,7 @@ import { z } from 'zod';
 import { type NamedFile, type PlannedImage } from '../action.js';
 import { type ActionKind, type ActionParams, findAction, type ParamsOf } from '../actions/index.js';
 import { formatPos, RecipeError, RecipeErrors, type SourcePos } from '../../core/errors.js';
-import { recipeFuncs } from './template/funcs/index.js';
-import { renderTemplate, type RenderResult } from './template/index.js';
-import { templateData } from './template/value.js';
+import { recipeFuncs, renderTemplate, type RenderResult, TemplateError, templateData } from '../../gotemplate/index.js';
 import { problemsOf, propertyLabel } from './issues.js';
 import { describe, dropNulls, int, listOf, str } from './properties.js';
 import { propertyPath, validateAction, type Finding } from './validate-action.js';
@@ -78,13 +76,17 @@ export async function renderRecipeFile(file: string, vars: TemplateVars): Promis
     throw new RecipeError(`cannot read recipe ${file}: ${reason}`, { cause: e });
   }
   const data = templateData(new Map(toEntries(vars)));
-  const rendered = renderTemplate(source, { name: basename(file), file, data, funcs: recipeFuncs() });
-  return { source, rendered };
+  try {
+    return { source, rendered: renderTemplate(source, { name: basename(file), file, data, funcs: recipeFuncs() }) };
+  } catch (e) {
+    throw e instanceof TemplateError ? new RecipeError(e.message, { where: e.where, cause: e }) : e;
+  }
 }
 
 /**
- * Loads, validates and checks a recipe and its sub-recipes. Throws the RecipeError (or
- * TemplateError) when there is one problem, RecipeErrors when there are several.
+ * Loads, validates and checks a recipe and its sub-recipes. Throws the RecipeError when
+ * there is one problem (a template's has its TemplateError as cause), RecipeErrors when
+ * there are several.
  */
 export async function loadRecipe(file: string, opts: LoadOptions = {}): Promise<LoadResult> {
   const state: LoadState = {

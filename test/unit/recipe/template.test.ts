@@ -4,10 +4,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { RecipeErrors } from '../../../src/core/errors.js';
+import { RecipeError, RecipeErrors } from '../../../src/core/errors.js';
 import { loadRecipe } from '../../../src/engine/recipe/load.js';
-import { renderTemplate, TemplateError } from '../../../src/engine/recipe/template/index.js';
-import { templateData } from '../../../src/engine/recipe/template/value.js';
+import { renderTemplate, TemplateError, templateData } from '../../../src/gotemplate/index.js';
 import { loadErrors, loadTree, recipe, recipeTree } from './helpers.js';
 
 function needsEngine(t: TestContext): boolean {
@@ -34,10 +33,17 @@ test('positions point into the recipe file, not the rendered text', async (t) =>
   assert.deepEqual(errors, ['recipe.yaml:8:5: unknown property "chrot" in debootstrap action']);
 });
 
-test('a template error passes through unchanged', async (t) => {
+test('a template error becomes a recipe error at its place (exit 2), the TemplateError its cause', async (t) => {
   if (!needsEngine(t)) return;
-  const dir = await recipeTree(t, { 'recipe.yaml': recipe('  - action: run\n    command: echo {{ .x \n') });
-  await assert.rejects(loadRecipe(join(dir, 'recipe.yaml')), (e: unknown) => e instanceof TemplateError && e.where?.file === join(dir, 'recipe.yaml'));
+  const dir = await recipeTree(t, { 'recipe.yaml': recipe('  - action: run\n    command: echo {{ nosuch 1 }}\n') });
+  const file = join(dir, 'recipe.yaml');
+  await assert.rejects(loadRecipe(file), (e: unknown) => {
+    assert.ok(e instanceof RecipeError && e.cause instanceof TemplateError);
+    assert.equal(e.exitCode, 2);
+    assert.equal(e.located, `${file}:${e.where?.line}:${e.where?.col}: function "nosuch" not defined`);
+    assert.deepEqual(e.where, e.cause.where);
+    return true;
+  });
 });
 
 test("a sub-recipe's template error is collected with the other errors", async (t) => {
@@ -46,7 +52,7 @@ test("a sub-recipe's template error is collected with the other errors", async (
     'recipe.yaml': recipe('  - action: recipe\n    recipe: child.yaml\n  - action: nope\n'),
     'child.yaml': recipe('  - action: run\n    command: {{ nosuchfunc }}\n'),
   });
-  await assert.rejects(loadRecipe(join(dir, 'recipe.yaml')), (e: unknown) => e instanceof RecipeErrors && e.errors[0] instanceof TemplateError && e.errors.length === 2);
+  await assert.rejects(loadRecipe(join(dir, 'recipe.yaml')), (e: unknown) => e instanceof RecipeErrors && e.errors[0]?.cause instanceof TemplateError && e.errors.length === 2);
 });
 
 test('a sub-recipe renders with the parent variables, architecture and its variables', async (t) => {

@@ -1,7 +1,7 @@
-// The Go text/template engine, as debos uses it to render recipes: parse with the given
-// functions on top of the builtins, execute with the -t variables as data, and keep what
-// the recipe loader needs (missing keys, a map from output back to source).
-import { RecipeError, type SourcePos } from '../../../core/errors.js';
+// Go's text/template in TypeScript, as debos uses it to render recipes: parse with the
+// given functions on top of the builtins, execute with the data, and keep what a caller
+// needs to explain the result (missing keys, a map from output back to source). This file
+// is the library's one entry; it imports nothing outside its folder (see README.md).
 import { BUILTINS } from './builtins.js';
 import { execute, ExecError, type MissingKeyHit } from './exec.js';
 import { sprintf } from './fmt/print.js';
@@ -9,6 +9,16 @@ import { Output } from './output.js';
 import { parse, ParseError } from './parser.js';
 import { SourceText } from './source-text.js';
 import { type GoFunc, type GoValue } from './value.js';
+
+export { recipeFuncs } from './funcs/index.js';
+export { templateData, type GoFunc, type GoValue } from './value.js';
+
+/** A place in the template source, 1-based line and column. */
+export interface SourcePos {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+}
 
 export interface RenderOptions {
   /** The template's name: debos names it after the recipe file's basename. */
@@ -37,13 +47,14 @@ export interface RenderResult {
 }
 
 /** A template that fails to parse or execute. `goMessage` is the error as Go prints it. */
-export class TemplateError extends RecipeError {
+export class TemplateError extends Error {
   constructor(
     message: string,
     readonly goMessage: string,
-    where: SourcePos,
+    readonly where: SourcePos,
   ) {
-    super(message, { where });
+    super(message);
+    this.name = 'TemplateError';
   }
 }
 

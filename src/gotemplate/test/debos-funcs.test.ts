@@ -2,7 +2,7 @@
 // corner cases of shellescape.Quote and google/uuid's parser.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { shellQuote, uuid5 } from '../../../src/engine/recipe/template/funcs/debos.js';
+import { shellQuote, uuid5 } from '../funcs/debos.js';
 import { call, callError } from './sprig-call.js';
 
 test('sector appends "s" to an int', () => {

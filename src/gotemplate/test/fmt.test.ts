@@ -3,10 +3,10 @@
 // printed by Go 1.24's fmt for the same Go values.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { GoComplex } from '../../../src/engine/recipe/template/complex.js';
-import { sprint, sprintf } from '../../../src/engine/recipe/template/fmt.js';
-import { formatFloat } from '../../../src/engine/recipe/template/fmt/float.js';
-import { GoFunc, GoMap, GoNumber, GoSlice, NilMap, NilSlice, type GoStruct, type GoValue } from '../../../src/engine/recipe/template/value.js';
+import { GoComplex } from '../complex.js';
+import { sprint, sprintf } from '../fmt.js';
+import { formatFloat } from '../fmt/float.js';
+import { GoFunc, GoMap, GoNumber, GoSlice, NilMap, NilSlice, type GoStruct, type GoValue } from '../value.js';
 
 const strs = (...s: string[]) => new GoSlice('string', s);
 const ifaces = (...v: GoValue[]) => new GoSlice('interface {}', v);

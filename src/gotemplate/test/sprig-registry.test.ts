@@ -2,7 +2,7 @@
 // the Go signature sprig declares, since the evaluator converts and counts arguments by it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { recipeFuncs } from '../../../src/engine/recipe/template/funcs/index.js';
+import { recipeFuncs } from '../funcs/index.js';
 import { func } from './sprig-call.js';
 
 // slim-sprig v3.0.0's genericMap keys (functions.go), in its order.

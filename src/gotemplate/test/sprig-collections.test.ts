@@ -2,7 +2,7 @@
 // map it is given, append returns a new slice), nil results, and result types.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { GoMap, GoSlice, NilMap, NilSlice, type GoValue } from '../../../src/engine/recipe/template/value.js';
+import { GoMap, GoSlice, NilMap, NilSlice, type GoValue } from '../value.js';
 import { call, callError } from './sprig-call.js';
 
 const list = (...items: GoValue[]) => new GoSlice('interface {}', items);

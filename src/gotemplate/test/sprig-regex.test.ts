@@ -3,10 +3,10 @@
 // templates).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { GoSlice, NilSlice } from '../../../src/engine/recipe/template/value.js';
-import { compile, quoteMeta } from '../../../src/engine/recipe/template/funcs/go/regexp/regexp.js';
-import { parseRegexp, RegexpSyntaxError } from '../../../src/engine/recipe/template/funcs/go/regexp/syntax.js';
-import { foldOrbit, translate } from '../../../src/engine/recipe/template/funcs/go/regexp/translate.js';
+import { GoSlice, NilSlice } from '../value.js';
+import { compile, quoteMeta } from '../funcs/go/regexp/regexp.js';
+import { parseRegexp, RegexpSyntaxError } from '../funcs/go/regexp/syntax.js';
+import { foldOrbit, translate } from '../funcs/go/regexp/translate.js';
 import { call, callError } from './sprig-call.js';
 
 const matches = (re: string, s: string): boolean => compile(re).matchString(s);

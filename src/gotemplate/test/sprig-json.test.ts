@@ -2,8 +2,8 @@
 // tables cannot build (float32, []byte, cycles) and checked for Go's decoding details.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { GoFunc, GoMap, GoNumber, GoSlice, NilMap, NilSlice, type GoValue } from '../../../src/engine/recipe/template/value.js';
-import { decodeJSON } from '../../../src/engine/recipe/template/funcs/go/json-decode.js';
+import { GoFunc, GoMap, GoNumber, GoSlice, NilMap, NilSlice, type GoValue } from '../value.js';
+import { decodeJSON } from '../funcs/go/json-decode.js';
 import { call, callError } from './sprig-call.js';
 
 const list = (...items: GoValue[]) => new GoSlice('interface {}', items);

@@ -5,7 +5,7 @@
 // a String method and the methods below.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { GoFunc, GoFuncError, GoMap, type GoStruct, type GoValue } from '../../../src/engine/recipe/template/value.js';
+import { GoFunc, GoFuncError, GoMap, type GoStruct, type GoValue } from '../value.js';
 import { renderOrError } from './render-or-error.js';
 
 class T implements GoStruct {

@@ -2,9 +2,9 @@
 // no golden output, plus paths and encodings checked against Go's rules directly.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { lookupHost } from '../../../src/engine/recipe/template/funcs/sprig/network.js';
-import { expandEnv } from '../../../src/engine/recipe/template/funcs/sprig/os.js';
-import { clean } from '../../../src/engine/recipe/template/funcs/sprig/paths.js';
+import { lookupHost } from '../funcs/sprig/network.js';
+import { expandEnv } from '../funcs/sprig/os.js';
+import { clean } from '../funcs/sprig/paths.js';
 import { call, callError } from './sprig-call.js';
 
 describe('environment', () => {

@@ -2,11 +2,11 @@
 // down: the local zone (from TZ, set here before first use), now, ago, and zone data.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { GoNumber } from '../../../src/engine/recipe/template/value.js';
-import { durationString, parseDuration, roundDuration, SECOND } from '../../../src/engine/recipe/template/funcs/go/time/duration.js';
-import { parseInLocation } from '../../../src/engine/recipe/template/funcs/go/time/parse.js';
-import { date, GoTime, now } from '../../../src/engine/recipe/template/funcs/go/time/time.js';
-import { fixedZone, loadLocation, locationFromTZData, UTC } from '../../../src/engine/recipe/template/funcs/go/time/zone.js';
+import { GoNumber } from '../value.js';
+import { durationString, parseDuration, roundDuration, SECOND } from '../funcs/go/time/duration.js';
+import { parseInLocation } from '../funcs/go/time/parse.js';
+import { date, GoTime, now } from '../funcs/go/time/time.js';
+import { fixedZone, loadLocation, locationFromTZData, UTC } from '../funcs/go/time/zone.js';
 import { call, callError } from './sprig-call.js';
 
 // Go reads TZ once, at the first use of the local zone; so does the port.

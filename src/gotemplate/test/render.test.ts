@@ -2,8 +2,8 @@
 // checker warns about, and TemplateError's position and user-facing message.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { renderTemplate, TemplateError } from '../../../src/engine/recipe/template/index.js';
-import { GoFunc, GoFuncError, GoMap, GoSlice, templateData, type GoValue } from '../../../src/engine/recipe/template/value.js';
+import { renderTemplate, TemplateError } from '../index.js';
+import { GoFunc, GoFuncError, GoMap, GoSlice, templateData, type GoValue } from '../value.js';
 
 const FILE = 'recipes/base.yaml';
 
@@ -119,8 +119,6 @@ describe('TemplateError', () => {
     assert.equal(e.goMessage, 'template: base.yaml:3: function "nosuch" not defined');
     assert.equal(e.message, 'function "nosuch" not defined');
     assert.deepEqual(e.where, { file: FILE, line: 3, col: 7 });
-    assert.equal(e.located, `${FILE}:3:7: function "nosuch" not defined`);
-    assert.equal(e.exitCode, 2);
   });
 
   test('lexer error: unclosed action, started on an earlier line', () => {

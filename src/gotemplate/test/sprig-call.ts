@@ -1,8 +1,8 @@
 // Calls a recipe function directly with Go values, as the evaluator would after converting
 // the arguments, for the sprig-*.test.ts and debos-*.test.ts unit tests.
 import assert from 'node:assert/strict';
-import { recipeFuncs } from '../../../src/engine/recipe/template/funcs/index.js';
-import { GoFuncError, type GoFunc, type GoValue } from '../../../src/engine/recipe/template/value.js';
+import { recipeFuncs } from '../funcs/index.js';
+import { GoFuncError, type GoFunc, type GoValue } from '../value.js';
 
 export function func(name: string): GoFunc {
   const f = recipeFuncs().get(name);

@@ -1,13 +1,13 @@
-// Every golden case (test/unit/template/golden/*.jsonl, produced by Go 1.24 through
-// scripts/go-oracle) must render byte for byte as Go rendered it, or fail with Go's exact
+// Every golden case (src/gotemplate/test/golden/*.jsonl, produced by Go 1.24 through
+// test/oracle) must render byte for byte as Go rendered it, or fail with Go's exact
 // error message.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { recipeFuncs } from '../../../src/engine/recipe/template/funcs/index.js';
-import { renderTemplate, TemplateError } from '../../../src/engine/recipe/template/index.js';
-import { templateData } from '../../../src/engine/recipe/template/value.js';
+import { recipeFuncs } from '../funcs/index.js';
+import { renderTemplate, TemplateError } from '../index.js';
+import { templateData } from '../value.js';
 
 interface GoldenCase {
   readonly name: string;

@@ -2,9 +2,9 @@
 // arguments (see golden/sprig-strings.jsonl for the same functions through templates).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { GoNumber, GoSlice } from '../../../src/engine/recipe/template/value.js';
-import { sliceBytes, splitN, title, toLower, toUpper, trimSpace } from '../../../src/engine/recipe/template/funcs/go/strings.js';
-import { parseFloat, parseInt } from '../../../src/engine/recipe/template/funcs/go/strconv.js';
+import { GoNumber, GoSlice } from '../value.js';
+import { sliceBytes, splitN, title, toLower, toUpper, trimSpace } from '../funcs/go/strings.js';
+import { parseFloat, parseInt } from '../funcs/go/strconv.js';
 import { call, callError } from './sprig-call.js';
 
 describe('byte-oriented functions', () => {

@@ -2,8 +2,8 @@
 // declares it), slim-sprig's own numeric rules, and Go's integer overflow and panics.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { GoMap, GoNumber, GoSlice, typeOf } from '../../../src/engine/recipe/template/value.js';
-import { floatToInt64, toFloat64, toInt64 } from '../../../src/engine/recipe/template/funcs/sprig/coerce.js';
+import { GoMap, GoNumber, GoSlice, typeOf } from '../value.js';
+import { floatToInt64, toFloat64, toInt64 } from '../funcs/sprig/coerce.js';
 import { call, callError } from './sprig-call.js';
 
 const int64 = (n: bigint) => new GoNumber('int64', n);

@@ -3,7 +3,7 @@
 // text/template without extra functions, for the same data.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { GoMap, GoNumber, GoSlice, type GoValue } from '../../../src/engine/recipe/template/value.js';
+import { GoMap, GoNumber, GoSlice, type GoValue } from '../value.js';
 import { renderOrError } from './render-or-error.js';
 
 const data = new GoMap(
