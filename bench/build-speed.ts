@@ -11,7 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { hostDebianMirror } from '../src/engine/host-mirror.js';
+import { hostDebianMirror } from '../src/engine/machine/host-mirror.js';
 import { which } from '../src/util/which.js';
 
 const runs = Number(process.argv[2] ?? 2);

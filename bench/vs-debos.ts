@@ -39,7 +39,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, createWriteStream, existsSync, linkSync, mkdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { hostDebianMirror } from '../src/engine/host-mirror.js';
+import { hostDebianMirror } from '../src/engine/machine/host-mirror.js';
 
 const here = resolve(import.meta.dirname);
 const repo = resolve(here, '..');

@@ -3,13 +3,13 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseSize } from '../core/size.js';
-import { backendRequest, type BackendChoice, chooseBackend } from '../engine/backend.js';
+import { backendRequest, type BackendChoice, chooseBackend } from '../engine/machine/backend.js';
 import { type BuildConfig } from '../engine/build.js';
-import { buildEnvironment } from '../engine/environ.js';
+import { buildEnvironment } from '../engine/machine/environ.js';
 import { UsageError } from '../core/errors.js';
-import { planRecipe, type Plan } from '../engine/plan.js';
-import { sourceDateEpoch } from '../engine/reproducible.js';
-import { defaultCacheDir } from '../engine/workspace.js';
+import { planRecipe, type Plan } from '../engine/recipe/plan.js';
+import { sourceDateEpoch } from '../engine/actions/reproducible.js';
+import { defaultCacheDir } from '../engine/workspace/workspace.js';
 import { defaultStateDir } from '../core/state-dir.js';
 import { enterPrivateMountNamespace } from './mount-namespace.js';
 import { mayMount } from '../vm/host/privilege.js';

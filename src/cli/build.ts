@@ -2,12 +2,12 @@
 import { keptByDefault, runBuild } from '../engine/build.js';
 import { EventBus } from '../core/events.js';
 import { ActionFailure } from '../core/errors.js';
-import { type Control, runStraight } from '../engine/runner.js';
+import { type Control, runStraight } from '../engine/run/runner.js';
 import { attachTerminal } from '../util/attach-terminal.js';
 import { buildConfig, chooseBackendFor, startBuild } from './build-setup.js';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { type Plan } from '../engine/plan.js';
+import { type Plan } from '../engine/recipe/plan.js';
 import { bootImage } from './boot.js';
 import { type Options, type ParsedArgs } from './options.js';
 import { recipeArg } from './recipe-arg.js';

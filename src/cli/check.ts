@@ -1,6 +1,6 @@
 // debstep check: validate the recipe and print the numbered, flattened plan and warnings.
 import { formatPos } from '../core/errors.js';
-import { planRecipe, type Plan } from '../engine/plan.js';
+import { planRecipe, type Plan } from '../engine/recipe/plan.js';
 import { type ParsedArgs, templateVars } from './options.js';
 import { recipeArg } from './recipe-arg.js';
 

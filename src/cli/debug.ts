@@ -5,7 +5,7 @@ import { type Breakpoint, parseBreakpoint } from '../engine/controller/breakpoin
 import { keptByDefault, runBuild } from '../engine/build.js';
 import { ActionFailure, UsageError } from '../core/errors.js';
 import { EventBus } from '../core/events.js';
-import { type Plan } from '../engine/plan.js';
+import { type Plan } from '../engine/recipe/plan.js';
 import { openEditor } from '../tui/editor.js';
 import { buildConfig, chooseBackendFor, planForBuild, startBuild } from './build-setup.js';
 import { type ParsedArgs } from './options.js';

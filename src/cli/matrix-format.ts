@@ -2,7 +2,7 @@
 // forms CI engines take them in. Pure, so the CI examples' tests compare against it.
 import yaml from 'js-yaml';
 import { UsageError } from '../core/errors.js';
-import { splitVar } from '../engine/vars.js';
+import { splitVar } from '../engine/recipe/vars.js';
 
 export type MatrixFormat = 'github' | 'gitlab' | 'json';
 

@@ -2,7 +2,7 @@
 // (GitHub Actions strategy.matrix, GitLab parallel:matrix, or a JSON list of builds).
 // Every combination is loaded and checked as `check` would, so a matrix that cannot
 // build fails here, before any runner starts.
-import { planRecipe } from '../engine/plan.js';
+import { planRecipe } from '../engine/recipe/plan.js';
 import { varsRead } from '../engine/recipe/vars-read.js';
 import { combinations, formatMatrix, type MatrixFormat, parseAxes } from './matrix-format.js';
 import { type ParsedArgs } from './options.js';

@@ -3,7 +3,7 @@
 // go-flags parses them: -tK:V, -t K:V, --template-var=K:V, options after the recipe.
 import { UsageError } from '../core/errors.js';
 import { closest } from '../util/suggest.js';
-import { splitVar } from '../engine/vars.js';
+import { splitVar } from '../engine/recipe/vars.js';
 
 export type Command = 'build' | 'debug' | 'render' | 'check' | 'matrix' | 'doctor' | 'shell' | 'boot';
 

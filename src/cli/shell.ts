@@ -1,10 +1,10 @@
 // debstep shell [BUILD]: a shell inside the root of a kept build, with the mounts and the
 // build-time files an action's chroot commands get, on the backend that built it.
-import { buildTimeFiles, withBuildTimeFiles } from '../engine/chroot-files.js';
-import { buildEnvironment } from '../engine/environ.js';
+import { buildTimeFiles, withBuildTimeFiles } from '../engine/run/chroot-files.js';
+import { buildEnvironment } from '../engine/machine/environ.js';
 import { HostError, UsageError } from '../core/errors.js';
-import { createMachine } from '../engine/machines.js';
-import { Workspace } from '../engine/workspace.js';
+import { createMachine } from '../engine/machine/machines.js';
+import { Workspace } from '../engine/workspace/workspace.js';
 import { defaultStateDir } from '../core/state-dir.js';
 import { attachTerminal } from '../util/attach-terminal.js';
 import { enterPrivateMountNamespace } from './mount-namespace.js';

@@ -3,24 +3,24 @@
 import { realpath } from 'node:fs/promises';
 import { type ImageSpec, type Machine } from '../vm/machine.js';
 import { findAction } from './actions/index.js';
-import { type BackendChoice } from './backend.js';
-import { LayerCache } from './layer-cache.js';
-import { createMachine, layerCacheDir, outsideRunner, type VmSettings } from './machines.js';
-import { LazyRoot } from './lazy-root.js';
-import { withoutProxies } from './environ.js';
-import { Reuse } from './reuse.js';
-import { buildTimeFiles } from './chroot-files.js';
+import { type BackendChoice } from './machine/backend.js';
+import { LayerCache } from './cache/layer-cache.js';
+import { createMachine, layerCacheDir, outsideRunner, type VmSettings } from './machine/machines.js';
+import { LazyRoot } from './workspace/lazy-root.js';
+import { withoutProxies } from './machine/environ.js';
+import { Reuse } from './cache/reuse.js';
+import { buildTimeFiles } from './run/chroot-files.js';
 import { HostError } from '../core/errors.js';
 import { type EventBus, type StepInfo } from '../core/events.js';
-import { hostDebianMirror } from './host-mirror.js';
-import { type Plan, type PlanStep } from './plan.js';
-import { type BuildOutcome, type Control, type RunnableStep, runSteps } from './runner.js';
+import { hostDebianMirror } from './machine/host-mirror.js';
+import { type Plan, type PlanStep } from './recipe/plan.js';
+import { type BuildOutcome, type Control, type RunnableStep, runSteps } from './run/runner.js';
 import { FullLog, JsonLines } from './sinks/files.js';
-import { type BuildServices, Origins, StageContext } from './stage.js';
-import { Workspace } from './workspace.js';
+import { type BuildServices, Origins, StageContext } from './run/stage.js';
+import { Workspace } from './workspace/workspace.js';
 import { formatPos } from '../core/errors.js';
 import { artifactPath } from './actions/fields.js';
-import { BuildImages } from './disk-image.js';
+import { BuildImages } from './actions/image/build-images.js';
 import { type ManifestSettings, writeManifests } from './manifest/index.js';
 
 /** Settings of one build, fixed before it starts. */

@@ -5,7 +5,7 @@ import { type Controller } from '../engine/controller/controller.js';
 import { type Command, type Pause } from '../engine/controller/reducer.js';
 import { DebstepError, RecipeErrors } from '../core/errors.js';
 import { type BuildSession } from '../engine/build.js';
-import { type Plan } from '../engine/plan.js';
+import { type Plan } from '../engine/recipe/plan.js';
 import { type PtySession } from '../util/pty.js';
 import { type DebugStore } from './debug-store.js';
 import { stepInfo } from '../engine/build.js';

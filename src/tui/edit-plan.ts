@@ -3,7 +3,7 @@
 // already ran changed, the build has to rewind to it first.
 import { formatPos } from '../core/errors.js';
 import { firstChangedStep } from '../engine/build.js';
-import { type Plan } from '../engine/plan.js';
+import { type Plan } from '../engine/recipe/plan.js';
 import { type StepSource } from './view-model.js';
 
 export type EditOutcome =

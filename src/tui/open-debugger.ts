@@ -6,7 +6,7 @@ import { createElement } from 'react';
 import { formatBreakpoint, type Breakpoint, matches } from '../engine/controller/breakpoints.js';
 import { Controller } from '../engine/controller/controller.js';
 import { type EventBus } from '../core/events.js';
-import { type Plan } from '../engine/plan.js';
+import { type Plan } from '../engine/recipe/plan.js';
 import { DebugApp } from './components/DebugApp.js';
 import { DebugStore } from './debug-store.js';
 import { Debugger, type DebuggerDeps } from './debugger.js';

@@ -9,7 +9,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { hostDebianMirror } from '../../src/engine/host-mirror.js';
+import { hostDebianMirror } from '../../src/engine/machine/host-mirror.js';
 import { TEST_CACHE } from '../helpers/base-root.js';
 import { tempDir } from '../helpers/debstep.js';
 import { installDebstep, runInRoot, runtimePackages, smokeTest } from './in-root.js';

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { hostDebianMirror } from '../../src/engine/host-mirror.js';
+import { hostDebianMirror } from '../../src/engine/machine/host-mirror.js';
 
 const run = promisify(execFile);
 export const TEST_CACHE = '/var/tmp/debstep-test-cache';

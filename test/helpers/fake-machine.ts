@@ -1,11 +1,11 @@
 // A Machine that runs nothing: it records requests and answers from a script, so the
 // engine, runner and controller can be tested without root or real tools.
-import { BuildImages } from '../../src/engine/disk-image.js';
+import { BuildImages } from '../../src/engine/actions/image/build-images.js';
 import { type EventBus } from '../../src/core/events.js';
-import { LazyRoot } from '../../src/engine/lazy-root.js';
-import { Reuse } from '../../src/engine/reuse.js';
-import { type BuildServices, Origins } from '../../src/engine/stage.js';
-import { type Workspace } from '../../src/engine/workspace.js';
+import { LazyRoot } from '../../src/engine/workspace/lazy-root.js';
+import { Reuse } from '../../src/engine/cache/reuse.js';
+import { type BuildServices, Origins } from '../../src/engine/run/stage.js';
+import { type Workspace } from '../../src/engine/workspace/workspace.js';
 import { type Diagnosis } from '../../src/vm/binfmt.js';
 import { type BlockDevice, type ExecRequest, type ExecResult, type ImageSpec, type Machine, type OutputSink, type RootFiles, type RootLayers, type ShellRequest } from '../../src/vm/machine.js';
 import { type PtySession } from '../../src/util/pty.js';

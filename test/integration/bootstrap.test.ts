@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { hostDebianMirror } from '../../src/engine/host-mirror.js';
+import { hostDebianMirror } from '../../src/engine/machine/host-mirror.js';
 import { debstep, mountsUnder, REPO, tarList, tarRead, tarVerbose, tempDir } from '../helpers/debstep.js';
 
 async function build(t: Parameters<typeof tempDir>[0], recipe: string, state?: string) {

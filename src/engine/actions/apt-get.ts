@@ -3,7 +3,7 @@
 // builds (bound over /var/cache/apt/archives), so the image never holds them and the
 // next build does not fetch them again.
 import { type Bind } from '../../vm/machine.js';
-import { type StageContext } from '../stage.js';
+import { type StageContext } from '../run/stage.js';
 
 export interface AptInstall {
   readonly packages: readonly string[];

@@ -14,7 +14,7 @@
  * - `unauthenticated`: allow unauthenticated packages; default false.
  * - `update`: run `apt-get update` first; default true.
  */
-import { defineAction } from '../action.js';
+import { defineAction } from './action.js';
 import { bool, mapping, strList } from '../recipe/properties.js';
 import { aptGetInstall } from './apt-get.js';
 import { actionFields } from './fields.js';

@@ -17,8 +17,8 @@
  * what differs from build to build (build-noise.ts) and no file in it is newer than the
  * epoch; what later actions write into the image is theirs.
  */
-import { defineAction, PropertyError } from '../action.js';
-import { clampRootTimes, removeBuildNoise } from '../build-noise.js';
+import { defineAction, PropertyError } from './action.js';
+import { clampRootTimes, removeBuildNoise } from './build-noise.js';
 import { BuildError } from '../../core/errors.js';
 import { bool, mapping, str } from '../recipe/properties.js';
 import { actionFields } from './fields.js';

@@ -22,12 +22,12 @@
  */
 import { stat } from 'node:fs/promises';
 import { basename, relative } from 'node:path';
-import { defineAction, PropertyError } from '../action.js';
+import { defineAction, PropertyError } from './action.js';
 import { BuildError } from '../../core/errors.js';
 import { glob } from '../../util/glob.js';
 import { type Bind } from '../../vm/machine.js';
-import { fingerprint } from '../layer-cache.js';
-import { type StageContext } from '../stage.js';
+import { fingerprint } from '../cache/layer-cache.js';
+import { type StageContext } from '../run/stage.js';
 import { aptGetInstall } from './apt-get.js';
 import { bool, mapping, str, strList } from '../recipe/properties.js';
 import { actionFields, inRecipeDir } from './fields.js';

@@ -1,7 +1,7 @@
 // Origins: the named places an action can read from. debos knows `recipe` (the recipe's
 // directory), `filesystem` (the root being built), `artifacts` (the artifact directory) and
 // the name of every `download` action that ran before.
-import { PropertyError, type VerifyContext } from '../action.js';
+import { PropertyError, type VerifyContext } from './action.js';
 import { closest } from '../../util/suggest.js';
 
 const BUILTIN_ORIGINS = ['recipe', 'filesystem', 'artifacts'];

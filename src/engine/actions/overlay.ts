@@ -17,9 +17,9 @@
  * timestamps are not copied.
  */
 import { posix, resolve } from 'node:path';
-import { defineAction, PropertyError } from '../action.js';
+import { defineAction, PropertyError } from './action.js';
 import { mapping, str } from '../recipe/properties.js';
-import { fingerprint } from '../layer-cache.js';
+import { fingerprint } from '../cache/layer-cache.js';
 import { actionFields, inRecipeDir } from './fields.js';
 import { checkOrigin } from './origins.js';
 

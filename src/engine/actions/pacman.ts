@@ -8,7 +8,7 @@
  *
  * - `packages`: packages to install.
  */
-import { defineAction } from '../action.js';
+import { defineAction } from './action.js';
 import { mapping, strList } from '../recipe/properties.js';
 import { actionFields } from './fields.js';
 

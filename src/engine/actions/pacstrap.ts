@@ -13,7 +13,7 @@
  * - `packages`: packages to install; default: pacstrap's own (`base`).
  */
 import { resolve } from 'node:path';
-import { defineAction } from '../action.js';
+import { defineAction } from './action.js';
 import { HostError } from '../../core/errors.js';
 import { mapping, str, strList } from '../recipe/properties.js';
 import { actionFields, inRecipeDir } from './fields.js';

@@ -16,7 +16,7 @@
  * Paths inside the included recipe (scripts, overlays, origin `recipe`) are relative to
  * its own directory.
  */
-import { defineAction } from '../action.js';
+import { defineAction } from './action.js';
 import { mapping, str, strMap } from '../recipe/properties.js';
 import { actionFields, inRecipeDir } from './fields.js';
 

@@ -26,10 +26,10 @@
  */
 import { posix, resolve } from 'node:path';
 import { type z } from 'zod';
-import { defineAction, PropertyError } from '../action.js';
+import { defineAction, PropertyError } from './action.js';
 import { bool, mapping, str } from '../recipe/properties.js';
-import { fingerprint } from '../layer-cache.js';
-import { type StageContext } from '../stage.js';
+import { fingerprint } from '../cache/layer-cache.js';
+import { type StageContext } from '../run/stage.js';
 import { type Bind } from '../../vm/machine.js';
 import { actionFields, inRecipeDir } from './fields.js';
 

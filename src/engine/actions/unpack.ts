@@ -18,13 +18,13 @@
  *
  * With origin `recipe` the file must exist.
  */
-import { defineAction, PropertyError } from '../action.js';
+import { defineAction, PropertyError } from './action.js';
 import { mapping, oneOf, str } from '../recipe/properties.js';
 import { archiveType, TAR_COMPRESSIONS, unpackArchive } from './archive.js';
 import { staysInside } from './overlay.js';
 import { join } from 'node:path';
-import { fingerprint } from '../layer-cache.js';
-import { type StageContext } from '../stage.js';
+import { fingerprint } from '../cache/layer-cache.js';
+import { type StageContext } from '../run/stage.js';
 import { actionFields, inRecipeDir } from './fields.js';
 import { checkOrigin } from './origins.js';
 

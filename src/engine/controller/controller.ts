@@ -3,7 +3,7 @@
 // every change. Pauses and resumes are events too.
 import { type ActionFailure } from '../../core/errors.js';
 import { type EventBus, type StepInfo } from '../../core/events.js';
-import { type Control, type Decision } from '../runner.js';
+import { type Control, type Decision } from '../run/runner.js';
 import { type Breakpoint } from './breakpoints.js';
 import { type Command, type ControllerState, initialState, type Input, reduce } from './reducer.js';
 

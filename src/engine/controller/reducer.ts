@@ -2,7 +2,7 @@
 // after a failure; the front end sends commands. A question either gets an answer at once
 // or pauses the build until a command answers it.
 import { type PauseReason, type StepInfo } from '../../core/events.js';
-import { type Decision } from '../runner.js';
+import { type Decision } from '../run/runner.js';
 import { type Breakpoint, matches, sameBreakpoint } from './breakpoints.js';
 
 export type Mode =

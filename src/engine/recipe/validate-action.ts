@@ -1,7 +1,7 @@
 // Validation of one action as written: which kind it is, its properties against the kind's
 // schema (strict, or lenient: unknown properties are warnings), then the kind's verify.
 // Pure: no files are read here, and findings carry property paths, not positions.
-import { PropertyError, type ActionDef, type NamedFile, type VerifyContext } from '../action.js';
+import { PropertyError, type ActionDef, type NamedFile, type VerifyContext } from '../actions/action.js';
 import { ACTION_KINDS, findAction, suggestAction } from '../actions/index.js';
 import { problemsOf, type Problem } from './issues.js';
 import { describe, dropNulls } from './properties.js';

@@ -8,9 +8,9 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { buildConfig } from '../../../src/cli/build-setup.js';
 import { parseArgs } from '../../../src/cli/options.js';
-import { BUILD_NOISE, clampMtimesArgv, cleanNoiseArgv } from '../../../src/engine/build-noise.js';
+import { BUILD_NOISE, clampMtimesArgv, cleanNoiseArgv } from '../../../src/engine/actions/build-noise.js';
 import { UsageError } from '../../../src/core/errors.js';
-import { seededHex32, seededUuid, sourceDateEpoch } from '../../../src/engine/reproducible.js';
+import { seededHex32, seededUuid, sourceDateEpoch } from '../../../src/engine/actions/reproducible.js';
 import { tempDir } from '../../helpers/debstep.js';
 
 const exec = promisify(execFile);

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { planRecipe } from '../../../src/engine/plan.js';
+import { planRecipe } from '../../../src/engine/recipe/plan.js';
 import { stepInfo } from '../../../src/engine/build.js';
 import { decideEdit, stepSources } from '../../../src/tui/edit-plan.js';
 

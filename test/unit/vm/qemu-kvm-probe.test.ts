@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { chooseBackend } from '../../../src/engine/backend.js';
+import { chooseBackend } from '../../../src/engine/machine/backend.js';
 import { HostError } from '../../../src/core/errors.js';
 import { type KvmHost, kvmProblem, kvmVerdict, recordKvmFailure } from '../../../src/vm/qemu/accel-probe.js';
 import { decideAccel } from '../../../src/vm/qemu/accel.js';

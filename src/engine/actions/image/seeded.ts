@@ -1,7 +1,7 @@
 // For reproducible output: the identifiers image-partition would leave to chance (parted,
 // sfdisk and mkfs draw them at random), derived from the epoch, the image's name and the
 // partition's, unless the recipe gives them.
-import { seededHex32, seededUuid } from '../../reproducible.js';
+import { seededHex32, seededUuid } from '../reproducible.js';
 import { FAT, type ImagePartition } from './schema.js';
 
 /** The file systems whose UUID (FAT: volume id) mkfsCommand can set. */

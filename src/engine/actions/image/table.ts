@@ -1,6 +1,6 @@
 // The partition table image-partition makes, and what can be told of it before parted
 // runs: where each partition starts and ends, read the way parted reads `start` and `end`.
-import { PropertyError } from '../../action.js';
+import { PropertyError } from '../action.js';
 import { type ImagePartition, type Partition, partitionSchema } from './schema.js';
 
 /** A partition as it is created: numbered, labelled, with the name parted's mkpart takes. */

@@ -1,6 +1,6 @@
 // image-partition's verify: debos's rules, and what debos finds only when parted or mkfs
 // fails (an unknown file system, partitions that do not fit or overlap).
-import { PropertyError, type VerifyContext } from '../../action.js';
+import { PropertyError, type VerifyContext } from '../action.js';
 import { parseGoInt } from '../../recipe/properties.js';
 import { closest } from '../../../util/suggest.js';
 import { checkArtifactName } from '../fields.js';

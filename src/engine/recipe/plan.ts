@@ -1,0 +1,44 @@
+// The plan: the actions of a recipe in the order they run, sub-recipes inlined, numbered
+// from 1. This is what `check` prints and what the debugger steps through.
+import { loadRecipe, type LoadedAction, type LoadOptions, type Recipe, type RecipeWarning } from './load.js';
+
+/** An action that does work itself (every kind but `recipe`). */
+export type LeafAction = Exclude<LoadedAction, { kind: 'recipe' }>;
+
+/** A `recipe` action: it only includes its sub-recipe's actions. */
+export type IncludeAction = Extract<LoadedAction, { kind: 'recipe' }>;
+
+export interface PlanStep {
+  /** 1-based position in the whole build. */
+  readonly number: number;
+  readonly action: LeafAction;
+  /** The recipe actions it is included through, outermost first; empty at top level. */
+  readonly enclosing: readonly IncludeAction[];
+}
+
+export interface Plan {
+  readonly recipe: Recipe;
+  readonly steps: readonly PlanStep[];
+  readonly warnings: readonly RecipeWarning[];
+}
+
+export function flattenRecipe(recipe: Recipe): PlanStep[] {
+  const steps: PlanStep[] = [];
+  const visit = (r: Recipe, enclosing: readonly IncludeAction[]) => {
+    for (const action of r.actions) {
+      if (action.kind === 'recipe') visit(action.child, [...enclosing, action]);
+      else steps.push({ number: steps.length + 1, action, enclosing });
+    }
+  };
+  visit(recipe, []);
+  return steps;
+}
+
+/**
+ * Loads and checks a recipe (see loadRecipe) and flattens it. Origins are checked in this
+ * same order while loading: a download's name is an origin for the steps after it.
+ */
+export async function planRecipe(file: string, opts: LoadOptions = {}): Promise<Plan> {
+  const { recipe, warnings } = await loadRecipe(file, opts);
+  return { recipe, steps: flattenRecipe(recipe), warnings };
+}

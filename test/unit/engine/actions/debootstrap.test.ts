@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { debootstrap } from '../../../../src/engine/actions/debootstrap.js';
+import { params } from './check.js';
+import { runAction, tempDir } from './run-action.js';
+
+const bootstrap = async (t: Parameters<typeof tempDir>[0], offload: boolean, arch = 'amd64', props: Record<string, unknown> = {}) =>
+  runAction(await tempDir(t), debootstrap, params({ action: 'debootstrap', suite: 'bookworm', variant: 'minbase', ...props }), { offload, arch });
+
+test('on the host backend a bookworm root is made by mmdebstrap with the same package choice', async (t) => {
+  const { outside, inMachine } = await bootstrap(t, false, 'arm64', { 'keyring-package': 'k', components: ['main', 'contrib'] });
+  assert.deepEqual(outside, []);
+  const argv = inMachine[0]!;
+  assert.equal(argv[0], 'mmdebstrap');
+  for (const a of ['--variant=minbase', '--hook-dir=/usr/share/mmdebstrap/hooks/merged-usr', '--include=k', '--components=main,contrib', '--architectures=arm64', '--skip=cleanup/apt/lists']) {
+    assert.ok(argv.includes(a), a);
+  }
+  assert.deepEqual(argv.slice(-3), ['bookworm', '/fake-root', 'http://mirror.invalid/debian']);
+  assert.deepEqual(inMachine.slice(1), [['apt-get', 'clean']], 'no second stage');
+});
+
+test('mmdebstrap names debootstrap\'s variants and split /usr its own way', async (t) => {
+  const variants: Array<[string | undefined, string]> = [[undefined, 'debootstrap'], ['buildd', 'buildd']];
+  for (const [variant, expected] of variants) {
+    const { inMachine } = await bootstrap(t, false, 'amd64', { variant, 'merged-usr': 'false' });
+    assert.ok(inMachine[0]!.includes(`--variant=${expected}`), String(variant));
+    assert.ok(inMachine[0]!.includes('--hook-dir=/usr/share/mmdebstrap/hooks/no-merged-usr'));
+  }
+});
+
+const debootstrapCases: Array<[string, Record<string, unknown>]> = [
+  ['a suite whose merged /usr debootstrap makes itself', { suite: 'bullseye' }],
+  ['a variant mmdebstrap has not', { variant: 'fakechroot' }],
+  ['a script of its own', { script: '/usr/share/debootstrap/scripts/sid' }],
+  ['no signature check', { 'check-gpg': 'false' }],
+  ['a client certificate', { certificate: 'c.pem' }],
+];
+for (const [why, props] of debootstrapCases) {
+  test(`debootstrap itself runs for ${why}`, async (t) => {
+    const { inMachine } = await bootstrap(t, false, 'amd64', props);
+    assert.equal(inMachine[0]![0], 'debootstrap');
+  });
+}
+
+test('where debootstrap runs on the host, it fetches and runs its first stage, then its second in the root', async (t) => {
+  const { outside, inMachine } = await bootstrap(t, false, 'amd64', { suite: 'bullseye' });
+  assert.deepEqual(outside, []);
+  assert.equal(inMachine[0]![0], 'debootstrap');
+  assert.ok(!inMachine[0]!.some((a) => /tarball/.test(a)) && inMachine[0]!.includes('--foreign'));
+  assert.equal(inMachine[0]!.at(-3), '/fake-root');
+  assert.deepEqual(inMachine[1]!.slice(0, 4), ['chroot', '/fake-root', '/debootstrap/debootstrap', '--no-check-gpg']);
+  assert.ok(inMachine[1]!.includes('--second-stage'));
+});
+
+test('in a VM the packages are fetched outside it into a tarball, which the VM installs from', async (t) => {
+  const { outside, inMachine, events } = await bootstrap(t, true);
+  assert.equal(outside.length, 2);
+  const make = outside[0]!.find((a) => a.startsWith('--make-tarball='))!.slice('--make-tarball='.length);
+  assert.ok(make, 'fetched into a tarball');
+  assert.deepEqual(outside[1]!.slice(-2), [make, make.replace(/\.gz$/, '')], 'and decompressed outside');
+  assert.notEqual(outside[0]!.at(-3), '/fake-root', 'into a target of its own, not the root');
+  assert.ok(outside[0]!.includes('--variant=minbase') && outside[0]!.includes('--merged-usr'), 'the same package choice');
+  assert.deepEqual(inMachine[0]!.filter((a) => a.startsWith('--unpack-tarball=')), [`--unpack-tarball=${make.replace(/\.gz$/, '')}`]);
+  assert.equal(inMachine[0]!.at(-3), '/fake-root');
+  const command = events.find((e) => e.type === 'command' && e.label === 'debootstrap (fetch)');
+  assert.equal(command?.type === 'command' && command.outside, true, 'the log says where it ran');
+});
+
+test('a foreign root in a VM: fetched for its architecture, then a first stage only', async (t) => {
+  const { outside, inMachine } = await bootstrap(t, true, 'arm64');
+  assert.ok(outside[0]!.includes('--arch=arm64') && !outside[0]!.includes('--foreign'), '--foreign and --make-tarball are two first stages');
+  assert.ok(inMachine[0]!.includes('--foreign') && inMachine[0]!.includes('--arch=arm64'));
+});
