@@ -40,8 +40,7 @@ export async function run({ options, positionals }: ParsedArgs): Promise<number>
       async afterFailure(index, failure) {
         // The failed command first: in the shell one usually retries it with changes.
         process.stderr.write(`error: ${failure.message}\n${failureDetails(failure).join('\n')}\n`);
-        const ctx = session.contextOf(index);
-        const shell = await ctx.shell({ chroot: true, cols: process.stdout.columns || 80, rows: process.stdout.rows || 24, ...(options.shell ? { shell: options.shell } : {}) });
+        const shell = await session.shell(index, { chroot: true, cols: process.stdout.columns || 80, rows: process.stdout.rows || 24, shell: options.shell });
         await attachTerminal(shell, process.stdin, process.stdout);
         return { do: 'abort' };
       },

@@ -11,14 +11,16 @@ import { withoutProxies } from './machine/environ.js';
 import { Reuse } from './cache/reuse.js';
 import { buildTimeFiles } from './run/chroot-files.js';
 import { HostError } from '../core/errors.js';
-import { type EventBus, type StepInfo } from '../core/events.js';
+import { type EventBus } from '../core/events.js';
 import { hostDebianMirror } from './machine/host-mirror.js';
-import { type Plan, type PlanStep } from './recipe/plan.js';
-import { type BuildOutcome, type Control, type RunnableStep, runSteps } from './run/runner.js';
+import { type Plan, stepInfo } from './recipe/plan.js';
+import { type BuildOutcome, type Control, runSteps } from './run/runner.js';
+import { runnable } from './run/runnable.js';
+import { type BuildSession, openSession } from './session.js';
 import { FullLog, JsonLines } from './sinks/files.js';
-import { type BuildServices, Origins, StageContext } from './run/stage.js';
+import { type BuildServices, Origins } from './run/services.js';
+import { StageContext } from './run/stage.js';
 import { Workspace } from './workspace/workspace.js';
-import { formatPos } from '../core/errors.js';
 import { artifactPath } from './actions/fields.js';
 import { BuildImages } from './actions/image/build-images.js';
 import { type ManifestSettings, writeManifests } from './manifest/index.js';
@@ -48,31 +50,6 @@ export interface BuildResult extends BuildOutcome {
   readonly kept: boolean;
 }
 
-/** A build in progress: the front end (plain log or TUI) drives it through Control. */
-export interface BuildSession {
-  readonly plan: Plan;
-  readonly machine: Machine;
-  readonly workspace: Workspace;
-  readonly bus: EventBus;
-  /** The stage context of a planned step, for shells with the action's environment. */
-  contextOf(index: number): StageContext;
-  /**
-   * Takes the steps of `next` from plan index `from` on, in place of the current ones
-   * (after the recipe was edited). Earlier steps must be unchanged (see firstChangedStep).
-   */
-  adopt(next: Plan, from: number): void;
-}
-
-/** The first step before `before` whose action differs between two plans of a recipe. */
-export function firstChangedStep(old: Plan, next: Plan, before: number): number | undefined {
-  for (let n = 1; n < before; n++) {
-    const a = old.steps[n - 1]?.action;
-    const b = next.steps[n - 1]?.action;
-    if (!a || !b || a.kind !== b.kind || a.yaml !== b.yaml || a.recipeDir !== b.recipeDir) return n;
-  }
-  return undefined;
-}
-
 /** The disk images the plan's actions make, known before the machine starts (a VM has
  * them as disks from boot on, as debos's PreMachine gives them to fakemachine). */
 export function plannedImages(plan: Plan, artifactDir: string): ImageSpec[] {
@@ -80,46 +57,6 @@ export function plannedImages(plan: Plan, artifactDir: string): ImageSpec[] {
     const image = findAction(step.action.kind)?.image?.(step.action.params as never, plan.recipe.sectorSize);
     return image ? [{ path: artifactPath(artifactDir, image.name), bytes: image.bytes, sectorSize: plan.recipe.sectorSize }] : [];
   });
-}
-
-function runnable(step: PlanStep, context: StageContext): RunnableStep {
-  const def = findAction(step.action.kind);
-  if (!def) throw new HostError(`no implementation for action ${step.action.kind}`);
-  const params = step.action.params;
-  const bind = (stage: keyof typeof def) => {
-    const fn = def[stage] as ((p: unknown, c: StageContext) => Promise<void>) | undefined;
-    return fn ? (ctx: StageContext) => fn.call(def, params, ctx) : undefined;
-  };
-  const stages: RunnableStep['stages'] = {};
-  for (const stage of ['preMachine', 'preNoMachine', 'run', 'cleanup', 'postMachine', 'postMachineCleanup'] as const) {
-    const fn = bind(stage);
-    if (fn) stages[stage] = fn;
-  }
-  const made = def.artifact?.(params);
-  const run = stages.run;
-  if (made && run) {
-    const file = context.artifactPath(made.name);
-    stages.run = async (ctx) => {
-      await run(ctx);
-      await ctx.artifactMade(file, made.tree);
-    };
-  }
-  return {
-    index: step.number,
-    kind: step.action.kind,
-    description: step.action.description,
-    makesImage: def.image !== undefined,
-    // The description only names the action: changing it changes nothing in the root.
-    params: JSON.stringify({ ...params, description: undefined }),
-    cacheEffect: async () => {
-      const effect = def.cacheEffect ? await def.cacheEffect(params, context) : 'unknown';
-      // Its artifact's manifests must be there too for a cached result to stand for a run.
-      if (!made || effect === 'unknown' || !('leavesRoot' in effect)) return effect;
-      return { ...effect, artifacts: [...effect.artifacts, ...context.manifestsOf(context.artifactPath(made.name))] };
-    },
-    context,
-    stages,
-  };
 }
 
 export interface FrontEnd {
@@ -132,11 +69,6 @@ export interface FrontEnd {
 /** The workspace stays after a failure, or after success with --keep. */
 export function keptByDefault(outcome: BuildOutcome, config: BuildConfig): boolean {
   return outcome.status !== 'success' || config.keep;
-}
-
-/** What events say about a planned step. */
-export function stepInfo(step: PlanStep): StepInfo {
-  return { index: step.number, kind: step.action.kind, description: step.action.description, where: formatPos(step.action.where) };
 }
 
 /** The files debstep's own output goes to (`debstep build > log`), which change during every command. */
@@ -192,23 +124,9 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
     const cache = config.reuse ? new LayerCache(layerCacheDir(ws, machine.backend), machine.layerStore, () => Workspace.storeLayersInUse(ws.buildsDir)) : undefined;
     const ownFiles = [config.stateDir, config.cacheDir, ...(config.eventsFile ? [config.eventsFile] : []), ...(await outputFiles())];
     reuse = new Reuse(cache, plan.recipe.architecture, withoutProxies(config.env), config.artifactDir, ownFiles, () => services.handEdits.root);
-    const contextFor = (p: Plan, s: PlanStep) => new StageContext(services, s.number, s.action.recipeDir, p.recipe.architecture, p.recipe.sectorSize);
-    const contexts = plan.steps.map((s) => contextFor(plan, s));
-    const steps = plan.steps.map((s, i) => runnable(s, contexts[i]!));
-    const session: BuildSession = {
-      plan,
-      machine,
-      workspace: ws,
-      bus,
-      contextOf: (index) => contexts[index - 1]!,
-      adopt(next, from) {
-        const fresh = next.steps.slice(from - 1);
-        const freshContexts = fresh.map((s) => contextFor(next, s));
-        contexts.splice(from - 1, Infinity, ...freshContexts);
-        steps.splice(from - 1, Infinity, ...fresh.map((s, i) => runnable(s, freshContexts[i]!)));
-        (this as { plan: Plan }).plan = next;
-      },
-    };
+    const { session, steps } = openSession(plan, machine, ws.dir, (p, s) =>
+      runnable(s, new StageContext(services, s.number, s.action.recipeDir, p.recipe.architecture, p.recipe.sectorSize)),
+    );
     bus.emit({
       type: 'build-start',
       recipe: plan.recipe.file,

@@ -4,11 +4,11 @@
 import { type Controller } from '../engine/controller/controller.js';
 import { type Command, type Pause } from '../engine/controller/reducer.js';
 import { DebstepError, RecipeErrors } from '../core/errors.js';
-import { type BuildSession } from '../engine/build.js';
+import { type BuildSession } from '../engine/session.js';
 import { type Plan } from '../engine/recipe/plan.js';
 import { type PtySession } from '../util/pty.js';
 import { type DebugStore } from './debug-store.js';
-import { stepInfo } from '../engine/build.js';
+import { stepInfo } from '../engine/recipe/plan.js';
 import { decideEdit, stepSources } from './edit-plan.js';
 import { type Answer, type BuildCommand, type Intent } from './keymap.js';
 import { screenLayout, type Size } from './layout.js';
@@ -181,16 +181,15 @@ export class Debugger {
   }
 
   private async shell({ session, pause }: PausedAt, chroot: boolean): Promise<void> {
-    if (chroot && !(await session.machine.files.exists('/bin/sh'))) {
+    if (chroot && !(await session.rootHas('/bin/sh'))) {
       return this.say('The root has no shell yet (no /bin/sh): h opens one on the build host, in the workspace.', 'error');
     }
     const step = this.deps.store.snapshot().build.steps.find((s) => s.index === pause.index);
-    const banner = shellBanner({ chroot, rootDir: session.machine.rootDir, workspace: session.workspace.dir }, pause, step);
-    const ctx = session.contextOf(pause.index);
+    const banner = shellBanner({ chroot, rootDir: session.rootDir, workspace: session.workspaceDir }, pause, step);
     const status = await this.deps.terminal.handOver(async (tty) => {
       tty.print(banner);
       const { columns: cols, rows } = tty.size;
-      return tty.attach(await ctx.shell({ chroot, cols, rows, ...(chroot ? {} : { cwd: session.workspace.dir }), ...(this.deps.shell ? { shell: this.deps.shell } : {}) }));
+      return tty.attach(await session.shell(pause.index, { chroot, cols, rows, shell: this.deps.shell }));
     });
     this.say(`The shell exited${status === null ? '' : ` with status ${status}`}.`);
   }

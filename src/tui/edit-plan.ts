@@ -2,7 +2,7 @@
 // action and later ones changed, the build takes them over from there; if an action that
 // already ran changed, the build has to rewind to it first.
 import { formatPos } from '../core/errors.js';
-import { firstChangedStep } from '../engine/build.js';
+import { firstChangedStep } from '../engine/recipe/plan.js';
 import { type Plan } from '../engine/recipe/plan.js';
 import { type StepSource } from './view-model.js';
 

@@ -10,7 +10,7 @@ import { type Plan } from '../engine/recipe/plan.js';
 import { DebugApp } from './components/DebugApp.js';
 import { DebugStore } from './debug-store.js';
 import { Debugger, type DebuggerDeps } from './debugger.js';
-import { stepInfo } from '../engine/build.js';
+import { stepInfo } from '../engine/recipe/plan.js';
 import { stepSources } from './edit-plan.js';
 import { Screen, type ScreenIo } from './screen.js';
 

@@ -4,7 +4,7 @@ import { BuildImages } from '../../src/engine/actions/image/build-images.js';
 import { type EventBus } from '../../src/core/events.js';
 import { LazyRoot } from '../../src/engine/workspace/lazy-root.js';
 import { Reuse } from '../../src/engine/cache/reuse.js';
-import { type BuildServices, Origins } from '../../src/engine/run/stage.js';
+import { type BuildServices, Origins } from '../../src/engine/run/services.js';
 import { type Workspace } from '../../src/engine/workspace/workspace.js';
 import { type Diagnosis } from '../../src/vm/binfmt.js';
 import { type BlockDevice, type ExecRequest, type ExecResult, type ImageSpec, type Machine, type OutputSink, type RootFiles, type RootLayers, type ShellRequest } from '../../src/vm/machine.js';

@@ -1,5 +1,7 @@
 // The plan: the actions of a recipe in the order they run, sub-recipes inlined, numbered
 // from 1. This is what `check` prints and what the debugger steps through.
+import { formatPos } from '../../core/errors.js';
+import { type StepInfo } from '../../core/events.js';
 import { loadRecipe, type LoadedAction, type LoadOptions, type Recipe, type RecipeWarning } from './load.js';
 
 /** An action that does work itself (every kind but `recipe`). */
@@ -41,4 +43,19 @@ export function flattenRecipe(recipe: Recipe): PlanStep[] {
 export async function planRecipe(file: string, opts: LoadOptions = {}): Promise<Plan> {
   const { recipe, warnings } = await loadRecipe(file, opts);
   return { recipe, steps: flattenRecipe(recipe), warnings };
+}
+
+/** The first step before `before` whose action differs between two plans of a recipe. */
+export function firstChangedStep(old: Plan, next: Plan, before: number): number | undefined {
+  for (let n = 1; n < before; n++) {
+    const a = old.steps[n - 1]?.action;
+    const b = next.steps[n - 1]?.action;
+    if (!a || !b || a.kind !== b.kind || a.yaml !== b.yaml || a.recipeDir !== b.recipeDir) return n;
+  }
+  return undefined;
+}
+
+/** What events say about a planned step. */
+export function stepInfo(step: PlanStep): StepInfo {
+  return { index: step.number, kind: step.action.kind, description: step.action.description, where: formatPos(step.action.where) };
 }

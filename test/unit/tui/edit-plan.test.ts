@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { planRecipe } from '../../../src/engine/recipe/plan.js';
-import { stepInfo } from '../../../src/engine/build.js';
+import { stepInfo } from '../../../src/engine/recipe/plan.js';
 import { decideEdit, stepSources } from '../../../src/tui/edit-plan.js';
 
 const recipe = (...commands: string[]) =>

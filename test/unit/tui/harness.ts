@@ -6,15 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Breakpoint } from '../../../src/engine/controller/breakpoints.js';
 import { Controller } from '../../../src/engine/controller/controller.js';
-import { type BuildSession } from '../../../src/engine/build.js';
+import { openSession } from '../../../src/engine/session.js';
 import { type BuildEvent, EventBus } from '../../../src/core/events.js';
-import { type Plan, type PlanStep, planRecipe } from '../../../src/engine/recipe/plan.js';
+import { type PlanStep, planRecipe } from '../../../src/engine/recipe/plan.js';
 import { type BuildOutcome, type RunnableStep, runSteps } from '../../../src/engine/run/runner.js';
 import { StageContext } from '../../../src/engine/run/stage.js';
 import { Workspace } from '../../../src/engine/workspace/workspace.js';
 import { DebugStore } from '../../../src/tui/debug-store.js';
 import { Debugger } from '../../../src/tui/debugger.js';
-import { stepInfo } from '../../../src/engine/build.js';
+import { stepInfo } from '../../../src/engine/recipe/plan.js';
 import { stepSources } from '../../../src/tui/edit-plan.js';
 import { type Terminal, type Tty } from '../../../src/tui/screen.js';
 import { type PtySession } from '../../../src/util/pty.js';
@@ -87,19 +87,7 @@ export async function harness(t: { after: (fn: () => Promise<void>) => void }, o
       },
     },
   });
-  const contexts = plan.steps.map(contextFor);
-  const steps = plan.steps.map((s, i) => runnable(s, contexts[i]!));
-  const session: BuildSession & { plan: Plan } = {
-    plan, machine, workspace: ws, bus,
-    contextOf: (index) => contexts[index - 1]!,
-    adopt(next, from) {
-      const fresh = next.steps.slice(from - 1);
-      const freshContexts = fresh.map(contextFor);
-      contexts.splice(from - 1, Infinity, ...freshContexts);
-      steps.splice(from - 1, Infinity, ...fresh.map((s, i) => runnable(s, freshContexts[i]!)));
-      session.plan = next;
-    },
-  };
+  const { session, steps } = openSession(plan, machine, ws.dir, (_p, s) => runnable(s, contextFor(s)));
   const infos = plan.steps.map(stepInfo);
   const controller = new Controller(infos, { breakpoints: o.breakpoints ?? [], stepFirst: o.step ?? false }, bus);
   const store = new DebugStore({ steps: infos, sources: stepSources(plan), control: controller.state, user: 'tester', verbose: false, throttleMs: o.throttleMs ?? 0 });
