@@ -20,8 +20,8 @@ import { type RunnableStep, runSteps } from '../src/engine/run/runner.js';
 import { FullLog, JsonLines } from '../src/engine/sinks/files.js';
 import { StageContext } from '../src/engine/run/stage.js';
 import { Workspace } from '../src/engine/workspace/workspace.js';
-import { DebugStore } from '../src/tui/debug-store.js';
-import { LINES_PER_ACTION } from '../src/tui/log-store.js';
+import { DebuggerStore } from '../src/tui/state/debugger-store.js';
+import { LINES_PER_ACTION } from '../src/tui/state/action-logs.js';
 import { type ExecRequest, type OutputSink } from '../src/vm/machine.js';
 import { FakeMachine, fakeServices, uncachedRun } from '../test/helpers/fake-machine.js';
 
@@ -81,7 +81,7 @@ const step = (index: number): RunnableStep => ({
 const steps = [step(1), step(2)];
 const infos = steps.map((s) => ({ index: s.index, kind: s.kind, description: s.description, where: 'noisy.yaml:1:1' }));
 const controller = new Controller(infos, { breakpoints: [], stepFirst: false }, bus);
-const store = new DebugStore({ steps: infos, sources: new Map(), control: controller.state, user: 'bench', verbose: false });
+const store = new DebuggerStore({ steps: infos, sources: new Map(), control: controller.state, user: 'bench', verbose: false });
 bus.add(store);
 const stdout = new FakeTty();
 const stdin = fakeStdin();

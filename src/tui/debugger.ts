@@ -7,17 +7,17 @@ import { DebstepError, RecipeErrors } from '../core/errors.js';
 import { type BuildSession } from '../engine/session.js';
 import { type Plan } from '../engine/recipe/plan.js';
 import { type PtySession } from '../util/pty.js';
-import { type DebugStore } from './debug-store.js';
+import { type DebuggerStore } from './state/debugger-store.js';
 import { stepInfo } from '../engine/recipe/plan.js';
 import { decideEdit, stepSources } from './edit-plan.js';
 import { type Answer, type BuildCommand, type Intent } from './keymap.js';
-import { screenLayout, type Size } from './layout.js';
+import { screenLayout, type Size } from './view/layout.js';
 import { type Terminal } from './screen.js';
-import { shellBanner } from './shell-banner.js';
-import { breakpointCommands } from './view-model.js';
+import { shellBanner } from './view/shell-banner.js';
+import { breakpointCommands } from './view/presentation.js';
 
 export interface DebuggerDeps {
-  readonly store: DebugStore;
+  readonly store: DebuggerStore;
   readonly controller: Controller;
   readonly terminal: Terminal;
   /** Plans the recipe again, with the options the build started with. */

@@ -4,7 +4,7 @@
 import { formatPos } from '../core/errors.js';
 import { firstChangedStep } from '../engine/recipe/plan.js';
 import { type Plan } from '../engine/recipe/plan.js';
-import { type StepSource } from './view-model.js';
+import { type StepSource } from './view/presentation.js';
 
 export type EditOutcome =
   | { readonly type: 'unchanged' }

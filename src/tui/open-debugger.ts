@@ -8,7 +8,7 @@ import { Controller } from '../engine/controller/controller.js';
 import { type EventBus } from '../core/events.js';
 import { type Plan } from '../engine/recipe/plan.js';
 import { DebugApp } from './components/DebugApp.js';
-import { DebugStore } from './debug-store.js';
+import { DebuggerStore } from './state/debugger-store.js';
 import { Debugger, type DebuggerDeps } from './debugger.js';
 import { stepInfo } from '../engine/recipe/plan.js';
 import { stepSources } from './edit-plan.js';
@@ -47,7 +47,7 @@ function whoAmI(): string {
 export function openDebugger(o: DebuggerOptions): OpenDebugger {
   const infos = o.plan.steps.map(stepInfo);
   const controller = new Controller(infos, { breakpoints: o.breakpoints, stepFirst: o.step }, o.bus);
-  const store = new DebugStore({ steps: infos, sources: stepSources(o.plan), control: controller.state, user: whoAmI(), verbose: o.verbose });
+  const store = new DebuggerStore({ steps: infos, sources: stepSources(o.plan), control: controller.state, user: whoAmI(), verbose: o.verbose });
   o.bus.add(store);
   let dbg: Debugger | undefined;
   let crash: Error | undefined;

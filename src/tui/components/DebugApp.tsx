@@ -2,14 +2,14 @@
 // status and keys. Pure over the store's snapshot; key presses become intents for the
 // debugger, which owns every side effect.
 import { Box } from '../ink.js';
-import { type DebugStore } from '../debug-store.js';
+import { type DebuggerStore } from '../state/debugger-store.js';
 import { useClock } from '../hooks/use-clock.js';
-import { useDebugStore } from '../hooks/use-debug-store.js';
+import { useDebuggerStore } from '../hooks/use-debugger-store.js';
 import { useDebuggerKeys } from '../hooks/use-debugger-keys.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import { type Intent } from '../keymap.js';
-import { screenLayout } from '../layout.js';
-import { statusLine, stepRows } from '../view-model.js';
+import { screenLayout } from '../view/layout.js';
+import { statusLine, stepRows } from '../view/presentation.js';
 import { DetailsPane } from './DetailsPane.js';
 import { Header } from './Header.js';
 import { LogPane } from './LogPane.js';
@@ -17,12 +17,12 @@ import { StatusBar } from './StatusBar.js';
 import { StepList } from './StepList.js';
 
 export type DebugAppProps = {
-  readonly store: DebugStore;
+  readonly store: DebuggerStore;
   readonly onIntent: (intent: Intent) => void;
 };
 
 export function DebugApp({ store, onIntent }: DebugAppProps) {
-  const snap = useDebugStore(store);
+  const snap = useDebuggerStore(store);
   const size = useTerminalSize();
   const { build, control, ui } = snap;
   const now = useClock(build.end === undefined);

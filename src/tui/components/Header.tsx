@@ -1,11 +1,11 @@
 // The top two lines: what is being built, where and by whom, for how long, and whether
 // the result can still be trusted (tainted).
 import { Box, Text } from '../ink.js';
-import { type BuildView } from '../build-view.js';
-import { formatClock } from '../view-model.js';
+import { type BuildProgress } from '../state/build-progress.js';
+import { formatClock } from '../view/presentation.js';
 
 export type HeaderProps = {
-  readonly build: BuildView;
+  readonly build: BuildProgress;
   readonly user: string;
   readonly tainted: boolean;
   /** Milliseconds since the build started (frozen when it ended). */

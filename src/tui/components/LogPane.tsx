@@ -1,10 +1,10 @@
 // The log of the selected action: its last lines, following new output unless scrolled
 // back. It reads the ring buffers directly; only the visible lines are ever drawn.
 import { Box, Text } from '../ink.js';
-import { type LogStore, type Tone } from '../log-store.js';
+import { type ActionLogs, type Tone } from '../state/action-logs.js';
 
 export type LogPaneProps = {
-  readonly log: LogStore;
+  readonly log: ActionLogs;
   readonly index: number;
   readonly height: number;
   readonly scroll: number;

@@ -1,8 +1,8 @@
 // The numbered actions with their state, breakpoint marks and times; the selected one
 // inverted. Scrolls to keep the selection in view.
 import { Box, Text } from '../ink.js';
-import { listStart } from '../layout.js';
-import { type StepRow } from '../view-model.js';
+import { listStart } from '../view/layout.js';
+import { type StepRow } from '../view/presentation.js';
 
 export type StepListProps = {
   readonly rows: readonly StepRow[];

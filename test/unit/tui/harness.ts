@@ -12,7 +12,7 @@ import { type PlanStep, planRecipe } from '../../../src/engine/recipe/plan.js';
 import { type BuildOutcome, type RunnableStep, runSteps } from '../../../src/engine/run/runner.js';
 import { StageContext } from '../../../src/engine/run/stage.js';
 import { Workspace } from '../../../src/engine/workspace/workspace.js';
-import { DebugStore } from '../../../src/tui/debug-store.js';
+import { DebuggerStore } from '../../../src/tui/state/debugger-store.js';
 import { Debugger } from '../../../src/tui/debugger.js';
 import { stepInfo } from '../../../src/engine/recipe/plan.js';
 import { stepSources } from '../../../src/tui/edit-plan.js';
@@ -90,7 +90,7 @@ export async function harness(t: { after: (fn: () => Promise<void>) => void }, o
   const { session, steps } = openSession(plan, machine, ws.dir, (_p, s) => runnable(s, contextFor(s)));
   const infos = plan.steps.map(stepInfo);
   const controller = new Controller(infos, { breakpoints: o.breakpoints ?? [], stepFirst: o.step ?? false }, bus);
-  const store = new DebugStore({ steps: infos, sources: stepSources(plan), control: controller.state, user: 'tester', verbose: false, throttleMs: o.throttleMs ?? 0 });
+  const store = new DebuggerStore({ steps: infos, sources: stepSources(plan), control: controller.state, user: 'tester', verbose: false, throttleMs: o.throttleMs ?? 0 });
   bus.add(store);
   const terminal = new FakeTerminal();
   const edited: string[] = [];

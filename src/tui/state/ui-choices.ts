@@ -13,7 +13,7 @@ export interface Message {
   readonly tone: 'info' | 'error';
 }
 
-export interface UiState {
+export interface UiChoices {
   /** The selected plan index (1-based); 0 when the plan is empty. */
   readonly cursor: number;
   /** The selection moves to the running or paused action until the user moves it. */
@@ -42,11 +42,11 @@ export type UiEvent =
   | { readonly type: 'message'; readonly message: Message | undefined }
   | { readonly type: 'quitting' };
 
-export function initialUi(opts: { verbose: boolean; count: number }): UiState {
+export function initialUi(opts: { verbose: boolean; count: number }): UiChoices {
   return { cursor: opts.count > 0 ? 1 : 0, follow: true, verbose: opts.verbose, scroll: 0, details: true, quitting: false };
 }
 
-export function reduceUi(ui: UiState, e: UiEvent): UiState {
+export function reduceUi(ui: UiChoices, e: UiEvent): UiChoices {
   switch (e.type) {
     case 'move': {
       const cursor = Math.max(Math.min(1, e.count), Math.min(e.count, ui.cursor + e.delta));

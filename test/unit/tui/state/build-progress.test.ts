@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type BuildEvent, type EventInput, type StepInfo } from '../../../src/core/events.js';
-import { type BuildView, initialBuild, reduceBuild, replaceSteps } from '../../../src/tui/build-view.js';
+import { type BuildEvent, type EventInput, type StepInfo } from '../../../../src/core/events.js';
+import { type BuildProgress, initialProgress, reduceProgress, replaceSteps } from '../../../../src/tui/state/build-progress.js';
 
 const steps: StepInfo[] = [1, 2, 3].map((index) => ({ index, kind: 'run', description: `Step ${index}`, where: `r.yaml:${index * 3}:5` }));
-const fold = (events: EventInput[], start: BuildView = initialBuild(steps)) =>
-  events.reduce((v, e, i) => reduceBuild(v, { ...e, ts: 1000 * (i + 1) } as BuildEvent), start);
-const status = (v: BuildView) => v.steps.map((s) => s.status);
+const fold = (events: EventInput[], start: BuildProgress = initialProgress(steps)) =>
+  events.reduce((v, e, i) => reduceProgress(v, { ...e, ts: 1000 * (i + 1) } as BuildEvent), start);
+const status = (v: BuildProgress) => v.steps.map((s) => s.status);
 
 test('build-start fills the header facts', () => {
   const v = fold([{ type: 'build-start', recipe: 'r.yaml', architecture: 'arm64', backend: 'host', backendReason: 'asked', workspace: '/w', steps }]);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type StepView } from '../../../src/tui/build-view.js';
-import { shellBanner } from '../../../src/tui/shell-banner.js';
+import { type StepView } from '../../../../src/tui/state/build-progress.js';
+import { shellBanner } from '../../../../src/tui/view/shell-banner.js';
 
 const place = { chroot: true, rootDir: '/ws/root', workspace: '/ws' };
 const failed: StepView = {

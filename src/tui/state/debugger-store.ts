@@ -1,18 +1,18 @@
 // The debugger's state outside React: an event sink that folds build events into the
-// build view and the per-action logs, plus the controller's state and the UI state.
+// build's progress and the per-action logs, plus the controller's state and the UI choices.
 // Build events arrive at any rate, so they only mark the state changed and a redraw is
 // scheduled at most every `throttleMs`; key presses redraw at once.
-import { type ControllerState } from '../engine/controller/reducer.js';
-import { type BuildEvent, type EventSink, type StepInfo } from '../core/events.js';
-import { type BuildView, initialBuild, reduceBuild, replaceSteps } from './build-view.js';
-import { LogStore } from './log-store.js';
-import { initialUi, reduceUi, type UiEvent, type UiState } from './ui-state.js';
-import { type StepSource } from './view-model.js';
+import { type ControllerState } from '../../engine/controller/reducer.js';
+import { type BuildEvent, type EventSink, type StepInfo } from '../../core/events.js';
+import { type BuildProgress, initialProgress, reduceProgress, replaceSteps } from './build-progress.js';
+import { ActionLogs } from './action-logs.js';
+import { initialUi, reduceUi, type UiEvent, type UiChoices } from './ui-choices.js';
+import { type StepSource } from '../view/presentation.js';
 
 export interface Snapshot {
-  readonly build: BuildView;
+  readonly build: BuildProgress;
   readonly control: ControllerState;
-  readonly ui: UiState;
+  readonly ui: UiChoices;
   readonly sources: ReadonlyMap<number, StepSource>;
   /** Who runs the build, for the header. */
   readonly user: string;
@@ -20,7 +20,7 @@ export interface Snapshot {
   readonly logVersion: number;
 }
 
-export interface DebugStoreOptions {
+export interface DebuggerStoreOptions {
   readonly steps: readonly StepInfo[];
   readonly sources: ReadonlyMap<number, StepSource>;
   readonly control: ControllerState;
@@ -28,14 +28,14 @@ export interface DebugStoreOptions {
   readonly verbose: boolean;
   /** Longest wait between a build event and the redraw that shows it. */
   readonly throttleMs?: number;
-  readonly log?: LogStore;
+  readonly log?: ActionLogs;
 }
 
-export class DebugStore implements EventSink {
-  readonly log: LogStore;
-  private build: BuildView;
+export class DebuggerStore implements EventSink {
+  readonly log: ActionLogs;
+  private build: BuildProgress;
   private control: ControllerState;
-  private ui: UiState;
+  private ui: UiChoices;
   private sources: ReadonlyMap<number, StepSource>;
   private logVersion = 0;
   private current: Snapshot | undefined;
@@ -44,20 +44,20 @@ export class DebugStore implements EventSink {
   private readonly throttleMs: number;
   private readonly user: string;
 
-  constructor(opts: DebugStoreOptions) {
-    this.build = initialBuild(opts.steps);
+  constructor(opts: DebuggerStoreOptions) {
+    this.build = initialProgress(opts.steps);
     this.control = opts.control;
     this.ui = initialUi({ verbose: opts.verbose, count: opts.steps.length });
     this.sources = opts.sources;
     this.user = opts.user;
     this.throttleMs = opts.throttleMs ?? 50;
-    this.log = opts.log ?? new LogStore();
+    this.log = opts.log ?? new ActionLogs();
   }
 
   write(e: BuildEvent): void {
     this.log.add(e);
     this.logVersion++;
-    this.build = reduceBuild(this.build, e);
+    this.build = reduceProgress(this.build, e);
     if (e.type === 'action-start') this.ui = reduceUi(this.ui, { type: 'reached', index: e.index });
     // A pause is where the user's attention goes, even if they were looking elsewhere.
     if (e.type === 'paused') this.ui = reduceUi(this.ui, { type: 'reached', index: e.index, force: true });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { initialState } from '../../../src/engine/controller/reducer.js';
-import { initialBuild } from '../../../src/tui/build-view.js';
-import { type Snapshot } from '../../../src/tui/debug-store.js';
-import { keyBarLines, listStart, screenLayout } from '../../../src/tui/layout.js';
-import { initialUi } from '../../../src/tui/ui-state.js';
+import { initialState } from '../../../../src/engine/controller/reducer.js';
+import { initialProgress } from '../../../../src/tui/state/build-progress.js';
+import { type Snapshot } from '../../../../src/tui/state/debugger-store.js';
+import { keyBarLines, listStart, screenLayout } from '../../../../src/tui/view/layout.js';
+import { initialUi } from '../../../../src/tui/state/ui-choices.js';
 
 test('key bar items wrap to the width, two spaces apart', () => {
   const items = ['aa', 'bb', 'cc'].map((label) => ({ key: 'x', label, enabled: true }));
@@ -24,7 +24,7 @@ test('the layout fills the terminal but one row, and gives the log at least half
   const steps = Array.from({ length: 3 }, (_, i) => ({ index: i + 1, kind: 'run', description: `S${i + 1}`, where: 'r.yaml:1:1' }));
   const yaml = Array.from({ length: 40 }, (_, i) => `  line${i}: x`).join('\n');
   const snap: Snapshot = {
-    build: initialBuild(steps),
+    build: initialProgress(steps),
     control: initialState(steps, [], false),
     ui: initialUi({ verbose: false, count: 3 }),
     sources: new Map([[1, { yaml, where: 'r.yaml:1:1', file: 'r.yaml', depth: 0 }]]),

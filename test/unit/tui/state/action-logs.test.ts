@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type BuildEvent, type EventInput } from '../../../src/core/events.js';
-import { displayText, LogStore, logLines, MAX_LINE_LENGTH } from '../../../src/tui/log-store.js';
+import { type BuildEvent, type EventInput } from '../../../../src/core/events.js';
+import { displayText, ActionLogs, logLines, MAX_LINE_LENGTH } from '../../../../src/tui/state/action-logs.js';
 
 const ev = (e: EventInput): BuildEvent => ({ ...e, ts: 0 }) as BuildEvent;
 const out = (index: number, text: string) => ev({ type: 'output', index, label: 'x', stream: 'stdout', text });
 const texts = (lines: readonly { text: string }[]) => lines.map((l) => l.text);
 
 test('output lines go to their action, without the label', () => {
-  const log = new LogStore();
+  const log = new ActionLogs();
   log.add(out(1, 'one'));
   log.add(out(2, 'two'));
   log.add(out(1, 'three'));
@@ -18,7 +18,7 @@ test('output lines go to their action, without the label', () => {
 });
 
 test('events without an index go to the running action, or the one paused before', () => {
-  const log = new LogStore();
+  const log = new ActionLogs();
   log.add(ev({ type: 'action-start', index: 4, kind: 'run', description: 'Four', attempt: 1 }));
   log.add(ev({ type: 'diagnostic', source: 'binfmt', message: 'arm64 runs' }));
   assert.deepEqual(texts(log.window(4, 10, 0, true).lines), ['==== Four ====', '[binfmt] arm64 runs']);
@@ -28,7 +28,7 @@ test('events without an index go to the running action, or the one paused before
 });
 
 test('command lines and environments show only with verbose', () => {
-  const log = new LogStore();
+  const log = new ActionLogs();
   log.add(ev({ type: 'command', id: 1, index: 1, label: 'run', argv: ['sh', '-c', 'exit 3'], env: { A: 'b' }, chroot: true }));
   log.add(out(1, 'hello'));
   assert.deepEqual(texts(log.window(1, 10, 0, false).lines), ['hello']);
@@ -47,7 +47,7 @@ test('a failed action and a failure pause are logged as such', () => {
 });
 
 test('the window follows the end, or scrolls back and clamps', () => {
-  const log = new LogStore();
+  const log = new ActionLogs();
   for (let i = 1; i <= 20; i++) log.add(out(1, `l${i}`));
   const end = log.window(1, 5, 0, false);
   assert.deepEqual(texts(end.lines), ['l16', 'l17', 'l18', 'l19', 'l20']);
@@ -62,7 +62,7 @@ test('the window follows the end, or scrolls back and clamps', () => {
 });
 
 test('memory is bounded: older lines are dropped and counted', () => {
-  const log = new LogStore(100);
+  const log = new ActionLogs(100);
   log.add(ev({ type: 'command', id: 1, index: 1, label: 'run', argv: ['yes'], env: {}, chroot: false }));
   for (let i = 0; i < 100_000; i++) log.add(out(1, `line ${i}`));
   const w = log.window(1, 3, 0, true);

@@ -1,6 +1,6 @@
-// What the debugger shows about the build, as a pure reducer over build events: the
+// The build's progress as the debugger shows it, a pure reducer over build events: the
 // header facts, each action's state and timing, and the last command it ran.
-import { type ActionStatus, type BuildEvent, type Stage, type StepInfo } from '../core/events.js';
+import { type ActionStatus, type BuildEvent, type Stage, type StepInfo } from '../../core/events.js';
 
 export type StepStatus = 'todo' | 'running' | ActionStatus;
 
@@ -33,7 +33,7 @@ export interface BuildEnd {
   readonly error?: string;
 }
 
-export interface BuildView {
+export interface BuildProgress {
   readonly recipe?: string;
   readonly architecture?: string;
   readonly backend?: string;
@@ -51,11 +51,11 @@ const fresh = (info: StepInfo): StepView => ({ ...info, status: 'todo', attempt:
 /** An action that was undone (rewind): to do again, its cache result gone. */
 const undone = ({ cache: _c, ...s }: StepView): StepView => ({ ...fresh(s), attempt: s.attempt });
 
-export function initialBuild(steps: readonly StepInfo[]): BuildView {
+export function initialProgress(steps: readonly StepInfo[]): BuildProgress {
   return { steps: steps.map(fresh) };
 }
 
-function updateStep(view: BuildView, index: number | undefined, change: (s: StepView) => StepView): BuildView {
+function updateStep(view: BuildProgress, index: number | undefined, change: (s: StepView) => StepView): BuildProgress {
   const at = view.steps.findIndex((s) => s.index === index);
   if (at === -1) return view;
   const steps = [...view.steps];
@@ -64,11 +64,11 @@ function updateStep(view: BuildView, index: number | undefined, change: (s: Step
 }
 
 /** The running action: where events without an index belong. */
-export function runningIndex(view: BuildView): number | undefined {
+export function runningIndex(view: BuildProgress): number | undefined {
   return view.steps.find((s) => s.status === 'running')?.index;
 }
 
-export function reduceBuild(view: BuildView, e: BuildEvent): BuildView {
+export function reduceProgress(view: BuildProgress, e: BuildEvent): BuildProgress {
   switch (e.type) {
     case 'build-start':
       return {
@@ -122,7 +122,7 @@ export function reduceBuild(view: BuildView, e: BuildEvent): BuildView {
 }
 
 /** The steps after the recipe was edited: from `from` on they are the new plan's, not run yet. */
-export function replaceSteps(view: BuildView, steps: readonly StepInfo[], from: number): BuildView {
+export function replaceSteps(view: BuildProgress, steps: readonly StepInfo[], from: number): BuildProgress {
   const kept = view.steps.filter((s) => s.index < from);
   return { ...view, steps: [...kept, ...steps.filter((s) => s.index >= from).map(fresh)] };
 }

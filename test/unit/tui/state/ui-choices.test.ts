@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { initialUi, reduceUi } from '../../../src/tui/ui-state.js';
+import { initialUi, reduceUi } from '../../../../src/tui/state/ui-choices.js';
 
 const start = initialUi({ verbose: false, count: 5 });
 

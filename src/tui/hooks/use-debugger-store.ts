@@ -1,7 +1,7 @@
 // The store's snapshot as React state: re-renders when the store says it changed.
 import { useSyncExternalStore } from 'react';
-import { type DebugStore, type Snapshot } from '../debug-store.js';
+import { type DebuggerStore, type Snapshot } from '../state/debugger-store.js';
 
-export function useDebugStore(store: DebugStore): Snapshot {
+export function useDebuggerStore(store: DebuggerStore): Snapshot {
   return useSyncExternalStore(store.subscribe, store.snapshot);
 }

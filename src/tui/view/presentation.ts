@@ -1,10 +1,10 @@
 // Pure functions from the debugger's state to what the components draw: the rows of the
 // action list, the status line, the details of the selected action, which keys work now.
-import { type Breakpoint, formatBreakpoint, matches } from '../engine/controller/breakpoints.js';
-import { type Command, type ControllerState } from '../engine/controller/reducer.js';
-import { shellQuote } from '../engine/sinks/text.js';
-import { type BuildView, type StepStatus, type StepView } from './build-view.js';
-import { MAIN_KEYS } from './keymap.js';
+import { type Breakpoint, formatBreakpoint, matches } from '../../engine/controller/breakpoints.js';
+import { type Command, type ControllerState } from '../../engine/controller/reducer.js';
+import { shellQuote } from '../../engine/sinks/text.js';
+import { type BuildProgress, type StepStatus, type StepView } from '../state/build-progress.js';
+import { MAIN_KEYS } from '../keymap.js';
 
 /** The recipe side of a planned action, for the details pane. */
 export interface StepSource {
@@ -54,7 +54,7 @@ export function hasBreakpoint(breakpoints: readonly Breakpoint[], step: StepView
   return breakpoints.some((bp) => matches(bp, step));
 }
 
-export function stepRows(build: BuildView, control: ControllerState, sources: ReadonlyMap<number, StepSource>, cursor: number, now: number): StepRow[] {
+export function stepRows(build: BuildProgress, control: ControllerState, sources: ReadonlyMap<number, StepSource>, cursor: number, now: number): StepRow[] {
   return build.steps.map((s) => {
     const depth = sources.get(s.index)?.depth ?? 0;
     const description = depth > 0 ? `${'  '.repeat(depth - 1)}↳ ${s.description}` : s.description;
@@ -94,7 +94,7 @@ export interface StatusLine {
 }
 
 /** The one line that says what the build is doing and what can be done about it. */
-export function statusLine(build: BuildView, control: ControllerState, quitting: boolean): StatusLine {
+export function statusLine(build: BuildProgress, control: ControllerState, quitting: boolean): StatusLine {
   const end = build.end;
   if (end) {
     const tainted = end.tainted ? ' (tainted: an action was skipped)' : '';
@@ -117,7 +117,7 @@ export function statusLine(build: BuildView, control: ControllerState, quitting:
 }
 
 /** The keys of MAIN_KEYS that do something in this state; the key bar dims the others. */
-export function enabledKeys(build: BuildView, control: ControllerState, quitting: boolean): ReadonlySet<string> {
+export function enabledKeys(build: BuildProgress, control: ControllerState, quitting: boolean): ReadonlySet<string> {
   const always = ['v', 'd', 'q'];
   if (build.end || quitting) return new Set(always);
   const pause = control.pause;

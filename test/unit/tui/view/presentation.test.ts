@@ -1,19 +1,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { initialState } from '../../../src/engine/controller/reducer.js';
-import { type StepInfo } from '../../../src/core/events.js';
-import { type BuildView, initialBuild } from '../../../src/tui/build-view.js';
+import { initialState } from '../../../../src/engine/controller/reducer.js';
+import { type StepInfo } from '../../../../src/core/events.js';
+import { type BuildProgress, initialProgress } from '../../../../src/tui/state/build-progress.js';
 import {
   breakpointCommands, detailLines, enabledKeys, fitDetails, formatClock, formatDuration, statusLine, stepRows,
-} from '../../../src/tui/view-model.js';
+} from '../../../../src/tui/view/presentation.js';
 
 const infos: StepInfo[] = [
   { index: 1, kind: 'unpack', description: 'Unpack the base', where: 'r.yaml:3:5' },
   { index: 2, kind: 'apt', description: 'Install packages', where: 'r.yaml:6:5' },
   { index: 3, kind: 'run', description: 'Install the rest', where: 'r.yaml:9:5' },
 ];
-const build = (patch: (v: BuildView) => BuildView = (v) => v) => patch(initialBuild(infos));
-const withStatus = (statuses: BuildView['steps'][number]['status'][]) => (v: BuildView): BuildView => ({
+const build = (patch: (v: BuildProgress) => BuildProgress = (v) => v) => patch(initialProgress(infos));
+const withStatus = (statuses: BuildProgress['steps'][number]['status'][]) => (v: BuildProgress): BuildProgress => ({
   ...v,
   steps: v.steps.map((s, i) => ({ ...s, status: statuses[i]!, ...(statuses[i] === 'done' ? { durationMs: 1500 } : {}) })),
 });

@@ -1,10 +1,10 @@
 // The debugger's memory of the build log: the last lines of each action in a ring buffer,
 // outside React state, so a noisy action costs a bounded amount of memory and the
 // screen only ever reads the few lines it shows. Everything is in the full log file.
-import { type BuildEvent } from '../core/events.js';
-import { eventText } from '../engine/sinks/text.js';
-import { RingBuffer } from '../util/ring-buffer.js';
-import { withoutControl } from '../util/control-text.js';
+import { type BuildEvent } from '../../core/events.js';
+import { eventText } from '../../engine/sinks/text.js';
+import { RingBuffer } from '../../util/ring-buffer.js';
+import { withoutControl } from '../../util/control-text.js';
 
 export type Tone = 'plain' | 'note' | 'warning' | 'error';
 
@@ -79,7 +79,7 @@ export interface LogWindow {
 }
 
 /** Per-action logs. Events without an action index go to the action the build is at (running or paused before), else to 0. */
-export class LogStore {
+export class ActionLogs {
   private readonly logs = new Map<number, ActionLog>();
   private current = 0;
 

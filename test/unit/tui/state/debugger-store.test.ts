@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { initialState } from '../../../src/engine/controller/reducer.js';
-import { type BuildEvent, type EventInput, type StepInfo } from '../../../src/core/events.js';
-import { DebugStore } from '../../../src/tui/debug-store.js';
+import { initialState } from '../../../../src/engine/controller/reducer.js';
+import { type BuildEvent, type EventInput, type StepInfo } from '../../../../src/core/events.js';
+import { DebuggerStore } from '../../../../src/tui/state/debugger-store.js';
 
 const steps: StepInfo[] = [1, 2, 3].map((index) => ({ index, kind: 'run', description: `S${index}`, where: 'r.yaml:1:1' }));
 const ev = (e: EventInput): BuildEvent => ({ ...e, ts: 0 }) as BuildEvent;
 
 function store(throttleMs: number) {
-  const s = new DebugStore({ steps, sources: new Map(), control: initialState(steps, [], false), user: 'u', verbose: false, throttleMs });
+  const s = new DebuggerStore({ steps, sources: new Map(), control: initialState(steps, [], false), user: 'u', verbose: false, throttleMs });
   let notified = 0;
   s.subscribe(() => notified++);
   return { s, count: () => notified };
