@@ -49,8 +49,7 @@ export async function buildConfig(o: Options): Promise<BuildConfig> {
     verbose: o.verbose,
     env,
     ...(epoch !== undefined ? { sourceDateEpoch: epoch } : {}),
-    // The epoch dates the SPDX documents, so that rebuilds match.
-    ...(o.noManifest ? {} : { manifests: epoch !== undefined ? { sourceDateEpoch: epoch } : {} }),
+    manifests: !o.noManifest,
     ...(o.events ? { eventsFile: resolve(o.events) } : {}),
     vm: { memory: o.memory, cpus: o.cpus, scratchSize: o.scratchSize, kernel: o.kernel, modules: o.modules, showBoot: o.showBoot, accel: req.accel },
   });

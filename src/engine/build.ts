@@ -23,7 +23,7 @@ import { StageContext } from './run/stage.js';
 import { Workspace } from './workspace/workspace.js';
 import { artifactPath } from './actions/fields.js';
 import { BuildImages } from './actions/image/build-images.js';
-import { type ManifestSettings, writeManifests } from './manifest/index.js';
+import { writeManifests } from './manifest/index.js';
 
 /** Settings of one build, fixed before it starts. */
 export interface BuildConfig {
@@ -41,8 +41,8 @@ export interface BuildConfig {
   readonly sourceDateEpoch?: number;
   readonly eventsFile?: string;
   readonly vm: VmSettings;
-  /** Manifests next to each artifact (undefined: --no-manifest). */
-  readonly manifests?: ManifestSettings;
+  /** Manifests next to each artifact (not with --no-manifest). */
+  readonly manifests: boolean;
 }
 
 export interface BuildResult extends BuildOutcome {
@@ -147,8 +147,7 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
   await machine?.close().catch(() => {});
   // A disk image is finished once its machine has let go of it.
   if (outcome.status === 'success' && config.manifests) {
-    const settings = config.manifests;
-    await Promise.all([...images.contents].map(([file, root]) => writeManifests(file, root, settings))).catch((err: unknown) => {
+    await Promise.all([...images.contents].map(([file, root]) => writeManifests(file, root, config.sourceDateEpoch))).catch((err: unknown) => {
       outcome = { ...outcome, status: 'failed', error: new HostError(`could not write the manifests of a disk image: ${(err as Error).message}`) };
     });
   }

@@ -121,7 +121,7 @@ export function fakeServices(machine: Machine, bus: EventBus, ws: Workspace, dir
     outside: (req, output) => machine.exec(req, output),
     offload: false,
     images: new BuildImages(),
-    manifests: undefined,
+    manifests: false,
   };
 }
 

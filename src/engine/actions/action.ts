@@ -82,7 +82,8 @@ export interface ActionDef<S extends z.ZodType = z.ZodType> {
   /**
    * The artifact its run stage makes (a name under the artifact directory) and the tree of
    * the root it holds (`/` when absent): once the stage succeeds its manifests are written
-   * next to it (src/engine/manifest/), and a cached result needs them too.
+   * next to it (src/engine/manifest/), and a cached result (cacheEffect leaving the root
+   * alone) needs it and them as they were written.
    */
   artifact?(params: z.output<S>): { readonly name: string; readonly tree?: string | undefined };
   /**

@@ -61,7 +61,7 @@ export const pack = defineAction({
   cacheEffect: async (p, ctx) =>
     ctx.sourceDateEpoch !== undefined && p.subdir === undefined
       ? { opaque: 'for reproducible output it removes build noise from the root' }
-      : { leavesRoot: true, artifacts: [ctx.artifactPath(p.file)] },
+      : { leavesRoot: true, artifacts: [] },
   async run(p, ctx) {
     const file = ctx.artifactPath(p.file);
     // A name with directories in it (`/images/root.tar.gz`) gets them.

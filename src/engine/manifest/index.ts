@@ -11,12 +11,6 @@ import { type InstalledPackage, installedPackages, manifestText } from './dpkg-s
 import { type DeclaredLicense, declaredLicense } from './licenses.js';
 import { spdxDocument } from './spdx.js';
 
-/** Whether and how artifacts get their manifests (undefined: --no-manifest). */
-export interface ManifestSettings {
-  /** SOURCE_DATE_EPOCH, when set: the SPDX document's creation time, so rebuilds match. */
-  readonly sourceDateEpoch?: number;
-}
-
 /** The files written next to `artifact`. */
 export function manifestFiles(artifact: string): string[] {
   return [`${artifact}.manifest`, `${artifact}.spdx.json`, `${artifact}.sha256`];
@@ -41,12 +35,13 @@ export async function readRootPackages(files: RootFiles, dir = '/'): Promise<Roo
   return { packages, licenses };
 }
 
-/** Writes the three files for `artifact`, a finished file on this computer. */
-export async function writeManifests(artifact: string, root: RootPackages, settings: ManifestSettings, now = new Date()): Promise<void> {
+/** Writes the three files for `artifact`, a finished file on this computer. With the
+ * build's SOURCE_DATE_EPOCH the SPDX document is created then, so that rebuilds match. */
+export async function writeManifests(artifact: string, root: RootPackages, sourceDateEpoch: number | undefined, now = new Date()): Promise<void> {
   const [manifest, spdx, sums] = manifestFiles(artifact) as [string, string, string];
   const sha256 = await fileDigest(artifact);
   const name = basename(artifact);
-  const created = settings.sourceDateEpoch === undefined ? now : new Date(settings.sourceDateEpoch * 1000);
+  const created = sourceDateEpoch === undefined ? now : new Date(sourceDateEpoch * 1000);
   const doc = spdxDocument({ name, sha256, ...root, created, creator: `Tool: debstep-${VERSION}` });
   await writeFile(manifest, manifestText(root.packages));
   await writeFile(spdx, `${JSON.stringify(doc, null, 2)}\n`);

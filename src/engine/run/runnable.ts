@@ -20,9 +20,9 @@ export function runnable(step: PlanStep, context: StageContext): RunnableStep {
     if (fn) stages[stage] = fn;
   }
   const made = def.artifact?.(params);
+  const file = made && context.artifactPath(made.name);
   const run = stages.run;
-  if (made && run) {
-    const file = context.artifactPath(made.name);
+  if (made && file && run) {
     stages.run = async (ctx) => {
       await run(ctx);
       await ctx.artifactMade(file, made.tree);
@@ -37,9 +37,10 @@ export function runnable(step: PlanStep, context: StageContext): RunnableStep {
     params: JSON.stringify({ ...params, description: undefined }),
     cacheEffect: async () => {
       const effect = def.cacheEffect ? await def.cacheEffect(params, context) : 'unknown';
-      // Its artifact's manifests must be there too for a cached result to stand for a run.
-      if (!made || effect === 'unknown' || !('leavesRoot' in effect)) return effect;
-      return { ...effect, artifacts: [...effect.artifacts, ...context.manifestsOf(context.artifactPath(made.name))] };
+      // The artifact it makes, and its manifests, must be there as it wrote them for a
+      // cached result to stand for a run.
+      if (!file || effect === 'unknown' || !('leavesRoot' in effect)) return effect;
+      return { ...effect, artifacts: [...effect.artifacts, file, ...context.manifestsOf(file)] };
     },
     context,
     stages,

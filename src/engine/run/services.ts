@@ -5,7 +5,6 @@ import { HostError } from '../../core/errors.js';
 import { type EventBus } from '../../core/events.js';
 import { type ExecRequest, type ExecResult, type Machine, type OutputSink } from '../../vm/machine.js';
 import { type BuildImages } from '../actions/image/build-images.js';
-import { type ManifestSettings } from '../manifest/index.js';
 import { type LazyRoot } from '../workspace/lazy-root.js';
 import { type BuildTimeFile } from './chroot-files.js';
 
@@ -65,6 +64,6 @@ export interface BuildServices {
   readonly images: BuildImages;
   /** Set for reproducible output (SOURCE_DATE_EPOCH, --reproducible): the epoch. */
   readonly sourceDateEpoch?: number;
-  /** How artifacts get their manifests; undefined with --no-manifest. */
-  readonly manifests: ManifestSettings | undefined;
+  /** Whether artifacts get their manifests (not with --no-manifest). */
+  readonly manifests: boolean;
 }

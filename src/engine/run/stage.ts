@@ -109,9 +109,8 @@ export class StageContext {
   /** A finished artifact holding the tree at `dir` of the root: its manifests are written
    * next to it (manifest/index.ts), from the packages installed there. */
   async artifactMade(artifact: string, dir = '/'): Promise<void> {
-    const settings = this.services.manifests;
-    if (!settings) return;
-    await writeManifests(artifact, await readRootPackages(this.services.machine.files, dir), settings);
+    if (!this.services.manifests) return;
+    await writeManifests(artifact, await readRootPackages(this.services.machine.files, dir), this.services.sourceDateEpoch);
   }
 
   /** The root is the image (filesystem-deploy) for the last time: the packages it holds go

@@ -187,9 +187,11 @@ describe('--no-manifest', () => {
     const { parseArgs } = await import('../../../src/cli/options.js');
     const { buildConfig } = await import('../../../src/cli/build-setup.js');
     const config = (...argv: string[]) => buildConfig(parseArgs('build', ['r.yaml', '--artifactdir', '/tmp', ...argv]).options);
-    assert.equal((await config('--no-manifest')).manifests, undefined);
-    assert.deepEqual((await config('-e', 'SOURCE_DATE_EPOCH:1700000000')).manifests, { sourceDateEpoch: 1700000000 });
-    assert.ok((await config()).manifests, 'on by default');
+    assert.equal((await config('--no-manifest')).manifests, false);
+    const dated = await config('-e', 'SOURCE_DATE_EPOCH:1700000000');
+    assert.equal(dated.manifests, true);
+    assert.equal(dated.sourceDateEpoch, 1700000000, 'the epoch writeManifests dates the SPDX document with');
+    assert.equal((await config()).manifests, true, 'on by default');
     await assert.rejects(config('-e', 'SOURCE_DATE_EPOCH:yesterday'), /invalid SOURCE_DATE_EPOCH "yesterday"/);
     assert.equal(parseArgs('debug', ['r.yaml', '--no-manifest']).options.noManifest, true, 'debug takes it too');
   });

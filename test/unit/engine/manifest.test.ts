@@ -102,7 +102,7 @@ test('the manifest lists exactly what dpkg-query -W lists, for a foreign-archite
   const artifact = join(root, '..', `${root.split('/').pop()}.tar`);
   t.after(() => Promise.all([artifact, ...manifestFiles(artifact)].map((f) => rm(f, { force: true }))));
   await writeFile(artifact, 'the artifact\n');
-  await writeManifests(artifact, await readRootPackages(new HostRootFiles(root)), {});
+  await writeManifests(artifact, await readRootPackages(new HostRootFiles(root)), undefined);
   const manifest = await readFile(`${artifact}.manifest`, 'utf8');
   const { stdout } = await exec('dpkg-query', [`--admindir=${join(root, 'var/lib/dpkg')}`, '-W', '-f', '${Package}\\t${Version}\\t${Architecture}\\t${source:Package}\\n']);
   assert.equal(manifest, stdout);
@@ -131,7 +131,7 @@ test('the SPDX document validates against the SPDX 2.3 schema and describes the 
   const root = await fakeRoot(t);
   const artifact = join(root, 'image.tar');
   await writeFile(artifact, 'the artifact\n');
-  await writeManifests(artifact, await readRootPackages(new HostRootFiles(root)), { sourceDateEpoch: 1700000000 });
+  await writeManifests(artifact, await readRootPackages(new HostRootFiles(root)), 1700000000);
   // Loosely typed: the test reads many of its fields.
   const doc = (await validSpdx(`${artifact}.spdx.json`)) as any;
   assert.equal(doc.creationInfo.created, '2023-11-14T22:13:20Z', 'SOURCE_DATE_EPOCH dates it');
@@ -147,7 +147,7 @@ test('the SPDX document validates against the SPDX 2.3 schema and describes the 
   assert.ok(doc.hasExtractedLicensingInfos.some((l: { licenseId: string }) => l.licenseId === 'LicenseRef-Zlib-Style'));
   // The same bytes and epoch give the same document.
   const first = await readFile(`${artifact}.spdx.json`, 'utf8');
-  await writeManifests(artifact, await readRootPackages(new HostRootFiles(root)), { sourceDateEpoch: 1700000000 });
+  await writeManifests(artifact, await readRootPackages(new HostRootFiles(root)), 1700000000);
   assert.equal(await readFile(`${artifact}.spdx.json`, 'utf8'), first);
 });
 
@@ -155,7 +155,7 @@ test('a tree without a dpkg database has an empty manifest, and its SPDX documen
   const root = await fakeRoot(t);
   const artifact = join(root, 'opt.tar');
   await writeFile(artifact, 'x');
-  await writeManifests(artifact, await readRootPackages(new HostRootFiles(root), '/usr/share/doc'), {});
+  await writeManifests(artifact, await readRootPackages(new HostRootFiles(root), '/usr/share/doc'), undefined);
   assert.equal(await readFile(`${artifact}.manifest`, 'utf8'), '');
   assert.equal(JSON.parse(await readFile(`${artifact}.spdx.json`, 'utf8')).packages.length, 1);
 });

@@ -101,7 +101,7 @@ test('for reproducible output pack removes the build noise, then tars sorted, cl
   const sub = await runAction(dir, pack, params({ action: 'pack', file: 'boot.tar', subdir: '/boot', compression: 'none' }), { offload: false, epoch: 5, rootFiles: ['/boot/vmlinuz'] });
   assert.equal(sub.inMachine.length, 1, 'a subdirectory is packed as it is');
   assert.ok(sub.inMachine[0]!.includes('--mtime=@5'));
-  assert.deepEqual(sub.effect, { leavesRoot: true, artifacts: [join(dir, 'boot.tar')] });
+  assert.deepEqual(sub.effect, { leavesRoot: true, artifacts: [] }, 'its tarball is the artifact every action with one gets recorded (run/runnable.ts)');
   const plain = await runAction(dir, pack, params({ action: 'pack', file: 'out.tar' }), { offload: false });
   assert.ok(!plain.inMachine[0]!.includes('--sort=name'), 'without an epoch the archive is as debos makes it');
 });

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { EventBus } from '../../../../src/core/events.js';
+import { findAction } from '../../../../src/engine/actions/index.js';
+import { planRecipe } from '../../../../src/engine/recipe/plan.js';
+import { runnable } from '../../../../src/engine/run/runnable.js';
+import { StageContext } from '../../../../src/engine/run/stage.js';
+import { Workspace } from '../../../../src/engine/workspace/workspace.js';
+import { FakeMachine, fakeServices } from '../../../helpers/fake-machine.js';
+
+test("an action's artifact, and its manifests unless --no-manifest, are what a cached result must find", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'debstep-runnable-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'r.yaml');
+  await writeFile(file, 'architecture: amd64\nactions:\n  - action: pack\n    file: images/root.tar.gz\n  - action: run\n    command: "true"\n');
+  const plan = await planRecipe(file);
+  const ws = await Workspace.create(join(dir, 'state'), file);
+  for (const manifests of [true, false]) {
+    const services = { ...fakeServices(new FakeMachine(), new EventBus(), ws, dir), manifests };
+    const contexts = plan.steps.map((s) => new StageContext(services, s.number, s.action.recipeDir, 'amd64', 512));
+    const [pack, run] = plan.steps.map((s, i) => runnable(s, contexts[i]!));
+    const tarball = join(dir, 'images/root.tar.gz');
+    const recorded = manifests ? [tarball, `${tarball}.manifest`, `${tarball}.spdx.json`, `${tarball}.sha256`] : [tarball];
+    assert.deepEqual(await pack!.cacheEffect(), { leavesRoot: true, artifacts: recorded }, `manifests ${manifests}`);
+    const own = await findAction('run')!.cacheEffect!(plan.steps[1]!.action.params as never, contexts[1]!);
+    assert.deepEqual(await run!.cacheEffect(), own, 'an action that makes no artifact keeps its own effect');
+  }
+});
