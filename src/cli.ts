@@ -5,6 +5,8 @@ import { type Command, parseArgs } from './cli/options.js';
 import { commandHelp, mainHelp } from './cli/help.js';
 import { report } from './cli/report.js';
 import { VERSION } from './core/version.js';
+import { enterPrivateMountNamespace } from './cli/mount-namespace.js';
+import { mayMount } from './vm/host/privilege.js';
 
 const COMMANDS: Record<Command, () => Promise<{ run(args: ReturnType<typeof parseArgs>): Promise<number> }>> = {
   build: () => import('./cli/build.js'),
@@ -42,6 +44,13 @@ async function main(argv: readonly string[]): Promise<number> {
   if (args.options.help) {
     process.stdout.write(commandHelp(command));
     return 0;
+  }
+  // A build as root runs in a private mount namespace of its own (cli/mount-namespace.ts).
+  // The parent only waits for the re-executed child: it enters before it loads the engine,
+  // which would cost it as long again as the child (a third of a second).
+  if ((command === 'build' || command === 'debug') && !args.options.dryRun && mayMount()) {
+    const entered = await enterPrivateMountNamespace();
+    if (entered !== true) return entered;
   }
   const module = await COMMANDS[command]();
   return module.run(args);

@@ -11,7 +11,6 @@ import { planRecipe, type Plan } from '../engine/recipe/plan.js';
 import { sourceDateEpoch } from '../engine/actions/reproducible.js';
 import { defaultCacheDir } from '../engine/workspace/workspace.js';
 import { defaultStateDir } from '../core/state-dir.js';
-import { enterPrivateMountNamespace } from './mount-namespace.js';
 import { mayMount } from '../vm/host/privilege.js';
 import { kvmProblem, vmCacheDirOf } from '../vm/qemu/accel-probe.js';
 import { formatWarnings } from './check.js';
@@ -78,17 +77,12 @@ export function chooseBackendFor(o: Options): Promise<BackendChoice> {
 }
 
 /**
- * What build and debug do first: check the flags, enter the private mount namespace (as
- * root), plan the recipe. Returns the plan, or the exit code when there is nothing more to
- * do (--dry-run, or this was the parent of the namespace). --print-recipe and the dry run
- * write on `out`.
+ * What build and debug do first (in their private mount namespace, see cli.ts): check the
+ * flags, plan the recipe. Returns the plan, or the exit code when there is nothing more to
+ * do (--dry-run). --print-recipe and the dry run write on `out`.
  */
 export async function startBuild(file: string, o: Options, out: NodeJS.WritableStream = process.stdout): Promise<Plan | number> {
   checkFlags(o);
-  if (mayMount() && !o.dryRun) {
-    const entered = await enterPrivateMountNamespace();
-    if (entered !== true) return entered;
-  }
   const plan = await planForBuild(file, o, out);
   if (o.dryRun) {
     out.write('==== Recipe done (Dry run) ====\n');
