@@ -10,7 +10,7 @@ import { decideAccel } from '../vm/qemu/accel.js';
 import { kvmProblem, vmCacheDirOf } from '../vm/qemu/accel-probe.js';
 import { bootBanner, bootImageArgv, type Firmware, firmwareFor, uefiVarsCopy } from '../vm/qemu/boot-image.js';
 import { memoryMb } from '../vm/qemu/options.js';
-import { type Options, type ParsedArgs } from './options.js';
+import type { Options, ParsedArgs } from './options.js';
 
 export async function run({ options, positionals }: ParsedArgs): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('debstep boot takes one disk image');

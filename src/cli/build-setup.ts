@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseSize } from '../core/size.js';
 import { backendRequest, type BackendChoice, chooseBackend } from '../engine/machine/backend.js';
-import { type BuildConfig } from '../engine/build.js';
+import type { BuildConfig } from '../engine/build.js';
 import { buildEnvironment } from '../engine/machine/environ.js';
 import { UsageError } from '../core/errors.js';
 import { planRecipe, type Plan } from '../engine/recipe/plan.js';

@@ -5,10 +5,10 @@ import { type Breakpoint, parseBreakpoint } from '../engine/controller/breakpoin
 import { keptByDefault, runBuild } from '../engine/build.js';
 import { ActionFailure, UsageError } from '../core/errors.js';
 import { EventBus } from '../core/events.js';
-import { type Plan } from '../engine/recipe/plan.js';
+import type { Plan } from '../engine/recipe/plan.js';
 import { openEditor } from '../tui/editor.js';
 import { buildConfig, chooseBackendFor, planForBuild, startBuild } from './build-setup.js';
-import { type ParsedArgs } from './options.js';
+import type { ParsedArgs } from './options.js';
 import { recipeArg } from './recipe-arg.js';
 import { report } from './report.js';
 

@@ -1,7 +1,7 @@
 // debstep doctor: can this host build images, and if not, what fixes it.
 import { defaultStateDir } from '../core/state-dir.js';
 import { type Check, checkArch, checkDisk, checkKvm, checkOverlay, checkRoot, checkTools } from '../vm/diagnostics.js';
-import { type ParsedArgs } from './options.js';
+import type { ParsedArgs } from './options.js';
 
 const MARK = { ok: 'ok  ', note: 'note', problem: 'FAIL' } as const;
 

@@ -3,7 +3,7 @@
 // VM, a failed image), instead of the process dying halfway. The exit status is the
 // shell's for the signal: 130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP.
 import { constants } from 'node:os';
-import { type Control } from '../engine/run/runner.js';
+import type { Control } from '../engine/run/runner.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 

@@ -5,7 +5,7 @@
 import { planRecipe } from '../engine/recipe/plan.js';
 import { varsRead } from '../engine/recipe/vars-read.js';
 import { combinations, formatMatrix, type MatrixFormat, parseAxes } from './matrix-format.js';
-import { type ParsedArgs } from './options.js';
+import type { ParsedArgs } from './options.js';
 import { recipeArg } from './recipe-arg.js';
 
 export async function run({ options, positionals }: ParsedArgs): Promise<number> {

@@ -1,7 +1,7 @@
 // What `debstep build` prints as it goes (--progress): the log for a terminal, the same
 // log a line per event without any control sequence for CI logs, or the events as JSON
 // Lines for programs. Colour follows the NO_COLOR and FORCE_COLOR conventions.
-import { type EventSink } from '../core/events.js';
+import type { EventSink } from '../core/events.js';
 import { JsonLines } from '../engine/sinks/files.js';
 import { type LogStyle, PlainLog } from '../engine/sinks/plain-log.js';
 

@@ -8,7 +8,7 @@ import { Workspace } from '../engine/workspace/workspace.js';
 import { defaultStateDir } from '../core/state-dir.js';
 import { attachTerminal } from '../util/attach-terminal.js';
 import { enterPrivateMountNamespace } from './mount-namespace.js';
-import { type ParsedArgs } from './options.js';
+import type { ParsedArgs } from './options.js';
 
 export async function run({ options, positionals }: ParsedArgs): Promise<number> {
   if (positionals.length > 1) throw new UsageError('debstep shell takes at most one build');

@@ -1,9 +1,9 @@
 // A build, start to end: plan the recipe, choose the machine, make the workspace, run the
 // steps, report, and clean up.
 import { realpath } from 'node:fs/promises';
-import { type ImageSpec, type Machine } from '../vm/machine.js';
+import type { ImageSpec, Machine } from '../vm/machine.js';
 import { findAction } from './actions/index.js';
-import { type BackendChoice } from './machine/backend.js';
+import type { BackendChoice } from './machine/backend.js';
 import { LayerCache } from './cache/layer-cache.js';
 import { createMachine, layerCacheDir, outsideRunner, type VmSettings } from './machine/machines.js';
 import { LazyRoot } from './workspace/lazy-root.js';
@@ -11,7 +11,7 @@ import { withoutProxies } from './machine/environ.js';
 import { Reuse } from './cache/reuse.js';
 import { buildTimeFiles } from './run/chroot-files.js';
 import { HostError } from '../core/errors.js';
-import { type EventBus } from '../core/events.js';
+import type { EventBus } from '../core/events.js';
 import { hostDebianMirror } from './machine/host-mirror.js';
 import { type Plan, stepInfo } from './recipe/plan.js';
 import { type BuildOutcome, type Control, runSteps } from './run/runner.js';

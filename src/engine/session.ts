@@ -1,10 +1,10 @@
 // A build in progress as a front end sees it (the debugger, --debug-shell): the plan, where
 // the root and the workspace are, shells with an action's environment, and recipe edits
 // taken over from a paused action on.
-import { type PtySession } from '../util/pty.js';
-import { type Machine } from '../vm/machine.js';
-import { type Plan, type PlanStep } from './recipe/plan.js';
-import { type RunnableStep } from './run/runner.js';
+import type { PtySession } from '../util/pty.js';
+import type { Machine } from '../vm/machine.js';
+import type { Plan, PlanStep } from './recipe/plan.js';
+import type { RunnableStep } from './run/runner.js';
 
 export interface ShellAt {
   /** In the root, else on the build host in the workspace. */

@@ -1,7 +1,7 @@
 // Go's complex128, which template constants like 1+2i produce. Modelled as a GoStruct so
 // the GoValue union stays as it is; fmt, comparison and truth recognise it by class.
 import { formatFloat } from './fmt/float.js';
-import { type GoFunc, type GoStruct, type GoValue } from './value.js';
+import type { GoFunc, GoStruct, GoValue } from './value.js';
 
 export class GoComplex implements GoStruct {
   readonly type = 'complex128';

@@ -21,9 +21,9 @@ import {
   type TemplateNode,
   type VariableNode,
 } from './nodes.js';
-import { type Output } from './output.js';
-import { type Tree } from './parser.js';
-import { type SourceText } from './source-text.js';
+import type { Output } from './output.js';
+import type { Tree } from './parser.js';
+import type { SourceText } from './source-text.js';
 import { assignable, box, Boxed, canBeNil, isInterfaceType, REFLECT_VALUE, unbox, valueType, zeroValue, type Val } from './types.js';
 import { GoFunc, GoFuncError, GoMap, GoNumber, GoSlice, isStruct, typeOf, type GoType, type GoValue } from './value.js';
 

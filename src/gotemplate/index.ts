@@ -8,7 +8,7 @@ import { sprintf } from './fmt/print.js';
 import { Output } from './output.js';
 import { parse, ParseError } from './parser.js';
 import { SourceText } from './source-text.js';
-import { type GoFunc, type GoValue } from './value.js';
+import type { GoFunc, GoValue } from './value.js';
 
 export { recipeFuncs } from './funcs/index.js';
 export { templateData, type GoFunc, type GoValue } from './value.js';

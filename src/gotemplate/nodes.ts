@@ -2,7 +2,7 @@
 // source where Go's Node.Position() points; nodeString is Node.String(), which Go's error
 // messages quote as the context ("at <...>").
 import { quote } from './fmt/quote.js';
-import { type NumberValue } from './number.js';
+import type { NumberValue } from './number.js';
 
 export interface ListNode {
   readonly type: 'list';

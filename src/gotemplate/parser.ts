@@ -19,7 +19,7 @@ import {
   type VariableNode,
 } from './nodes.js';
 import { parseNumber } from './number.js';
-import { type GoValue } from './value.js';
+import type { GoValue } from './value.js';
 
 export interface Tree {
   readonly name: string;

@@ -1,18 +1,18 @@
 // The debugger's behaviour: intents from the keys become controller commands, UI changes,
 // shells, edits and the quit question. It owns every side effect of the TUI; the
 // components only draw the store and report keys.
-import { type Controller } from '../engine/controller/controller.js';
-import { type Command, type Pause } from '../engine/controller/reducer.js';
+import type { Controller } from '../engine/controller/controller.js';
+import type { Command, Pause } from '../engine/controller/reducer.js';
 import { DebstepError, RecipeErrors } from '../core/errors.js';
-import { type BuildSession } from '../engine/session.js';
-import { type Plan } from '../engine/recipe/plan.js';
-import { type PtySession } from '../util/pty.js';
-import { type DebuggerStore } from './state/debugger-store.js';
+import type { BuildSession } from '../engine/session.js';
+import type { Plan } from '../engine/recipe/plan.js';
+import type { PtySession } from '../util/pty.js';
+import type { DebuggerStore } from './state/debugger-store.js';
 import { stepInfo } from '../engine/recipe/plan.js';
 import { decideEdit, stepSources } from './edit-plan.js';
-import { type Answer, type BuildCommand, type Intent } from './keymap.js';
+import type { Answer, BuildCommand, Intent } from './keymap.js';
 import { screenLayout, type Size } from './view/layout.js';
-import { type Terminal } from './screen.js';
+import type { Terminal } from './screen.js';
 import { shellBanner } from './view/shell-banner.js';
 import { breakpointCommands } from './view/presentation.js';
 

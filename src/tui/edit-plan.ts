@@ -3,8 +3,8 @@
 // already ran changed, the build has to rewind to it first.
 import { formatPos } from '../core/errors.js';
 import { firstChangedStep } from '../engine/recipe/plan.js';
-import { type Plan } from '../engine/recipe/plan.js';
-import { type StepSource } from './view/presentation.js';
+import type { Plan } from '../engine/recipe/plan.js';
+import type { StepSource } from './view/presentation.js';
 
 export type EditOutcome =
   | { readonly type: 'unchanged' }

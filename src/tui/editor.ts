@@ -1,8 +1,8 @@
 // The editor for `e`: $EDITOR (which may carry arguments, as in "code -w"), else vi, in a
 // pty so the debugger's terminal hand-over works the same as for shells.
-import { type PtySession } from '../util/pty.js';
+import type { PtySession } from '../util/pty.js';
 import { spawnPty } from '../util/pty.js';
-import { type Size } from './view/layout.js';
+import type { Size } from './view/layout.js';
 
 /** The argv that opens `file` in the user's editor; the shell splits $EDITOR. */
 export function editorArgv(file: string): string[] {

@@ -1,6 +1,6 @@
 // Keys to intents, as pure tables: the same tables drive the key bar, the dialogs' hints
 // and the README, so what is shown is what works.
-import { type Dialog } from './state/ui-choices.js';
+import type { Dialog } from './state/ui-choices.js';
 
 export type BuildCommand = 'step' | 'continue' | 'run-to' | 'pause' | 'retry' | 'skip';
 export type Answer = 'keep' | 'discard' | 'cancel' | 'yes' | 'no';

@@ -4,10 +4,10 @@
 // it exits, the alternate screen comes back and the app is mounted again. All state is
 // in the store, so nothing is lost in between.
 import { render, type Instance } from './ink.js';
-import { type ReactElement } from 'react';
+import type { ReactElement } from 'react';
 import { attachTerminal } from '../util/attach-terminal.js';
-import { type PtySession } from '../util/pty.js';
-import { type Size } from './view/layout.js';
+import type { PtySession } from '../util/pty.js';
+import type { Size } from './view/layout.js';
 
 const ENTER_ALTERNATE = '\x1b[?1049h\x1b[H\x1b[2J';
 const LEAVE_ALTERNATE = '\x1b[?1049l';

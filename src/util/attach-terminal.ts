@@ -1,6 +1,6 @@
 // Hands the terminal to an interactive session (a shell) and takes it back intact: raw
 // mode while the session runs, resizes passed on, the previous mode restored at the end.
-import { type PtySession } from './pty.js';
+import type { PtySession } from './pty.js';
 
 export function attachTerminal(session: PtySession, stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream): Promise<number | null> {
   const wasRaw = stdin.isTTY ? stdin.isRaw : false;

@@ -3,7 +3,7 @@
 // itself re-executed. Plain node:child_process, because the VM's guest agent runs this
 // module too and a lean bundle starts faster under emulation.
 import { type ChildProcess, spawn, type StdioOptions } from 'node:child_process';
-import { type Stream } from '../core/stream.js';
+import type { Stream } from '../core/stream.js';
 import { LineSplitter } from './lines.js';
 import { RingBuffer } from './ring-buffer.js';
 

@@ -1,10 +1,10 @@
 // The Machine: where an action's commands run. HostMachine runs them on this host (chroot
 // commands in a private mount namespace); QemuMachine inside a VM. The engine, the
 // controller, the TUI and the actions only ever see this interface.
-import { type Stream } from '../core/stream.js';
-import { type Diagnosis } from './binfmt.js';
-import { type RunResult } from '../util/process.js';
-import { type PtySession } from '../util/pty.js';
+import type { Stream } from '../core/stream.js';
+import type { Diagnosis } from './binfmt.js';
+import type { RunResult } from '../util/process.js';
+import type { PtySession } from '../util/pty.js';
 
 /** A host path made visible inside the target root for one chroot command. */
 export interface Bind {

@@ -112,3 +112,14 @@ test('no module outside the template library is over 300 lines', () => {
   const long = [...sources(SRC)].filter(([path, text]) => layerOf(path) !== 'gotemplate' && text.split('\n').length > 301).map(([path]) => path);
   assert.deepEqual(long, []);
 });
+
+test('an import of types alone is "import type": "import { type X }" still loads its module', () => {
+  // Under verbatimModuleSyntax the module of `import { type X } from 'm'` is loaded: that
+  // is how zod once got into the VM agent's bundle, and into every process's start-up.
+  const loading = [...sources(SRC)].flatMap(([path, text]) =>
+    [...text.matchAll(/^import \{([^}]*)\} from '([^']+)'/gm)]
+      .filter((m) => m[1]!.split(',').every((n) => n.trim() === '' || n.trim().startsWith('type ')))
+      .map((m) => `${path}: ${m[2]}`),
+  );
+  assert.deepEqual(loading, []);
+});

@@ -1,8 +1,8 @@
 // The action contract: what one module in src/engine/actions/ exports. An action is a
 // strict zod schema (its properties and defaults) plus the debos stages it needs.
-import { type z } from 'zod';
-import { type CacheEffect } from '../cache/layer-cache.js';
-import { type StageContext } from '../run/stage.js';
+import type { z } from 'zod';
+import type { CacheEffect } from '../cache/layer-cache.js';
+import type { StageContext } from '../run/stage.js';
 
 /** What verify and file checks may know: no Machine, no side effects. */
 export interface VerifyContext {

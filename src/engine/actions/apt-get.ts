@@ -2,8 +2,8 @@
 // install, clean, non-interactive. Downloaded packages go to a cache shared between
 // builds (bound over /var/cache/apt/archives), so the image never holds them and the
 // next build does not fetch them again.
-import { type Bind } from '../../vm/machine.js';
-import { type StageContext } from '../run/stage.js';
+import type { Bind } from '../../vm/machine.js';
+import type { StageContext } from '../run/stage.js';
 
 export interface AptInstall {
   readonly packages: readonly string[];

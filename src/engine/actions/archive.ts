@@ -1,7 +1,7 @@
 // Archives as debos's archiver handles them, shared by pack, unpack and download.
 import { open, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { type StageContext } from '../run/stage.js';
+import type { StageContext } from '../run/stage.js';
 
 /** The values `compression` may take for a tar archive (debos's tar options). */
 export const TAR_COMPRESSIONS = ['bzip2', 'gz', 'lzip', 'lzma', 'lzop', 'xz', 'zstd'] as const;

@@ -1,7 +1,7 @@
 // For reproducible output: what a build leaves in the root that differs from one build to
 // the next (logs, caches, machine-id, ssh host keys), removed before the root becomes an
 // artifact (pack, filesystem-deploy), and timestamps clamped to the epoch.
-import { type StageContext } from '../run/stage.js';
+import type { StageContext } from '../run/stage.js';
 
 /** Regular files named `name` (a find pattern) directly in `dir`, in the root. */
 interface Noise {

@@ -36,11 +36,11 @@
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { type z } from 'zod';
+import type { z } from 'zod';
 import { pathExists } from '../../util/exists.js';
 import { defineAction, type NamedFile } from './action.js';
 import { fingerprint, valueInput } from '../cache/layer-cache.js';
-import { type StageContext } from '../run/stage.js';
+import type { StageContext } from '../run/stage.js';
 import { bool, mapping, str, strList } from '../recipe/properties.js';
 import { actionFields, inRecipeDir } from './fields.js';
 import { LARGE_RECORDS } from './archive.js';

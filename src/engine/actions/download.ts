@@ -25,7 +25,7 @@ import { join, posix } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BuildError } from '../../core/errors.js';
-import { type StageContext } from '../run/stage.js';
+import type { StageContext } from '../run/stage.js';
 import { defineAction, PropertyError } from './action.js';
 import { bool, mapping, str } from '../recipe/properties.js';
 import { archiveType, TAR_COMPRESSIONS, unpackArchive } from './archive.js';

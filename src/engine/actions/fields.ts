@@ -3,7 +3,7 @@ import { join, posix, resolve } from 'node:path';
 import { PropertyError } from './action.js';
 import { z } from 'zod';
 import { str } from '../recipe/properties.js';
-import { type VerifyContext } from './action.js';
+import type { VerifyContext } from './action.js';
 
 /** The keys every debos action has: `action` (its kind) and an optional `description`. */
 export const actionFields = <K extends string>(kind: K) => ({

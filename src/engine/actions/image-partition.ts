@@ -57,9 +57,9 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { defineAction } from './action.js';
-import { type DiskImage } from './image/build-images.js';
+import type { DiskImage } from './image/build-images.js';
 import { BuildError } from '../../core/errors.js';
-import { type StageContext } from '../run/stage.js';
+import type { StageContext } from '../run/stage.js';
 import { diskIdArgv, locked, mkfsCommand, mklabelArgv, mountType, partitionArgvs, uuidArgv } from './image/commands.js';
 import { fstabLines, kernelRoot, type MountedPartition, mountOrder } from './image/mounts.js';
 import { type ImagePartition, imagePartitionSchema } from './image/schema.js';

@@ -1,6 +1,6 @@
 // What filesystem-deploy and ostree-deploy do first when an image is mounted, as debos does
 // in both: the root is copied into the image, and the image is the root from then on.
-import { type StageContext } from '../run/stage.js';
+import type { StageContext } from '../run/stage.js';
 
 /** Copies the root into the image mounted at `mountDir` and makes the image the root; the
  * action's cleanup goes back with `ctx.machine.showImageAsRoot(undefined)`. */

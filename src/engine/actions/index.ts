@@ -1,7 +1,7 @@
 // The registry: every action kind debos knows, in one table. The params union and the
 // lookup both come from it, so a new action is one import and one entry here.
-import { type z } from 'zod';
-import { type ActionDef } from './action.js';
+import type { z } from 'zod';
+import type { ActionDef } from './action.js';
 import { closest } from '../../util/suggest.js';
 import { apt } from './apt.js';
 import { debootstrap } from './debootstrap.js';

@@ -26,11 +26,11 @@
  * - `merged-usr`: force merged (true) or split (false) `/usr`; default: the suite's own.
  */
 import { resolve } from 'node:path';
-import { type z } from 'zod';
+import type { z } from 'zod';
 import { pathExists } from '../../util/exists.js';
 import { defineAction } from './action.js';
 import { fingerprint, valueInput } from '../cache/layer-cache.js';
-import { type StageContext } from '../run/stage.js';
+import type { StageContext } from '../run/stage.js';
 import { bool, mapping, str, strList } from '../recipe/properties.js';
 import { actionFields, inRecipeDir } from './fields.js';
 

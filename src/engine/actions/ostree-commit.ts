@@ -29,7 +29,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type z } from 'zod';
+import type { z } from 'zod';
 import { defineAction } from './action.js';
 import { BuildError } from '../../core/errors.js';
 import { mapping, str, strList, strMap } from '../recipe/properties.js';

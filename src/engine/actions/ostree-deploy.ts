@@ -29,12 +29,12 @@
  */
 import { stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { type z } from 'zod';
+import type { z } from 'zod';
 import { defineAction } from './action.js';
 import { BuildError } from '../../core/errors.js';
 import { fingerprint } from '../cache/layer-cache.js';
 import { bool, mapping, str } from '../recipe/properties.js';
-import { type StageContext } from '../run/stage.js';
+import type { StageContext } from '../run/stage.js';
 import { actionFields, checkArtifactName } from './fields.js';
 import { deployRootIntoImage } from './image-root.js';
 import { ostree, requireOstree } from './ostree.js';

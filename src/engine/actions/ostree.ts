@@ -2,7 +2,7 @@
 // debstep runs the tool, on the host or in the VM, where the host's /usr is), and the
 // GVariant text that carries debos's ref bindings on its command line.
 import { HostError } from '../../core/errors.js';
-import { type StageContext } from '../run/stage.js';
+import type { StageContext } from '../run/stage.js';
 
 /** Fails with the package to install when `ostree` is not where commands run. */
 export async function requireOstree(ctx: StageContext, kind: string): Promise<void> {

@@ -24,7 +24,7 @@ import { removeBuildNoise } from './build-noise.js';
 import { BuildError } from '../../core/errors.js';
 import { mapping, oneOf, str } from '../recipe/properties.js';
 import { reproducibleTarArgs } from './reproducible.js';
-import { type StageContext } from '../run/stage.js';
+import type { StageContext } from '../run/stage.js';
 import { compressorArgv, LARGE_RECORDS, TAR_COMPRESSIONS, tarCreateCompression } from './archive.js';
 import { actionFields, checkArtifactName } from './fields.js';
 

@@ -27,7 +27,7 @@ import { join, posix } from 'node:path';
 import { defineAction, PropertyError } from './action.js';
 import { BuildError } from '../../core/errors.js';
 import { mapping, parseGoInt, str } from '../recipe/properties.js';
-import { type StageContext } from '../run/stage.js';
+import type { StageContext } from '../run/stage.js';
 import { actionFields, inRecipeDir } from './fields.js';
 import { checkOrigin } from './origins.js';
 

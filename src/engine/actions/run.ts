@@ -25,12 +25,12 @@
  * - `label`: label for the output lines; default: derived from the command or script.
  */
 import { posix, resolve } from 'node:path';
-import { type z } from 'zod';
+import type { z } from 'zod';
 import { defineAction, PropertyError } from './action.js';
 import { bool, mapping, str } from '../recipe/properties.js';
 import { fingerprint } from '../cache/layer-cache.js';
-import { type StageContext } from '../run/stage.js';
-import { type Bind } from '../../vm/machine.js';
+import type { StageContext } from '../run/stage.js';
+import type { Bind } from '../../vm/machine.js';
 import { actionFields, inRecipeDir } from './fields.js';
 
 /** `script: path args…` names the script up to its first space. */

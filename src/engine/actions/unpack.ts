@@ -24,7 +24,7 @@ import { archiveType, TAR_COMPRESSIONS, unpackArchive } from './archive.js';
 import { staysInside } from './overlay.js';
 import { join } from 'node:path';
 import { fingerprint } from '../cache/layer-cache.js';
-import { type StageContext } from '../run/stage.js';
+import type { StageContext } from '../run/stage.js';
 import { actionFields, inRecipeDir } from './fields.js';
 import { checkOrigin } from './origins.js';
 

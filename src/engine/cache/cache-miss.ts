@@ -2,7 +2,7 @@
 // file of a script directory or overlay tree, the archive or mirror that changed, or the
 // action before it. Found by comparing the action with what the cache holds for the same
 // root and kind, most recent first.
-import { type CacheEntry, type Input, type LayerCache } from './layer-cache.js';
+import type { CacheEntry, Input, LayerCache } from './layer-cache.js';
 
 const MAX_NAMED = 3;
 

@@ -14,7 +14,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { link, lstat, mkdir, readdir, readFile, readlink, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type LayerStore } from '../../vm/machine.js';
+import type { LayerStore } from '../../vm/machine.js';
 
 /** Something an action reads besides its properties. */
 export interface Input {

@@ -1,6 +1,6 @@
 // Breakpoints: before a plan index (`3`), before every action of a kind (`apt`), or
 // before actions whose description matches a glob (`"Install*"`).
-import { type StepInfo } from '../../core/events.js';
+import type { StepInfo } from '../../core/events.js';
 
 export type Breakpoint =
   | { readonly type: 'index'; readonly index: number }

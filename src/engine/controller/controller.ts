@@ -1,10 +1,10 @@
 // The controller between the runner and a front end: it answers the runner's questions
 // through the reducer, holds the build while paused, and tells subscribers (the TUI) of
 // every change. Pauses and resumes are events too.
-import { type ActionFailure } from '../../core/errors.js';
-import { type EventBus, type StepInfo } from '../../core/events.js';
-import { type Control, type Decision } from '../run/runner.js';
-import { type Breakpoint } from './breakpoints.js';
+import type { ActionFailure } from '../../core/errors.js';
+import type { EventBus, StepInfo } from '../../core/events.js';
+import type { Control, Decision } from '../run/runner.js';
+import type { Breakpoint } from './breakpoints.js';
 import { type Command, type ControllerState, initialState, type Input, reduce } from './reducer.js';
 
 export class Controller implements Control {

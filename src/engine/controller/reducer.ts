@@ -1,8 +1,8 @@
 // The debugger's state machine, as a pure reducer. The runner asks before each action and
 // after a failure; the front end sends commands. A question either gets an answer at once
 // or pauses the build until a command answers it.
-import { type PauseReason, type StepInfo } from '../../core/events.js';
-import { type Decision } from '../run/runner.js';
+import type { PauseReason, StepInfo } from '../../core/events.js';
+import type { Decision } from '../run/runner.js';
 import { type Breakpoint, matches, sameBreakpoint } from './breakpoints.js';
 
 export type Mode =

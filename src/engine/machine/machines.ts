@@ -1,12 +1,12 @@
 // Making the Machine a build (or `debstep shell`) runs on: the host as root, or a VM.
 import { join } from 'node:path';
-import { type ExecRequest, type ExecResult, type ImageSpec, type Machine, type OutputSink } from '../../vm/machine.js';
+import type { ExecRequest, ExecResult, ImageSpec, Machine, OutputSink } from '../../vm/machine.js';
 import { hostExec } from '../../vm/host/exec.js';
 import { HostMachine } from '../../vm/host/host-machine.js';
 import { mayMount } from '../../vm/host/privilege.js';
-import { type Accel, type BackendChoice } from './backend.js';
+import type { Accel, BackendChoice } from './backend.js';
 import { HostError } from '../../core/errors.js';
-import { type Workspace } from '../workspace/workspace.js';
+import type { Workspace } from '../workspace/workspace.js';
 import { vmCacheDirOf } from '../../vm/qemu/accel-probe.js';
 
 /** The VM's settings, from debos's flags and ours. */

@@ -4,7 +4,7 @@
 // so a foreign-architecture root and a root inside a VM are read alike.
 import { writeFile } from 'node:fs/promises';
 import { basename, posix } from 'node:path';
-import { type RootFiles } from '../../vm/machine.js';
+import type { RootFiles } from '../../vm/machine.js';
 import { VERSION } from '../../core/version.js';
 import { fileDigest } from '../cache/layer-cache.js';
 import { type InstalledPackage, installedPackages, manifestText } from './dpkg-status.js';

@@ -1,8 +1,8 @@
 // The SPDX 2.3 document of an artifact: the artifact as a package with its checksum,
 // containing one package per installed Debian package (version, purl, declared licence).
 import { createHash } from 'node:crypto';
-import { type InstalledPackage } from './dpkg-status.js';
-import { type DeclaredLicense } from './licenses.js';
+import type { InstalledPackage } from './dpkg-status.js';
+import type { DeclaredLicense } from './licenses.js';
 
 export interface SpdxInput {
   /** The artifact's file name. */

@@ -1,8 +1,8 @@
 // Turns zod's validation issues into the messages a recipe author reads, each tied to the
 // path of the property it is about, so the loader can point at its line.
-import { type z } from 'zod';
+import type { z } from 'zod';
 import { closest } from '../../util/suggest.js';
-import { type PathSegment } from './yaml.js';
+import type { PathSegment } from './yaml.js';
 
 export interface Problem {
   readonly path: readonly PathSegment[];

@@ -4,7 +4,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { type NamedFile, type PlannedImage } from '../actions/action.js';
+import type { NamedFile, PlannedImage } from '../actions/action.js';
 import { type ActionKind, type ActionParams, findAction, type ParamsOf } from '../actions/index.js';
 import { formatPos, RecipeError, RecipeErrors, type SourcePos } from '../../core/errors.js';
 import { recipeFuncs, renderTemplate, type RenderResult, TemplateError, templateData } from '../../gotemplate/index.js';

@@ -1,7 +1,7 @@
 // The plan: the actions of a recipe in the order they run, sub-recipes inlined, numbered
 // from 1. This is what `check` prints and what the debugger steps through.
 import { formatPos } from '../../core/errors.js';
-import { type StepInfo } from '../../core/events.js';
+import type { StepInfo } from '../../core/events.js';
 import { loadRecipe, type LoadedAction, type LoadOptions, type Recipe, type RecipeWarning } from './load.js';
 
 /** An action that does work itself (every kind but `recipe`). */

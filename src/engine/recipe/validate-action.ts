@@ -5,7 +5,7 @@ import { PropertyError, type ActionDef, type NamedFile, type VerifyContext } fro
 import { ACTION_KINDS, findAction, suggestAction } from '../actions/index.js';
 import { problemsOf, type Problem } from './issues.js';
 import { describe, dropNulls } from './properties.js';
-import { type PathSegment } from './yaml.js';
+import type { PathSegment } from './yaml.js';
 
 export interface Finding {
   readonly path: readonly PathSegment[];

@@ -4,7 +4,7 @@
 // command and the image's own files put back after, as debos does for resolv.conf: a file
 // the command changed (apt installing ca-certificates regenerates the bundle) is kept.
 import { createHash } from 'node:crypto';
-import { type Machine, type RootFiles } from '../../vm/machine.js';
+import type { Machine, RootFiles } from '../../vm/machine.js';
 
 export interface BuildTimeFile {
   /** Path inside the root. */

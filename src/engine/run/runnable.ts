@@ -2,9 +2,9 @@
 // its properties, its cache key parts, and the artifact it makes recorded after its run.
 import { HostError } from '../../core/errors.js';
 import { findAction } from '../actions/index.js';
-import { type PlanStep } from '../recipe/plan.js';
-import { type RunnableStep } from './runner.js';
-import { type StageContext } from './stage.js';
+import type { PlanStep } from '../recipe/plan.js';
+import type { RunnableStep } from './runner.js';
+import type { StageContext } from './stage.js';
 
 export function runnable(step: PlanStep, context: StageContext): RunnableStep {
   const def = findAction(step.action.kind);

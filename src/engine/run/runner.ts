@@ -2,13 +2,13 @@
 // then each action's run with its cleanup deferred (cleanups run last-in first-out, also
 // after a failure), then postMachine for all, then postMachineCleanup in reverse. Before
 // each action the root gets a fresh layer, so a retry starts from the root as it was.
-import { type Machine } from '../../vm/machine.js';
+import type { Machine } from '../../vm/machine.js';
 import { ActionFailure } from '../../core/errors.js';
-import { type EventBus, type Stage } from '../../core/events.js';
-import { type StageContext } from './stage.js';
-import { type Reusable, type Reuse } from '../cache/reuse.js';
-import { type LazyRoot } from '../workspace/lazy-root.js';
-import { type Workspace } from '../workspace/workspace.js';
+import type { EventBus, Stage } from '../../core/events.js';
+import type { StageContext } from './stage.js';
+import type { Reusable, Reuse } from '../cache/reuse.js';
+import type { LazyRoot } from '../workspace/lazy-root.js';
+import type { Workspace } from '../workspace/workspace.js';
 import { StepRun } from './step-run.js';
 
 /** One planned action with its stages bound to its properties. */

@@ -2,11 +2,11 @@
 // machine, the event bus, the build's directories and caches, the origins, the
 // environment, and where commands outside the machine run.
 import { HostError } from '../../core/errors.js';
-import { type EventBus } from '../../core/events.js';
-import { type ExecRequest, type ExecResult, type Machine, type OutputSink } from '../../vm/machine.js';
-import { type BuildImages } from '../actions/image/build-images.js';
-import { type LazyRoot } from '../workspace/lazy-root.js';
-import { type BuildTimeFile } from './chroot-files.js';
+import type { EventBus } from '../../core/events.js';
+import type { ExecRequest, ExecResult, Machine, OutputSink } from '../../vm/machine.js';
+import type { BuildImages } from '../actions/image/build-images.js';
+import type { LazyRoot } from '../workspace/lazy-root.js';
+import type { BuildTimeFile } from './chroot-files.js';
 
 /** The named places actions read from, resolved to paths on the build host. */
 export class Origins {

@@ -1,15 +1,15 @@
 // What an action's stages get to work with: the build's services (services.ts) seen from
 // one action, and `exec`, which runs a command with events, the build-time chroot files
 // and failure reporting that every action needs.
-import { type ExecRequest, type ExecResult, type Machine, type OutputSink, type ShellRequest } from '../../vm/machine.js';
-import { type PtySession } from '../../util/pty.js';
+import type { ExecRequest, ExecResult, Machine, OutputSink, ShellRequest } from '../../vm/machine.js';
+import type { PtySession } from '../../util/pty.js';
 import { mkdir } from 'node:fs/promises';
 import { type Diagnosis, isForeign } from '../../vm/binfmt.js';
 import { withBuildTimeFiles } from './chroot-files.js';
 import { CommandError, HostError } from '../../core/errors.js';
 import { which } from '../../util/which.js';
-import { type DiskImage } from '../actions/image/build-images.js';
-import { type BuildServices, type Origins } from './services.js';
+import type { DiskImage } from '../actions/image/build-images.js';
+import type { BuildServices, Origins } from './services.js';
 import { artifactPath } from '../actions/fields.js';
 import { manifestFiles, readRootPackages, writeManifests } from '../manifest/index.js';
 

@@ -2,8 +2,8 @@
 // prepared, which cleanups are pending, which actions were skipped, where the action loop
 // is, and how the run ends.
 import { ActionFailure } from '../../core/errors.js';
-import { type Stage } from '../../core/events.js';
-import { type ReusePlan } from '../cache/reuse.js';
+import type { Stage } from '../../core/events.js';
+import type { ReusePlan } from '../cache/reuse.js';
 import { type BuildOutcome, type Decision, type RunnableStep, type RunnerDeps, runStage } from './runner.js';
 
 type Then = 'ask' | 'run' | 'skip';

@@ -1,6 +1,6 @@
 // The log `debstep build` prints: debos-like banners and `label | line` output, styled
 // for where it goes (see LogStyle).
-import { type BuildEvent, type EventSink } from '../../core/events.js';
+import type { BuildEvent, EventSink } from '../../core/events.js';
 import { withoutColour, withoutControl } from '../../util/control-text.js';
 import { eventText } from './text.js';
 

@@ -1,5 +1,5 @@
 // How events read as text, shared by the plain log and the full log file.
-import { type BuildEvent } from '../../core/events.js';
+import type { BuildEvent } from '../../core/events.js';
 
 /** Shell-like quoting of an argv for display, so a failed command can be pasted back. */
 export function shellQuote(argv: readonly string[]): string {

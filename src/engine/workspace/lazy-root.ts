@@ -1,6 +1,6 @@
 // The root as the machine shows it, mounted again only when something needs it.
-import { type Machine, type RootLayers } from '../../vm/machine.js';
-import { type Workspace } from './workspace.js';
+import type { Machine, RootLayers } from '../../vm/machine.js';
+import type { Workspace } from './workspace.js';
 
 /**
  * The root as the machine shows it. Taking layers from the cache changes the stack without

@@ -5,9 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { type RootLayers } from '../../vm/machine.js';
+import type { RootLayers } from '../../vm/machine.js';
 import { HostError } from '../../core/errors.js';
-import { type StoredLayer } from '../cache/layer-cache.js';
+import type { StoredLayer } from '../cache/layer-cache.js';
 
 /** The layer and package caches: in the state directory unless --cache-dir puts them elsewhere. */
 export const defaultCacheDir = (stateDir: string): string => join(stateDir, 'cache');

@@ -1,6 +1,6 @@
 // debos's own template functions: sector, escape and uuid5.
 import { createHash } from 'node:crypto';
-import { type GoFunc } from '../value.js';
+import type { GoFunc } from '../value.js';
 import { asBigInt, asString, defineFunc } from './define.js';
 import { goPanic } from './go/reflect.js';
 import { quote } from '../fmt/quote.js';

@@ -1,7 +1,7 @@
 // The functions debos registers on top of Go's builtins: its own (sector, escape, uuid5)
 // and slim-sprig's GenericFuncMap. debos adds its own first and sprig's after, so a sprig
 // function of the same name would win; none clashes.
-import { type GoFunc } from '../value.js';
+import type { GoFunc } from '../value.js';
 import { debosFuncs } from './debos.js';
 import { conversionFuncs } from './sprig/conversion.js';
 import { dateFuncs } from './sprig/dates.js';

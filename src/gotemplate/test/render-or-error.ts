@@ -1,7 +1,7 @@
 // Renders a template for tests that compare with Go's output: the text, or Go's error
 // message after "ERR ".
 import { renderTemplate, TemplateError } from '../index.js';
-import { type GoValue } from '../value.js';
+import type { GoValue } from '../value.js';
 
 export function renderOrError(src: string, data: GoValue): string {
   try {

@@ -2,12 +2,12 @@
 // status and keys. Pure over the store's snapshot; key presses become intents for the
 // debugger, which owns every side effect.
 import { Box } from '../ink.js';
-import { type DebuggerStore } from '../state/debugger-store.js';
+import type { DebuggerStore } from '../state/debugger-store.js';
 import { useClock } from '../hooks/use-clock.js';
 import { useDebuggerStore } from '../hooks/use-debugger-store.js';
 import { useDebuggerKeys } from '../hooks/use-debugger-keys.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
-import { type Intent } from '../keymap.js';
+import type { Intent } from '../keymap.js';
 import { screenLayout } from '../view/layout.js';
 import { statusLine, stepRows } from '../view/presentation.js';
 import { DetailsPane } from './DetailsPane.js';

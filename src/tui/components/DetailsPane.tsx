@@ -2,7 +2,7 @@
 // it ran with environment, chroot or host, and exit status. The lines come fitted to the
 // height (fitDetails).
 import { Box, Text } from '../ink.js';
-import { type DetailLine } from '../view/presentation.js';
+import type { DetailLine } from '../view/presentation.js';
 
 export type DetailsPaneProps = {
   readonly lines: readonly DetailLine[];

@@ -1,7 +1,7 @@
 // The top two lines: what is being built, where and by whom, for how long, and whether
 // the result can still be trusted (tainted).
 import { Box, Text } from '../ink.js';
-import { type BuildProgress } from '../state/build-progress.js';
+import type { BuildProgress } from '../state/build-progress.js';
 import { formatClock } from '../view/presentation.js';
 
 export type HeaderProps = {

@@ -1,7 +1,7 @@
 // The log of the selected action: its last lines, following new output unless scrolled
 // back. It reads the ring buffers directly; only the visible lines are ever drawn.
 import { Box, Text } from '../ink.js';
-import { type ActionLogs, type Tone } from '../state/action-logs.js';
+import type { ActionLogs, Tone } from '../state/action-logs.js';
 
 export type LogPaneProps = {
   readonly log: ActionLogs;

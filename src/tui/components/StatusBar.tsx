@@ -2,9 +2,9 @@
 // keys, with those that do nothing right now dimmed.
 import { Box, Text } from '../ink.js';
 import { DIALOG_KEYS } from '../keymap.js';
-import { type KeyItem } from '../view/layout.js';
-import { type Dialog, type Message } from '../state/ui-choices.js';
-import { type StatusLine } from '../view/presentation.js';
+import type { KeyItem } from '../view/layout.js';
+import type { Dialog, Message } from '../state/ui-choices.js';
+import type { StatusLine } from '../view/presentation.js';
 
 export type StatusBarProps = {
   readonly status: StatusLine;

@@ -2,7 +2,7 @@
 // inverted. Scrolls to keep the selection in view.
 import { Box, Text } from '../ink.js';
 import { listStart } from '../view/layout.js';
-import { type StepRow } from '../view/presentation.js';
+import type { StepRow } from '../view/presentation.js';
 
 export type StepListProps = {
   readonly rows: readonly StepRow[];

@@ -1,7 +1,7 @@
 // The terminal's size, updated on resize.
 import { useStdout } from '../ink.js';
 import { useEffect, useState } from 'react';
-import { type Size } from '../view/layout.js';
+import type { Size } from '../view/layout.js';
 
 const sizeOf = (out: NodeJS.WriteStream): Size => ({ columns: out.columns || 80, rows: out.rows || 24 });
 

@@ -1,7 +1,7 @@
 // The debugger's memory of the build log: the last lines of each action in a ring buffer,
 // outside React state, so a noisy action costs a bounded amount of memory and the
 // screen only ever reads the few lines it shows. Everything is in the full log file.
-import { type BuildEvent } from '../../core/events.js';
+import type { BuildEvent } from '../../core/events.js';
 import { eventText } from '../../engine/sinks/text.js';
 import { RingBuffer } from '../../util/ring-buffer.js';
 import { withoutControl } from '../../util/control-text.js';

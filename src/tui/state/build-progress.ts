@@ -1,6 +1,6 @@
 // The build's progress as the debugger shows it, a pure reducer over build events: the
 // header facts, each action's state and timing, and the last command it ran.
-import { type ActionStatus, type BuildEvent, type Stage, type StepInfo } from '../../core/events.js';
+import type { ActionStatus, BuildEvent, Stage, StepInfo } from '../../core/events.js';
 
 export type StepStatus = 'todo' | 'running' | ActionStatus;
 

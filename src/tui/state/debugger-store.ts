@@ -2,12 +2,12 @@
 // build's progress and the per-action logs, plus the controller's state and the UI choices.
 // Build events arrive at any rate, so they only mark the state changed and a redraw is
 // scheduled at most every `throttleMs`; key presses redraw at once.
-import { type ControllerState } from '../../engine/controller/reducer.js';
-import { type BuildEvent, type EventSink, type StepInfo } from '../../core/events.js';
+import type { ControllerState } from '../../engine/controller/reducer.js';
+import type { BuildEvent, EventSink, StepInfo } from '../../core/events.js';
 import { type BuildProgress, initialProgress, reduceProgress, replaceSteps } from './build-progress.js';
 import { ActionLogs } from './action-logs.js';
 import { initialUi, reduceUi, type UiEvent, type UiChoices } from './ui-choices.js';
-import { type StepSource } from '../view/presentation.js';
+import type { StepSource } from '../view/presentation.js';
 
 export interface Snapshot {
   readonly build: BuildProgress;

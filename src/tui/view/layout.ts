@@ -1,6 +1,6 @@
 // Where everything goes on the screen, as pure functions of the terminal size and the
 // state: the App draws with it, and paging the log uses the same log height.
-import { type Snapshot } from '../state/debugger-store.js';
+import type { Snapshot } from '../state/debugger-store.js';
 import { NAVIGATION_KEYS } from '../keymap.js';
 import { type DetailLine, detailLines, enabledKeys, fitDetails, KEY_LABELS } from './presentation.js';
 

@@ -1,9 +1,9 @@
 // Pure functions from the debugger's state to what the components draw: the rows of the
 // action list, the status line, the details of the selected action, which keys work now.
 import { type Breakpoint, formatBreakpoint, matches } from '../../engine/controller/breakpoints.js';
-import { type Command, type ControllerState } from '../../engine/controller/reducer.js';
+import type { Command, ControllerState } from '../../engine/controller/reducer.js';
 import { shellQuote } from '../../engine/sinks/text.js';
-import { type BuildProgress, type StepStatus, type StepView } from '../state/build-progress.js';
+import type { BuildProgress, StepStatus, StepView } from '../state/build-progress.js';
 import { MAIN_KEYS } from '../keymap.js';
 
 /** The recipe side of a planned action, for the details pane. */

@@ -1,8 +1,8 @@
 // What is printed before a shell opens: where it runs and, after a failure, the command
 // that failed and how, since in the shell one usually runs it again by hand.
-import { type Pause } from '../../engine/controller/reducer.js';
+import type { Pause } from '../../engine/controller/reducer.js';
 import { shellQuote } from '../../engine/sinks/text.js';
-import { type StepView } from '../state/build-progress.js';
+import type { StepView } from '../state/build-progress.js';
 
 export interface ShellPlace {
   readonly chroot: boolean;

@@ -7,7 +7,7 @@
 import { type FileHandle, open, readFile, readdir, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { BuildError, HostError } from '../../core/errors.js';
-import { type BlockDevice } from '../machine.js';
+import type { BlockDevice } from '../machine.js';
 import { hostBaseEnv, spawnCommand } from './exec.js';
 
 /** Runs a command to completion: its exit status and output lines. */

@@ -4,7 +4,7 @@
 // /tmp, plus the request's binds; then it enters the root. The mounts exist only in that
 // namespace, so they vanish with the command whatever happens to debstep.
 import { posix } from 'node:path';
-import { type Bind } from '../machine.js';
+import type { Bind } from '../machine.js';
 
 const SETUP = `
 set -e

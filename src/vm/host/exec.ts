@@ -2,7 +2,7 @@
 // `setpriv --pdeathsig KILL unshare --pid --fork --kill-child`: it and everything it starts
 // die with debstep, even when debstep itself is killed with SIGKILL, and a chroot
 // command's private mounts die with it.
-import { type ExecRequest, type ExecResult, type OutputSink } from '../machine.js';
+import type { ExecRequest, ExecResult, OutputSink } from '../machine.js';
 import { run, start } from '../../util/process.js';
 import { mayMount } from './privilege.js';
 

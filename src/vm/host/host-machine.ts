@@ -3,8 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { type BlockDevice, type ExecRequest, type ExecResult, type ImageSpec, type LayerStore, type Machine, type OutputSink, type RootLayers, type ShellRequest } from '../machine.js';
-import { type PtySession } from '../../util/pty.js';
+import type { BlockDevice, ExecRequest, ExecResult, ImageSpec, LayerStore, Machine, OutputSink, RootLayers, ShellRequest } from '../machine.js';
+import type { PtySession } from '../../util/pty.js';
 import { BuildError } from '../../core/errors.js';
 import { bindTargetIsScratch, chrootArgv, INTERACTIVE } from './chroot.js';
 import { guarded, hostBaseEnv, hostExec, spawnCommand } from './exec.js';

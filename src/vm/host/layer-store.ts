@@ -2,7 +2,7 @@
 // state directory, in a VM on its store disk (the guest agent runs this same code there).
 import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type LayerStore } from '../machine.js';
+import type { LayerStore } from '../machine.js';
 import { spawnCommand } from './exec.js';
 
 export class DirLayerStore implements LayerStore {

@@ -5,7 +5,7 @@ import { constants } from 'node:fs';
 import { chmod, copyFile, lstat, mkdir, readFile, readdir, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import { BuildError } from '../../core/errors.js';
-import { type RootFiles } from '../machine.js';
+import type { RootFiles } from '../machine.js';
 
 const MAX_SYMLINKS = 40;
 

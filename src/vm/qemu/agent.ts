@@ -7,11 +7,11 @@ import { uptime } from 'node:os';
 import { join } from 'node:path';
 import { startupSnapshot } from 'node:v8';
 import { DebstepError } from '../../core/errors.js';
-import { type Stream } from '../../core/stream.js';
+import type { Stream } from '../../core/stream.js';
 import { HostMachine } from '../host/host-machine.js';
 import { start as startProcess } from '../../util/process.js';
 import { diskBySerial, quietRun, wipeDisk } from '../host/block-devices.js';
-import { type PtySession } from '../../util/pty.js';
+import type { PtySession } from '../../util/pty.js';
 import { BUSYBOX, READY_MARK } from './init-script.js';
 import { FrameDecoder, encodeFrame } from './framing.js';
 // A type-only import: the statement (and zod with it) is erased from the agent.

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HostError } from '../../core/errors.js';
 import { pathExists } from '../../util/exists.js';
-import { type AccelDecision } from './accel.js';
+import type { AccelDecision } from './accel.js';
 import { machineOptions } from './kvm-probe-guest.js';
 import { optionValue } from './qemu-argv.js';
 

@@ -18,11 +18,11 @@ import { storeDisk } from './store-disk.js';
 import { forGuest, hostProxyEnv } from './guest-env.js';
 import { guestLayout, nodePrefix } from './guest-layout.js';
 import { buildInitramfs, moduleLoads, staticBusybox } from './initramfs.js';
-import { type GuestDisk, type GuestMount, type GuestPlan } from './init-script.js';
+import type { GuestDisk, GuestMount, GuestPlan } from './init-script.js';
 import { type KernelChoice, chooseKernel } from './kernel.js';
 import { type ModulePlan, type ModuleTree, type WantedModule, readModuleTree, resolveModules } from './modules.js';
 import { type QemuMachineOptions, diskBytes, memoryMb } from './options.js';
-import { type AgentConfig } from './protocol.js';
+import type { AgentConfig } from './protocol.js';
 import { pvhKernel } from './pvh-kernel.js';
 import { TCG_CPU, qemuArgv } from './qemu-argv.js';
 

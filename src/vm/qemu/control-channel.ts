@@ -4,8 +4,8 @@
 // failed with the reason at once.
 import { type Server, type Socket, createServer } from 'node:net';
 import { BuildError } from '../../core/errors.js';
-import { type ExecRequest, type ExecResult, type OutputSink, type ShellRequest } from '../machine.js';
-import { type PtySession } from '../../util/pty.js';
+import type { ExecRequest, ExecResult, OutputSink, ShellRequest } from '../machine.js';
+import type { PtySession } from '../../util/pty.js';
 import { FrameDecoder, encodeFrame } from './framing.js';
 import { type Call, type GuestMessage, type HostMessage, checkWith, guestMessageSchema } from './protocol.js';
 

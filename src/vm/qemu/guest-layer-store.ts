@@ -1,6 +1,6 @@
 // The layer store of a VM: its store disk in the guest, reached through the agent.
-import { type LayerStore } from '../machine.js';
-import { type Call } from './protocol.js';
+import type { LayerStore } from '../machine.js';
+import type { Call } from './protocol.js';
 
 export class GuestLayerStore implements LayerStore {
   constructor(

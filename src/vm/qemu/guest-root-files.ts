@@ -3,8 +3,8 @@
 // directory the guest cannot see goes through the machine's own share.
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type RootFiles } from '../machine.js';
-import { type Call } from './protocol.js';
+import type { RootFiles } from '../machine.js';
+import type { Call } from './protocol.js';
 
 export class GuestRootFiles implements RootFiles {
   constructor(

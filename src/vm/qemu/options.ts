@@ -1,8 +1,8 @@
 // What a QEMU machine is asked for, and the sizes in it read the way debos reads them.
 import { UsageError } from '../../core/errors.js';
 import { parseImageSize, parseSize } from '../../core/size.js';
-import { type AccelChoice } from './accel.js';
-import { type ImageSpec } from '../machine.js';
+import type { AccelChoice } from './accel.js';
+import type { ImageSpec } from '../machine.js';
 
 export type Diagnostic = (source: string, message: string) => void;
 

@@ -4,7 +4,7 @@
 // stays free for the kernel and init, so a dying guest can still say why. Framing is in
 // framing.ts; these schemas are the host's, which validates what the guest sends.
 import { z } from 'zod';
-import { type FrameCheck } from './framing.js';
+import type { FrameCheck } from './framing.js';
 
 const env = z.record(z.string(), z.string());
 const bind = z.object({ source: z.string(), target: z.string(), readOnly: z.boolean().optional() });

@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { pathExists } from '../../util/exists.js';
 import { type PidLock, takeLock } from '../../util/pid-lock.js';
 import { createExt4Image } from './disk-image.js';
-import { type GuestDisk } from './init-script.js';
+import type { GuestDisk } from './init-script.js';
 
 export const STORE_SERIAL = 'debstep-store';
 /** Sparse: only what is written takes space, and the guest gives deleted layers back (discard). */

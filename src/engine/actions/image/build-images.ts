@@ -3,8 +3,8 @@
 // debos keeps these in its shared context (Image, ImagePartitions, ImageMntDir,
 // ImageFSTab, ImageKernelRoot); here each image belongs to the action that made it, and
 // an action sees the newest one made before it.
-import { type BlockDevice } from '../../../vm/machine.js';
-import { type RootPackages } from '../../manifest/index.js';
+import type { BlockDevice } from '../../../vm/machine.js';
+import type { RootPackages } from '../../manifest/index.js';
 
 export interface ImagePartitionDevice extends BlockDevice {
   readonly name: string;

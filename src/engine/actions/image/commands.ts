@@ -1,7 +1,7 @@
 // The command lines image-partition runs, exactly as debos runs them (reference §1), as
 // pure functions of the properties and the devices.
 import { FAT, type ImagePartition } from './schema.js';
-import { type PartitionEntry } from './table.js';
+import type { PartitionEntry } from './table.js';
 
 /** `parted -s DEV mklabel gpt|msdos [gap]`. */
 export function mklabelArgv(p: ImagePartition, device: string): string[] {

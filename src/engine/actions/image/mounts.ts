@@ -1,8 +1,8 @@
 // Where image-partition mounts the file systems, and the fstab and kernel root it leaves
 // for filesystem-deploy, as debos makes them.
-import { type Mountpoint } from './schema.js';
+import type { Mountpoint } from './schema.js';
 import { mountType } from './commands.js';
-import { type PartitionEntry } from './table.js';
+import type { PartitionEntry } from './table.js';
 
 /**
  * debos's mount order: `/` first, then by the number of slashes (a stable sort), so a

@@ -1,5 +1,5 @@
 // image-partition's properties (documented in ../image-partition.ts), with debos's defaults.
-import { type z } from 'zod';
+import type { z } from 'zod';
 import { bool, listOf, mapping, oneOf, str, strList } from '../../recipe/properties.js';
 import { actionFields } from '../fields.js';
 

@@ -2,7 +2,7 @@
 // encoding/base32 (StdEncoding): padding is required, CR and LF are skipped, and on bad input
 // sprig returns the error text ("illegal base64 data at input byte N") instead of failing.
 // Node's Buffer decoding accepts almost anything, so Go's decoders are written out.
-import { type GoFunc } from '../../value.js';
+import type { GoFunc } from '../../value.js';
 import { asString, defineFunc } from '../define.js';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';

@@ -4,7 +4,7 @@
 // resolver, getaddrinfo, like Go's cgo resolver) while this thread waits on shared memory.
 import { randomInt } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { type GoFunc } from '../../value.js';
+import type { GoFunc } from '../../value.js';
 import { asString, defineFunc } from '../define.js';
 import { goPanic } from '../go/reflect.js';
 

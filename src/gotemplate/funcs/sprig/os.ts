@@ -1,6 +1,6 @@
 // sprig's env and expandenv: the environment debstep runs in. Like debos, a recipe rendered
 // on the host and again inside the build VM may see different values.
-import { type GoFunc } from '../../value.js';
+import type { GoFunc } from '../../value.js';
 import { asString, defineFunc } from '../define.js';
 
 const getenv = (name: string): string => process.env[name] ?? '';

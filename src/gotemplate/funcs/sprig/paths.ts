@@ -1,7 +1,7 @@
 // sprig's path functions: Go's path package (slash-separated, purely lexical) and its
 // path/filepath twins, which on Linux behave the same. Node's path.posix differs in corner
 // cases (normalize keeps a trailing slash and turns "" into "."), so Go's rules are written out.
-import { type GoFunc } from '../../value.js';
+import type { GoFunc } from '../../value.js';
 import { asString, defineFunc } from '../define.js';
 
 /** path.Clean: the shortest equivalent path, by purely lexical processing. */

@@ -2,7 +2,7 @@
 // declares them for use in pipelines.
 import { createHash } from 'node:crypto';
 import { sprint } from '../../fmt.js';
-import { type GoFunc, type GoValue } from '../../value.js';
+import type { GoFunc, GoValue } from '../../value.js';
 import { aliases, asInt as int, asString as str, defineFunc } from '../define.js';
 import { quote } from '../../fmt/quote.js';
 import { utf8Length as byteLength } from '../../fmt/runes.js';

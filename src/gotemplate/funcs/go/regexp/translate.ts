@@ -7,7 +7,7 @@
 //   a pattern folded throughout uses the i flag, a mixed one spells out each character's
 //   case variants (Unicode's simple folding, found with JavaScript's own i flag).
 import { CATEGORIES } from './classes.js';
-import { type ClassItem, type Node, type Parsed } from './syntax.js';
+import type { ClassItem, Node, Parsed } from './syntax.js';
 
 export interface Translated {
   readonly source: string;
