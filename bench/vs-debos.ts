@@ -13,10 +13,12 @@
 // commit; `--from-source` runs the working tree's src/cli.ts through tsx.
 //
 // Each round, for each recipe: debos, debstep cold, debos, debstep warm-packages, debstep
-// unchanged re-run.
+// unchanged re-run, debstep after an edit of the last run action.
 //   cold           debstep with a fresh --state-dir: no package cache, no layer cache.
 //   warm-packages  the same state dir with --no-cache: packages cached, every action runs.
 //   re-run         the same state dir, nothing changed: the layer cache answers.
+//   edited         the same state dir, a copy of the recipe's directory whose last `run`
+//                  command has `&& true` added: only it and what follows (pack) should run.
 //   debos          has no cache: every run starts from zero, so it runs twice a round.
 //
 // debos is not installed as a package (its Recommends pull in systemd-resolved, which
@@ -38,7 +40,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, createWriteStream, existsSync, linkSync, mkdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { hostDebianMirror } from '../src/engine/machine/host-mirror.js';
 
 const here = resolve(import.meta.dirname);
@@ -219,6 +221,8 @@ exit $rc
 interface BenchRecipe {
   readonly name: string;
   readonly file: string;
+  /** The same recipe in a copy of its directory, its last `run` command edited. */
+  readonly edited: string;
   readonly vars: readonly string[];
   readonly artifact: string;
   /** a file to put in the artifact directory before each run, as name */
@@ -240,20 +244,37 @@ function baseTarball(): string {
   return base;
 }
 
-const recipes: BenchRecipe[] = recipeNames.map((name) =>
-  name === 'example'
-    ? { name, file: join(repo, 'recipes/debian-example/debian-example.yaml'), vars: [`mirror:${mirror}`], artifact: 'debian-example-ospack-bookworm-amd64.tar.gz' }
-    : { name, file: join(here, 'recipes/unpack-run-pack.yaml'), vars: [], artifact: 'unpack-run-pack.tar.gz', input: { path: baseTarball(), name: 'base.tar.gz' } },
-);
+/** A copy of the recipe's directory with `&& true` after its last `command:` line (the
+ * cache keys hold no paths, so the copy's unchanged actions come from the cache). */
+function editedCopy(name: string, file: string): string {
+  const dir = join(runDir, `edited-${name}`);
+  must(['cp', '-a', dirname(file), dir], 'copying the recipe directory');
+  const copy = join(dir, basename(file));
+  const lines = readFileSync(copy, 'utf8').split('\n');
+  const last = lines.findLastIndex((l) => /^\s+command: /.test(l));
+  if (last < 0) throw new Error(`${file} has no command to edit`);
+  lines[last] += ' && true';
+  writeFileSync(copy, lines.join('\n'));
+  return copy;
+}
+
+const recipes: BenchRecipe[] = recipeNames.map((name) => {
+  const file = name === 'example' ? join(repo, 'recipes/debian-example/debian-example.yaml') : join(here, 'recipes/unpack-run-pack.yaml');
+  const edited = editedCopy(name, file);
+  return name === 'example'
+    ? { name, file, edited, vars: [`mirror:${mirror}`], artifact: 'debian-example-ospack-bookworm-amd64.tar.gz' }
+    : { name, file, edited, vars: [], artifact: 'unpack-run-pack.tar.gz', input: { path: baseTarball(), name: 'base.tar.gz' } };
+});
 
 // ---- one run ----------------------------------------------------------------------------
 
-type Mode = 'debos' | 'cold' | 'warm' | 'rerun';
+type Mode = 'debos' | 'cold' | 'warm' | 'rerun' | 'edited';
 const MODE_LABEL: Record<Mode, string> = {
   debos: 'debos --disable-fakemachine',
   cold: 'debstep cold (fresh state dir)',
   warm: 'debstep warm packages, --no-cache',
   rerun: 'debstep unchanged re-run',
+  edited: 'debstep after editing the last run action',
 };
 
 interface ActionTime {
@@ -399,7 +420,7 @@ async function runOnce(recipe: BenchRecipe, round: number, mode: Mode, state: st
   const argv =
     mode === 'debos'
       ? [debosBin, '--disable-fakemachine', '--artifactdir', art, ...vars, recipe.file]
-      : [...debstep, 'build', '--backend', 'host', '--state-dir', state, '--artifactdir', art, '--events', eventsFile, ...(mode === 'warm' ? ['--no-cache'] : []), ...vars, recipe.file];
+      : [...debstep, 'build', '--backend', 'host', '--state-dir', state, '--artifactdir', art, '--events', eventsFile, ...(mode === 'warm' ? ['--no-cache'] : []), ...vars, mode === 'edited' ? recipe.edited : recipe.file];
   const env = mode === 'debos' ? { ...process.env, PATH: `${shimDir}:${hostPath}`, VS_DEBOS_SHIMLOG: shimLog } : process.env;
   writeFileSync(shimLog, '');
   log(`${recipe.name} round ${round}: ${MODE_LABEL[mode]} …`);
@@ -432,6 +453,7 @@ for (let round = 1; round <= rounds; round++) {
     await runOnce(recipe, round, 'debos', state);
     await runOnce(recipe, round, 'warm', state);
     await runOnce(recipe, round, 'rerun', state, kept);
+    await runOnce(recipe, round, 'edited', state, kept);
     remove(kept);
     if (!firstNames.has(recipe.name)) firstNames.set(recipe.name, { debos: d1.names!, cold: cold.names! });
     for (const r of results) delete r.names;
@@ -440,13 +462,14 @@ for (let round = 1; round <= rounds; round++) {
 }
 remove(shimDir);
 remove(join(runDir, 'work'));
+for (const recipe of recipes) remove(dirname(recipe.edited));
 
 // ---- tables -----------------------------------------------------------------------------
 
 const out: string[] = [];
 const p = (s = '') => out.push(s);
 const of = (recipe: string, mode: Mode) => results.filter((r) => r.recipe === recipe && r.mode === mode);
-const MODES: Mode[] = ['debos', 'cold', 'warm', 'rerun'];
+const MODES: Mode[] = ['debos', 'cold', 'warm', 'rerun', 'edited'];
 
 p(`debstep: ${debstepIs}; debos: ${debosBin}; ${rounds} round(s) from ${startedAt}Z to ${new Date().toISOString().slice(0, 16)}Z; load average ${loadAtStart} at the start, ${loadavg().map((x) => x.toFixed(1)).join(' ')} at the end.`);
 p();
@@ -458,7 +481,7 @@ for (const recipe of recipes) {
     const rs = of(recipe.name, mode);
     const [wall, cpu] = [at(mode, (r) => r.ms), at(mode, (r) => r.cpuMs)];
     const ratio = (x: number, d: number) => (mode === 'debos' ? '1.00×' : `${(x / d).toFixed(2)}×`);
-    const vsCold = mode === 'rerun' || mode === 'warm' ? `${(wall / at('cold', (r) => r.ms)).toFixed(2)}×` : '';
+    const vsCold = mode === 'cold' || mode === 'debos' ? '' : `${(wall / at('cold', (r) => r.ms)).toFixed(2)}×`;
     const list = (pick: (r: Result) => number) => rs.map((r) => (pick(r) / 1000).toFixed(1)).join(', ');
     p(
       `| ${recipe.name} | ${MODE_LABEL[mode]} | ${list((r) => r.ms)} | ${(wall / 1000).toFixed(1)} | ${ratio(wall, at('debos', (r) => r.ms))} | ${vsCold} | ${list((r) => r.cpuMs)} | ${(cpu / 1000).toFixed(1)} | ${ratio(cpu, at('debos', (r) => r.cpuMs))} |`,
