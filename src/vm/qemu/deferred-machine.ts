@@ -25,6 +25,8 @@ export class DeferredVm implements Machine {
   readonly layerStore: LayerStore | undefined;
   private booting: Promise<QemuMachine> | undefined;
   private booted: QemuMachine | undefined;
+  /** The root's mount, done in the guest once it has booted (see mountRoot). */
+  private rootMount: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly prepared: Bootable,
@@ -52,13 +54,20 @@ export class DeferredVm implements Machine {
     return this.booted?.reason ?? `${this.prepared.reason}, started when an action first needs it`;
   }
 
-  /** The VM, booted now if it has not been. */
-  private vm(): Promise<QemuMachine> {
+  /** Boots the VM if it has not been. */
+  private boot(): Promise<QemuMachine> {
     if (!this.booting) {
       this.say('vm', `starting ${this.prepared.reason}`);
       this.booting = this.prepared.launch().then((m) => (this.booted = m));
     }
     return this.booting;
+  }
+
+  /** The VM, booted and with the root mounted as last asked. */
+  private async vm(): Promise<QemuMachine> {
+    const vm = await this.boot();
+    await this.rootMount;
+    return vm;
   }
 
   async exec(req: ExecRequest, output: OutputSink): Promise<ExecResult> {
@@ -70,10 +79,17 @@ export class DeferredVm implements Machine {
   async diagnoseArch(arch: string): Promise<Diagnosis> {
     return (await this.vm()).diagnoseArch(arch);
   }
+  /**
+   * Mounts the root once the VM has booted, without waiting: an action starts with its
+   * root's mount, and what it does outside the VM first (debootstrap fetching packages)
+   * goes on while the VM boots. A failure comes from the next call that needs the guest.
+   */
   async mountRoot(layers: RootLayers | undefined): Promise<void> {
     // A VM that never booted has no root mounted to take down.
     if (layers === undefined && !this.booting) return;
-    await (await this.vm()).mountRoot(layers);
+    const booting = this.boot();
+    this.rootMount = this.rootMount.catch(() => {}).then(async () => (await booting).mountRoot(layers));
+    this.rootMount.catch(() => {});
   }
   async dropLayers(dir: string, names: readonly string[]): Promise<void> {
     if (names.length > 0) await (await this.vm()).dropLayers(dir, names);

@@ -86,3 +86,20 @@ test('without a list for the store disk, asking for a layer boots the VM', async
   assert.equal(f.launches(), 1);
   await vm.close();
 });
+
+test("an action's root mount starts the boot without waiting for it; the next command waits for both", async (t) => {
+  const f = fakeBoot();
+  let finishBoot = () => {};
+  const launch = f.prepared.launch;
+  const slow: Bootable = { ...f.prepared, launch: () => new Promise((done) => (finishBoot = () => void launch().then(done))) };
+  const vm = new DeferredVm(slow, '/root', await storeImage(t, []), () => {});
+  await vm.mountRoot({ dir: '/layers', upper: 'u', work: 'w', lowers: [] });
+  assert.deepEqual(f.calls, [], 'mountRoot returned while the VM boots');
+  const running = vm.exec({ argv: ['true'], chroot: true, label: 'x' }, () => {});
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(f.calls, [], 'the command waits for the boot');
+  finishBoot();
+  await running;
+  assert.deepEqual(f.calls, ['mountRoot', 'exec'], 'the root is mounted before the command runs');
+  await vm.close();
+});
