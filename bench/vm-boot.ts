@@ -2,7 +2,7 @@
 // Run by hand: node --import tsx bench/vm-boot.ts [runs] [tcg|kvm|auto] [extra kernel args...]
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startQemuMachine } from '../src/vm/qemu/qemu-machine.js';
+import { startQemuMachine } from '../src/vm/qemu/prepared-vm.js';
 
 const runs = Number(process.argv[2] ?? 5);
 const accel = (process.argv[3] ?? 'auto') as 'tcg' | 'kvm' | 'auto';

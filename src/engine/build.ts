@@ -100,6 +100,8 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
       onConsole: (text) => bus.emit({ type: 'output', label: 'console', stream: 'stdout', text }),
     });
     let mirror: Promise<string> | undefined;
+    let timeFiles: ReturnType<typeof buildTimeFiles> | undefined;
+    const on = machine;
     const services: BuildServices = {
       machine,
       bus,
@@ -110,7 +112,7 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
       origins: new Origins(config.artifactDir, machine.rootDir),
       env: config.env,
       verbose: config.verbose,
-      buildTimeFiles: await buildTimeFiles(machine),
+      buildTimeFiles: () => (timeFiles ??= buildTimeFiles(on)),
       hostMirror: () => (mirror ??= hostDebianMirror()),
       handEdits: { root: false },
       root: new LazyRoot(machine, ws),

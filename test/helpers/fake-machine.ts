@@ -116,7 +116,7 @@ export function fakeServices(machine: Machine, bus: EventBus, ws: Workspace, dir
   return {
     machine, bus, artifactDir: dir, scratchDir: ws.scratch, downloadDir: ws.downloads,
     cache: (n) => ws.cache(n), origins: new Origins(dir, machine.rootDir), env,
-    verbose: false, buildTimeFiles: [], hostMirror: async () => 'http://mirror.invalid/debian', handEdits: { root: false },
+    verbose: false, buildTimeFiles: async () => [], hostMirror: async () => 'http://mirror.invalid/debian', handEdits: { root: false },
     root: new LazyRoot(machine, ws),
     outside: (req, output) => machine.exec(req, output),
     offload: false,

@@ -1,7 +1,7 @@
 // Run by vm-unprivileged.test.ts as an unprivileged user: boots a VM on the workspace given
 // as argv[2], uses it as a build would, and prints what it saw as JSON.
 import { join } from 'node:path';
-import { startQemuMachine } from '../../src/vm/qemu/qemu-machine.js';
+import { startQemuMachine } from '../../src/vm/qemu/prepared-vm.js';
 
 const dir = process.argv[2]!;
 const diagnostics: string[] = [];

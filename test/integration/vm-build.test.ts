@@ -79,10 +79,12 @@ test('as root: debstep build --backend vm builds the recipe inside the VM', asyn
   const again = await debstep(['build', p.recipe, '--backend', 'vm', '--artifactdir', p.art, '--state-dir', p.state]);
   assert.equal(again.code, 0, again.stdout + again.stderr);
   assert.deepEqual(cached(again.stdout), ['unpack', 'apt', 'run', 'overlay', 'pack']);
+  assert.doesNotMatch(again.stdout, /^\[vm\] (starting|agent ready)/m, 'nothing ran: no VM was booted');
   await writeFile(join(p.dir, 'overlay/etc/from-overlay'), 'overlaid again\n');
   const edited = await debstep(['build', p.recipe, '--backend', 'vm', '-v', '--artifactdir', p.art, '--state-dir', p.state]);
   assert.equal(edited.code, 0, edited.stdout + edited.stderr);
   assert.deepEqual(cached(edited.stdout), ['unpack', 'apt', 'run']);
+  assert.match(edited.stdout, /^\[vm\] starting a QEMU VM with TCG/m, 'the overlay boots the VM');
   assert.match(edited.stdout, /\(action 4 runs, not from the cache: overlay overlay: etc\/from-overlay changed\)/);
   assert.equal((await tarRead(join(p.art, 'out.tar.gz'), './etc/from-overlay')).toString(), 'overlaid again\n');
 });

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { isForeign } from '../../src/vm/binfmt.js';
 import { chooseKernel } from '../../src/vm/qemu/kernel.js';
-import { type QemuMachine, startQemuMachine } from '../../src/vm/qemu/qemu-machine.js';
+import type { QemuMachine } from '../../src/vm/qemu/qemu-machine.js';
+import { startQemuMachine } from '../../src/vm/qemu/prepared-vm.js';
 import { type VmWorkspace, assertNoQemuLeft, collect, layer, vmWorkspace } from './vm-helpers.js';
 
 let ws: VmWorkspace;

@@ -5,7 +5,8 @@ import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { after, test } from 'node:test';
 import { chooseKernel } from '../../src/vm/qemu/kernel.js';
-import { type QemuMachineOptions, startQemuMachine } from '../../src/vm/qemu/qemu-machine.js';
+import type { QemuMachineOptions } from '../../src/vm/qemu/qemu-machine.js';
+import { startQemuMachine } from '../../src/vm/qemu/prepared-vm.js';
 import { VmFailure } from '../../src/vm/qemu/vm-failure.js';
 import { type VmWorkspace, assertNoQemuLeft, treeWithBrokenModule, vmWorkspace } from './vm-helpers.js';
 

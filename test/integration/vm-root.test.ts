@@ -6,7 +6,8 @@ import { rm } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { isForeign } from '../../src/vm/binfmt.js';
 import { hostBinfmtRegistrations } from '../../src/vm/qemu/binfmt-handlers.js';
-import { type QemuMachine, startQemuMachine } from '../../src/vm/qemu/qemu-machine.js';
+import type { QemuMachine } from '../../src/vm/qemu/qemu-machine.js';
+import { startQemuMachine } from '../../src/vm/qemu/prepared-vm.js';
 import { baseRootTarball, TEST_CACHE } from '../helpers/base-root.js';
 import { type VmWorkspace, assertNoQemuLeft, collect, layer, vmWorkspace } from './vm-helpers.js';
 

@@ -1,6 +1,7 @@
 // The action contract: what one module in src/engine/actions/ exports. An action is a
 // strict zod schema (its properties and defaults) plus the debos stages it needs.
 import type { z } from 'zod';
+import type { Stage } from '../../core/events.js';
 import type { CacheEffect } from '../cache/layer-cache.js';
 import type { StageContext } from '../run/stage.js';
 
@@ -92,6 +93,12 @@ export interface ActionDef<S extends z.ZodType = z.ZodType> {
    * alone, or (when absent) not replayable.
    */
   cacheEffect?(params: z.output<S>, ctx: StageContext): Promise<CacheEffect>;
+  /**
+   * The stages these properties use, when not every stage the action defines: a stage
+   * that would do nothing is left out, so the runner does not prepare for it (postMachine
+   * mounts the root, which may boot a VM).
+   */
+  stagesFor?(params: z.output<S>): readonly RunStage[];
   /** debos's stages, each optional (see src/engine/run/runner.ts for their order). */
   preMachine?(params: z.output<S>, ctx: StageContext): Promise<void>;
   preNoMachine?(params: z.output<S>, ctx: StageContext): Promise<void>;
@@ -100,6 +107,9 @@ export interface ActionDef<S extends z.ZodType = z.ZodType> {
   postMachine?(params: z.output<S>, ctx: StageContext): Promise<void>;
   postMachineCleanup?(params: z.output<S>, ctx: StageContext): Promise<void>;
 }
+
+/** The stages an action has after verify. */
+export type RunStage = Exclude<Stage, 'verify'>;
 
 /** Identity helper that keeps the schema's inferred types on the action's stages. */
 export function defineAction<S extends z.ZodType>(def: ActionDef<S>): ActionDef<S> {

@@ -111,11 +111,8 @@ export const run = defineAction({
     const replay = dir === undefined ? [] : [await fingerprint(resolve(ctx.recipeDir, dir), `script directory ${dir}`)];
     return p.chroot ? { replay } : { replay, watchArtifacts: true, untouched: [ctx.recipeDir] };
   },
-  async run(p, ctx) {
-    if (!p.postprocess) await runCommand(p, ctx);
-  },
   // debos runs postprocess commands on the host after everything else.
-  async postMachine(p, ctx) {
-    if (p.postprocess) await runCommand(p, ctx);
-  },
+  stagesFor: (p) => (p.postprocess ? ['postMachine'] : ['run']),
+  run: runCommand,
+  postMachine: runCommand,
 });

@@ -48,9 +48,9 @@ export async function createMachine(choice: BackendChoice, ws: Workspace, settin
     return new HostMachine(ws.root, choice.reason, { dir: join(layerCacheDir(ws, 'host'), 'store'), durable: false });
   }
   // Loaded only for VM builds: host builds never pay for it.
-  const { startQemuMachine } = await import('../../vm/qemu/qemu-machine.js');
+  const { deferQemuMachine } = await import('../../vm/qemu/deferred-machine.js');
   const s = settings;
-  return startQemuMachine({
+  return deferQemuMachine({
     rootDir: ws.root,
     layersDir: ws.layersDir,
     // Everything at the same paths as here: the workspace, the caches, artifacts, recipes.

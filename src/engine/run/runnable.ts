@@ -15,9 +15,10 @@ export function runnable(step: PlanStep, context: StageContext): RunnableStep {
     return fn ? (ctx: StageContext) => fn.call(def, params, ctx) : undefined;
   };
   const stages: RunnableStep['stages'] = {};
+  const used = def.stagesFor?.(params);
   for (const stage of ['preMachine', 'preNoMachine', 'run', 'cleanup', 'postMachine', 'postMachineCleanup'] as const) {
     const fn = bind(stage);
-    if (fn) stages[stage] = fn;
+    if (fn && (!used || used.includes(stage))) stages[stage] = fn;
   }
   const made = def.artifact?.(params);
   const file = made && context.artifactPath(made.name);

@@ -47,7 +47,9 @@ export interface BuildServices {
   /** Proxies from the host and -e variables: reach host and chroot commands alike. */
   readonly env: Readonly<Record<string, string>>;
   readonly verbose: boolean;
-  readonly buildTimeFiles: readonly BuildTimeFile[];
+  /** Read from the machine when a chroot command first needs them (a VM may not have
+   * booted yet: a build whose actions all come from the cache never boots it). */
+  readonly buildTimeFiles: () => Promise<readonly BuildTimeFile[]>;
   /** Set once someone opens a shell: the root may differ from what the recipe makes. */
   readonly handEdits: { root: boolean };
   /** The Debian mirror of the host's apt sources, for recipes that name none. */

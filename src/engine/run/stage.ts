@@ -162,12 +162,12 @@ export class StageContext {
     const { machine } = this.services;
     if (!req.chroot) return this.run(req, opts, (r, out) => machine.exec(r, out));
     await this.ensureTargetRuns();
-    return this.run(req, opts, (r, out) => withBuildTimeFiles(machine.files, this.services.buildTimeFiles, () => machine.exec(r, out)));
+    return this.run(req, opts, (r, out) => this.withBuildTimeFiles(() => machine.exec(r, out)));
   }
 
   /** Runs fn with the build-time files in the root (for a chroot that is not exec's own). */
-  withBuildTimeFiles<T>(fn: () => Promise<T>): Promise<T> {
-    return withBuildTimeFiles(this.services.machine.files, this.services.buildTimeFiles, fn);
+  async withBuildTimeFiles<T>(fn: () => Promise<T>): Promise<T> {
+    return withBuildTimeFiles(this.services.machine.files, await this.services.buildTimeFiles(), fn);
   }
 
   /** Whether work that needs neither root nor the root is better run with execOutside. */
@@ -217,7 +217,7 @@ export class StageContext {
       return session;
     }
     return new Promise<PtySession>((resolve, reject) => {
-      withBuildTimeFiles(machine.files, this.services.buildTimeFiles, async () => {
+      this.withBuildTimeFiles(async () => {
         const session = await machine.shell(full);
         resolve(session);
         closed(await new Promise<number | null>((done) => session.onExit(done)));

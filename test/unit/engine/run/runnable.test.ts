@@ -29,3 +29,17 @@ test("an action's artifact, and its manifests unless --no-manifest, are what a c
     assert.deepEqual(await run!.cacheEffect(), own, 'an action that makes no artifact keeps its own effect');
   }
 });
+
+test('a step has the stages its properties use: a postprocess command runs after the machine, the others in the run stage', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'debstep-runnable-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'r.yaml');
+  await writeFile(file, 'architecture: amd64\nactions:\n  - action: run\n    command: "true"\n  - action: run\n    postprocess: true\n    command: "true"\n');
+  const plan = await planRecipe(file);
+  const ws = await Workspace.create(join(dir, 'state'), file);
+  const services = fakeServices(new FakeMachine(), new EventBus(), ws, dir);
+  const [inRun, post] = plan.steps.map((s) => runnable(s, new StageContext(services, s.number, s.action.recipeDir, 'amd64', 512)));
+  assert.deepEqual(Object.keys(inRun!.stages), ['run']);
+  // Without a postMachine stage to come, the runner mounts no root for one (a VM may not have booted).
+  assert.deepEqual(Object.keys(post!.stages), ['postMachine']);
+});

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { type Bootable, DeferredVm } from '../../../src/vm/qemu/deferred-machine.js';
+import { createExt4Image } from '../../../src/vm/qemu/disk-image.js';
+import type { QemuMachine } from '../../../src/vm/qemu/qemu-machine.js';
+import { StoreList } from '../../../src/vm/qemu/store-list.js';
+
+/** A prepared VM whose boot is a fake machine that records what it is asked. */
+function fakeBoot() {
+  const calls: string[] = [];
+  const store = {
+    dir: '/store',
+    create: async (id: string) => void calls.push(`create ${id}`),
+    has: async (id: string) => (calls.push(`has ${id}`), id === 'in-guest'),
+    list: async () => (calls.push('list'), [{ id: 'in-guest', mtimeMs: 0 }]),
+    remove: async (ids: readonly string[]) => void calls.push(`remove ${ids.join(',')}`),
+    seal: async (id: string) => void calls.push(`seal ${id}`),
+  };
+  const machine = {
+    reason: 'a QEMU VM with TCG, booting 6.1',
+    layerStore: store,
+    exec: async () => (calls.push('exec'), { exitStatus: 0, signal: null, durationMs: 1, outputTail: [] }),
+    mountRoot: async () => void calls.push('mountRoot'),
+    close: async () => void calls.push('close'),
+  } as unknown as QemuMachine;
+  let launches = 0;
+  const prepared: Bootable = {
+    reason: 'a QEMU VM with TCG, booting 6.1',
+    storeDir: '/store',
+    launch: async () => (launches++, machine),
+    discard: () => void calls.push('discard'),
+  };
+  return { calls, prepared, launches: () => launches };
+}
+
+async function storeImage(t: { after: (fn: () => Promise<void>) => void }, listed?: readonly string[]): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'debstep-deferred-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const image = join(dir, 'store.img');
+  await createExt4Image(image, 32 * 2 ** 20, 'debstep-store');
+  if (listed) await new StoreList(image).replace(listed.map((id) => ({ id, mtimeMs: 0 })));
+  return image;
+}
+
+test('a build whose layers all come from the cache never boots the VM', async (t) => {
+  const f = fakeBoot();
+  const said: string[] = [];
+  const vm = new DeferredVm(f.prepared, '/root', await storeImage(t, ['a', 'b']), (s, m) => said.push(`${s}: ${m}`));
+  assert.match(vm.reason, /^a QEMU VM with TCG, booting 6\.1, started when an action first needs it$/);
+  assert.equal(await vm.layerStore!.has('a'), true);
+  assert.equal(await vm.layerStore!.has('zz'), false);
+  assert.deepEqual((await vm.layerStore!.list()).map((l) => l.id), ['a', 'b'], 'pruning sees what the host knows');
+  await vm.layerStore!.remove(['a']);
+  await vm.mountRoot(undefined);
+  await vm.dropLayers('/layers', []);
+  await vm.close();
+  assert.equal(f.launches(), 0);
+  assert.deepEqual(f.calls, ['discard'], 'closing lets go of the prepared VM');
+  assert.deepEqual(said, []);
+});
+
+test('the first command boots the VM once, and then the guest answers', async (t) => {
+  const f = fakeBoot();
+  const said: string[] = [];
+  const vm = new DeferredVm(f.prepared, '/root', await storeImage(t, ['a']), (s, m) => said.push(`${s}: ${m}`));
+  const req = { argv: ['true'], chroot: false, label: 'x' };
+  await Promise.all([vm.exec(req, () => {}), vm.exec(req, () => {})]);
+  assert.equal(f.launches(), 1, 'two commands at once share one boot');
+  assert.deepEqual(said, ['vm: starting a QEMU VM with TCG, booting 6.1']);
+  assert.equal(vm.reason, 'a QEMU VM with TCG, booting 6.1');
+  assert.equal(await vm.layerStore!.has('a'), false, 'once booted, the guest says what the store has');
+  await vm.layerStore!.remove(['a']);
+  await vm.close();
+  assert.deepEqual(f.calls, ['exec', 'exec', 'has a', 'remove a', 'close']);
+});
+
+test('without a list for the store disk, asking for a layer boots the VM', async (t) => {
+  const f = fakeBoot();
+  const vm = new DeferredVm(f.prepared, '/root', await storeImage(t), () => {});
+  assert.deepEqual(await vm.layerStore!.list(), [], 'pruning does not boot a VM');
+  assert.equal(f.launches(), 0);
+  assert.equal(await vm.layerStore!.has('in-guest'), true);
+  assert.equal(f.launches(), 1);
+  await vm.close();
+});
+
+test("an action's root mount starts the boot without waiting for it; the next command waits for both", async (t) => {
+  const f = fakeBoot();
+  let finishBoot = () => {};
+  const launch = f.prepared.launch;
+  const slow: Bootable = { ...f.prepared, launch: () => new Promise((done) => (finishBoot = () => void launch().then(done))) };
+  const vm = new DeferredVm(slow, '/root', await storeImage(t, []), () => {});
+  await vm.mountRoot({ dir: '/layers', upper: 'u', work: 'w', lowers: [] });
+  assert.deepEqual(f.calls, [], 'mountRoot returned while the VM boots');
+  const running = vm.exec({ argv: ['true'], chroot: true, label: 'x' }, () => {});
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(f.calls, [], 'the command waits for the boot');
+  finishBoot();
+  await running;
+  assert.deepEqual(f.calls, ['mountRoot', 'exec'], 'the root is mounted before the command runs');
+  await vm.close();
+});
