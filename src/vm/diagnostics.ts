@@ -7,7 +7,7 @@ import { diagnoseArch, hostArchitecture } from './binfmt.js';
 import { hostBinfmtView } from './host/binfmt-view.js';
 import { spawnCommand } from './host/exec.js';
 import { mayMount } from './host/privilege.js';
-import { kvmVerdict, vmCacheDirOf } from './qemu/accel-probe.js';
+import { hostKvm, kvmVerdict, vmCacheDirOf } from './qemu/accel-probe.js';
 
 export type Severity = 'ok' | 'note' | 'problem';
 
@@ -89,9 +89,10 @@ export async function checkArch(arch: string): Promise<Check> {
 /** The KVM check a build makes (accel-probe.ts), with where its answer came from. */
 export async function checkKvm(stateDir: string, kernel: { kernel?: string | undefined; modules?: string | undefined } = {}): Promise<Check> {
   const name = 'kvm';
-  const readable = await access('/dev/kvm', constants.R_OK | constants.W_OK).then(() => true, () => false);
+  const device = hostKvm.device;
+  const readable = await access(device, constants.R_OK | constants.W_OK).then(() => true, () => false);
   if (!readable) {
-    return { name, severity: 'note', detail: '/dev/kvm is missing or not accessible: the VM backend runs under TCG (slower)', remedy: 'modprobe kvm_intel (or kvm_amd); add yourself to the kvm group' };
+    return { name, severity: 'note', detail: `${device} is missing or not accessible: the VM backend runs under TCG (slower)`, remedy: 'modprobe kvm_intel (or kvm_amd); add yourself to the kvm group' };
   }
   const v = await kvmVerdict({ cacheDir: vmCacheDirOf(stateDir), ...kernel });
   const source = v.keptIn
@@ -106,7 +107,7 @@ export async function checkKvm(stateDir: string, kernel: { kernel?: string | und
   return {
     name,
     severity: 'note',
-    detail: `/dev/kvm exists but KVM does not work: ${v.detail}${from}; the VM backend uses TCG, and builds as root run on the host`,
+    detail: `${device} exists but KVM does not work: ${v.detail}${from}; the VM backend uses TCG, and builds as root run on the host`,
     ...(kept ? { remedy: `if KVM should work here (nested virtualisation turned on since), delete ${kept} to probe again` } : {}),
   };
 }

@@ -25,8 +25,8 @@ export class DeferredVm implements Machine {
   readonly layerStore: LayerStore | undefined;
   private booting: Promise<QemuMachine> | undefined;
   private booted: QemuMachine | undefined;
-  /** The root's mount, done in the guest once it has booted (see mountRoot). */
-  private rootMount: Promise<void> = Promise.resolve();
+  /** What the guest does first once booted, in order (see later()). */
+  private pending: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly prepared: Bootable,
@@ -47,7 +47,8 @@ export class DeferredVm implements Machine {
       copyIn: async (s, d) => (await vm()).files.copyIn(s, d),
     };
     const dir = prepared.storeDir;
-    this.layerStore = dir === undefined || storeImage === undefined ? undefined : new DeferredStore(dir, new StoreList(storeImage), () => this.booted, vm);
+    this.layerStore =
+      dir === undefined || storeImage === undefined ? undefined : new DeferredStore(dir, new StoreList(storeImage), () => this.booted, vm, (op) => this.later(op));
   }
 
   get reason(): string {
@@ -63,11 +64,23 @@ export class DeferredVm implements Machine {
     return this.booting;
   }
 
-  /** The VM, booted and with the root mounted as last asked. */
+  /** The VM, booted and done with what was asked of it for later. */
   private async vm(): Promise<QemuMachine> {
     const vm = await this.boot();
-    await this.rootMount;
+    await this.pending;
     return vm;
+  }
+
+  /**
+   * Starts the boot and queues `op` for when the guest runs, without waiting: an action
+   * starts with a layer for it in the store and its root's mount, and what it does outside
+   * the VM first (debootstrap fetching packages) goes on while the VM boots. A failure
+   * comes from the next call that needs the guest: the action's.
+   */
+  private later(op: (vm: QemuMachine) => Promise<void>): void {
+    const booting = this.boot();
+    this.pending = this.pending.catch(() => {}).then(async () => op(await booting));
+    this.pending.catch(() => {});
   }
 
   async exec(req: ExecRequest, output: OutputSink): Promise<ExecResult> {
@@ -79,17 +92,10 @@ export class DeferredVm implements Machine {
   async diagnoseArch(arch: string): Promise<Diagnosis> {
     return (await this.vm()).diagnoseArch(arch);
   }
-  /**
-   * Mounts the root once the VM has booted, without waiting: an action starts with its
-   * root's mount, and what it does outside the VM first (debootstrap fetching packages)
-   * goes on while the VM boots. A failure comes from the next call that needs the guest.
-   */
   async mountRoot(layers: RootLayers | undefined): Promise<void> {
     // A VM that never booted has no root mounted to take down.
     if (layers === undefined && !this.booting) return;
-    const booting = this.boot();
-    this.rootMount = this.rootMount.catch(() => {}).then(async () => (await booting).mountRoot(layers));
-    this.rootMount.catch(() => {});
+    this.later((vm) => vm.mountRoot(layers));
   }
   async dropLayers(dir: string, names: readonly string[]): Promise<void> {
     if (names.length > 0) await (await this.vm()).dropLayers(dir, names);
@@ -126,14 +132,16 @@ class DeferredStore implements LayerStore {
     private readonly known: StoreList,
     private readonly booted: () => QemuMachine | undefined,
     private readonly vm: () => Promise<QemuMachine>,
+    private readonly later: (op: (vm: QemuMachine) => Promise<void>) => void,
   ) {}
 
   private async store(): Promise<LayerStore> {
     return (await this.vm()).layerStore!;
   }
 
+  /** A layer for an action about to run: made in the guest before anything else there. */
   async create(id: string): Promise<void> {
-    await (await this.store()).create(id);
+    this.later((vm) => vm.layerStore!.create(id));
   }
   async seal(id: string): Promise<void> {
     await (await this.store()).seal(id);

@@ -87,19 +87,31 @@ test('without a list for the store disk, asking for a layer boots the VM', async
   await vm.close();
 });
 
-test("an action's root mount starts the boot without waiting for it; the next command waits for both", async (t) => {
+test("an action's store layer and root mount start the boot without waiting for it; the next command waits for all", async (t) => {
   const f = fakeBoot();
   let finishBoot = () => {};
   const launch = f.prepared.launch;
   const slow: Bootable = { ...f.prepared, launch: () => new Promise((done) => (finishBoot = () => void launch().then(done))) };
   const vm = new DeferredVm(slow, '/root', await storeImage(t, []), () => {});
+  await vm.layerStore!.create('new');
   await vm.mountRoot({ dir: '/layers', upper: 'u', work: 'w', lowers: [] });
-  assert.deepEqual(f.calls, [], 'mountRoot returned while the VM boots');
+  assert.deepEqual(f.calls, [], 'create and mountRoot returned while the VM boots');
   const running = vm.exec({ argv: ['true'], chroot: true, label: 'x' }, () => {});
   await new Promise((r) => setTimeout(r, 20));
   assert.deepEqual(f.calls, [], 'the command waits for the boot');
   finishBoot();
   await running;
-  assert.deepEqual(f.calls, ['mountRoot', 'exec'], 'the root is mounted before the command runs');
+  assert.deepEqual(f.calls, ['create new', 'mountRoot', 'exec'], 'the layer is made and the root mounted before the command runs');
   await vm.close();
+});
+
+test('a VM that fails to boot fails the command that needed it, not the steps queued before', async (t) => {
+  const f = fakeBoot();
+  const failing: Bootable = { ...f.prepared, launch: async () => Promise.reject(new Error('KVM was requested, but the VM under KVM printed nothing')) };
+  const vm = new DeferredVm(failing, '/root', await storeImage(t, []), () => {});
+  await vm.layerStore!.create('new');
+  await vm.mountRoot({ dir: '/layers', upper: 'u', work: 'w', lowers: [] });
+  await assert.rejects(vm.exec({ argv: ['true'], chroot: true, label: 'x' }, () => {}), /KVM was requested/);
+  await vm.close();
+  assert.deepEqual(f.calls, []);
 });
