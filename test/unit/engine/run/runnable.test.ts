@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { EventBus } from '../../../../src/core/events.js';
 import { findAction } from '../../../../src/engine/actions/index.js';
 import { planRecipe } from '../../../../src/engine/recipe/plan.js';
@@ -11,13 +11,17 @@ import { StageContext } from '../../../../src/engine/run/stage.js';
 import { Workspace } from '../../../../src/engine/workspace/workspace.js';
 import { FakeMachine, fakeServices } from '../../../helpers/fake-machine.js';
 
-test("an action's artifact, and its manifests unless --no-manifest, are what a cached result must find", async (t) => {
+/** A recipe of these actions planned in a directory of its own, with a workspace. */
+async function planned(t: TestContext, actions: string) {
   const dir = await mkdtemp(join(tmpdir(), 'debstep-runnable-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const file = join(dir, 'r.yaml');
-  await writeFile(file, 'architecture: amd64\nactions:\n  - action: pack\n    file: images/root.tar.gz\n  - action: run\n    command: "true"\n');
-  const plan = await planRecipe(file);
-  const ws = await Workspace.create(join(dir, 'state'), file);
+  await writeFile(file, `architecture: amd64\nactions:\n${actions}`);
+  return { dir, plan: await planRecipe(file), ws: await Workspace.create(join(dir, 'state'), file) };
+}
+
+test("an action's artifact, and its manifests unless --no-manifest, are what a cached result must find", async (t) => {
+  const { dir, plan, ws } = await planned(t, '  - action: pack\n    file: images/root.tar.gz\n  - action: run\n    command: "true"\n');
   for (const manifests of [true, false]) {
     const services = { ...fakeServices(new FakeMachine(), new EventBus(), ws, dir), manifests };
     const contexts = plan.steps.map((s) => new StageContext(services, s.number, s.action.recipeDir, 'amd64', 512));
@@ -31,12 +35,7 @@ test("an action's artifact, and its manifests unless --no-manifest, are what a c
 });
 
 test('a step has the stages its properties use: a postprocess command runs after the machine, the others in the run stage', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'debstep-runnable-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const file = join(dir, 'r.yaml');
-  await writeFile(file, 'architecture: amd64\nactions:\n  - action: run\n    command: "true"\n  - action: run\n    postprocess: true\n    command: "true"\n');
-  const plan = await planRecipe(file);
-  const ws = await Workspace.create(join(dir, 'state'), file);
+  const { dir, plan, ws } = await planned(t, '  - action: run\n    command: "true"\n  - action: run\n    postprocess: true\n    command: "true"\n');
   const services = fakeServices(new FakeMachine(), new EventBus(), ws, dir);
   const [inRun, post] = plan.steps.map((s) => runnable(s, new StageContext(services, s.number, s.action.recipeDir, 'amd64', 512)));
   assert.deepEqual(Object.keys(inRun!.stages), ['run']);
