@@ -34,7 +34,7 @@
  * usr-is-merged, the apt lists kept): a third less CPU than debootstrap, which unpacks every
  * package twice and fetches them one by one. Everything else runs debootstrap itself.
  */
-import { copyFile, link, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { copyFile, link, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type z } from 'zod';
@@ -129,14 +129,23 @@ async function uncompressDebsIn(ctx: StageContext, archives: string): Promise<vo
   if (debs.length === 0) return;
   const cache = await ctx.cache('debs-uncompressed');
   const started = Date.now();
+  const kept: string[] = [];
   await inParallel(debs, availableParallelism(), async (name) => {
     const deb = join(archives, name);
-    const plain = await uncompressedDeb(deb, cache);
-    await rm(deb);
-    // Linked from the cache where it can be (it is never written through).
-    await link(plain, deb).catch(() => copyFile(plain, deb));
+    try {
+      const plain = await uncompressedDeb(deb, cache);
+      // Linked from the cache where it can be (it is never written through), and renamed
+      // over the original, which stays whole if anything fails.
+      const next = `${deb}.uncompressed`;
+      await link(plain, next).catch(() => copyFile(plain, next));
+      await rename(next, deb);
+    } catch (err) {
+      // Only slower: dpkg in the VM decompresses this one itself.
+      kept.push(`${name} (${(err as Error).message})`);
+    }
   });
-  ctx.info(`${debs.length} packages with data.tar uncompressed for the VM's dpkg, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  ctx.info(`${debs.length - kept.length} packages with data.tar uncompressed for the VM's dpkg, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (kept.length) ctx.info(`kept as fetched: ${kept.join(', ')}`);
 }
 
 /** Runs fn over items, at most `limit` at a time. */

@@ -83,6 +83,7 @@ test('in a VM the fetched packages go into the tarball with their data.tar uncom
   const deb = join(dir, 'demo_1_all.deb');
   execFileSync('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', pkg, deb], { stdio: 'ignore' });
   let members: string[] = [];
+  let broken = '';
   const onOutside = async (req: ExecRequest) => {
     if (req.argv[0] !== 'tar') return;
     const tree = req.argv[req.argv.indexOf('-C') + 1]!;
@@ -90,13 +91,17 @@ test('in a VM the fetched packages go into the tarball with their data.tar uncom
     if (req.argv[1] === '-xzf') {
       await mkdir(archives, { recursive: true });
       await copyFile(deb, join(archives, 'demo_1_all.deb'));
+      await writeFile(join(archives, 'broken_1_all.deb'), 'not a package');
     } else {
       members = readAr(await readFile(join(archives, 'demo_1_all.deb'))).map((m) => m.name);
+      broken = await readFile(join(archives, 'broken_1_all.deb'), 'utf8');
     }
   };
   const { events } = await runAction(dir, debootstrap, params({ action: 'debootstrap', suite: 'bookworm', variant: 'minbase' }), { offload: true, onOutside });
   assert.deepEqual(members.filter((m) => m.startsWith('data.tar')), ['data.tar'], `when tarred: ${members.join(' ')}`);
+  assert.equal(broken, 'not a package', 'what cannot be repacked goes in as fetched');
   assert.ok(events.some((e) => e.type === 'info' && /^1 packages with data\.tar uncompressed/.test(e.message)));
+  assert.ok(events.some((e) => e.type === 'info' && /^kept as fetched: broken_1_all\.deb \(not an ar archive\)/.test(e.message)));
 });
 
 test('a foreign root in a VM: fetched for its architecture, then a first stage only', async (t) => {
