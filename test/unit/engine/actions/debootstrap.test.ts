@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { readAr } from '../../../../src/util/deb-repack.js';
+import type { ExecRequest } from '../../../../src/vm/machine.js';
 import { debootstrap } from '../../../../src/engine/actions/debootstrap.js';
 import { params } from './check.js';
 import { runAction, tempDir } from './run-action.js';
@@ -54,16 +59,49 @@ test('where debootstrap runs on the host, it fetches and runs its first stage, t
 
 test('in a VM the packages are fetched outside it into a tarball, which the VM installs from', async (t) => {
   const { outside, inMachine, events } = await bootstrap(t, true);
-  assert.equal(outside.length, 2);
+  assert.equal(outside.length, 3);
   const make = outside[0]!.find((a) => a.startsWith('--make-tarball='))!.slice('--make-tarball='.length);
   assert.ok(make, 'fetched into a tarball');
-  assert.deepEqual(outside[1]!.slice(-2), [make, make.replace(/\.gz$/, '')], 'and decompressed outside');
+  const tree = outside[1]!.at(-1)!;
+  assert.deepEqual(outside[1], ['tar', '-xzf', make, '-C', tree], 'unpacked outside');
+  const plain = make.replace(/\.gz$/, '');
+  assert.deepEqual(outside[2], ['tar', '--numeric-owner', '--owner=0', '--group=0', '-C', tree, '-cf', plain, 'var/lib/apt', 'var/cache/apt', 'debootstrap'], 'and made a plain tar of the same members, as root\'s');
   assert.notEqual(outside[0]!.at(-3), '/fake-root', 'into a target of its own, not the root');
   assert.ok(outside[0]!.includes('--variant=minbase') && outside[0]!.includes('--merged-usr'), 'the same package choice');
-  assert.deepEqual(inMachine[0]!.filter((a) => a.startsWith('--unpack-tarball=')), [`--unpack-tarball=${make.replace(/\.gz$/, '')}`]);
+  assert.deepEqual(inMachine[0]!.filter((a) => a.startsWith('--unpack-tarball=')), [`--unpack-tarball=${plain}`]);
   assert.equal(inMachine[0]!.at(-3), '/fake-root');
   const command = events.find((e) => e.type === 'command' && e.label === 'debootstrap (fetch)');
   assert.equal(command?.type === 'command' && command.outside, true, 'the log says where it ran');
+});
+
+test('in a VM the fetched packages go into the tarball with their data.tar uncompressed', async (t) => {
+  const dir = await tempDir(t);
+  // A package as debootstrap fetched it.
+  const pkg = join(dir, 'pkg');
+  await mkdir(join(pkg, 'DEBIAN'), { recursive: true });
+  await writeFile(join(pkg, 'DEBIAN/control'), 'Package: demo\nVersion: 1\nArchitecture: all\nMaintainer: n <n@example.invalid>\nDescription: d\n');
+  const deb = join(dir, 'demo_1_all.deb');
+  execFileSync('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', pkg, deb], { stdio: 'ignore' });
+  let members: string[] = [];
+  let broken = '';
+  const onOutside = async (req: ExecRequest) => {
+    if (req.argv[0] !== 'tar') return;
+    const tree = req.argv[req.argv.indexOf('-C') + 1]!;
+    const archives = join(tree, 'var/cache/apt/archives');
+    if (req.argv[1] === '-xzf') {
+      await mkdir(archives, { recursive: true });
+      await copyFile(deb, join(archives, 'demo_1_all.deb'));
+      await writeFile(join(archives, 'broken_1_all.deb'), 'not a package');
+    } else {
+      members = readAr(await readFile(join(archives, 'demo_1_all.deb'))).map((m) => m.name);
+      broken = await readFile(join(archives, 'broken_1_all.deb'), 'utf8');
+    }
+  };
+  const { events } = await runAction(dir, debootstrap, params({ action: 'debootstrap', suite: 'bookworm', variant: 'minbase' }), { offload: true, onOutside });
+  assert.deepEqual(members.filter((m) => m.startsWith('data.tar')), ['data.tar'], `when tarred: ${members.join(' ')}`);
+  assert.equal(broken, 'not a package', 'what cannot be repacked goes in as fetched');
+  assert.ok(events.some((e) => e.type === 'info' && /^1 packages with data\.tar uncompressed/.test(e.message)));
+  assert.ok(events.some((e) => e.type === 'info' && /^kept as fetched: broken_1_all\.deb \(not an ar archive\)/.test(e.message)));
 });
 
 test('a foreign root in a VM: fetched for its architecture, then a first stage only', async (t) => {

@@ -16,7 +16,7 @@ export async function tempDir(t: { after: (fn: () => Promise<void>) => void }): 
   return dir;
 }
 
-export async function runAction<P>(dir: string, action: ActionDef, params: P, opts: { offload: boolean; arch?: string; epoch?: number; rootFiles?: string[] }) {
+export async function runAction<P>(dir: string, action: ActionDef, params: P, opts: { offload: boolean; arch?: string; epoch?: number; rootFiles?: string[]; onOutside?: (req: ExecRequest) => Promise<void> }) {
   const machine = new FakeMachine();
   for (const f of opts.rootFiles ?? []) machine.files.files.set(f, Buffer.alloc(0));
   const bus = new EventBus();
@@ -28,7 +28,7 @@ export async function runAction<P>(dir: string, action: ActionDef, params: P, op
     ...fakeServices(machine, bus, ws, dir),
     offload: opts.offload,
     ...(opts.epoch === undefined ? {} : { sourceDateEpoch: opts.epoch }),
-    outside: async (req: ExecRequest) => (outside.push(req), { exitStatus: 0, signal: null, durationMs: 1, outputTail: [] }),
+    outside: async (req: ExecRequest) => (outside.push(req), await opts.onOutside?.(req), { exitStatus: 0, signal: null, durationMs: 1, outputTail: [] }),
   };
   const ctx = new StageContext(services, 1, dir, opts.arch ?? 'amd64', 512);
   const effect = await action.cacheEffect?.(params, ctx);
