@@ -11,10 +11,11 @@ export interface Run {
   readonly actions: Map<number, { description: string; seconds: number }>;
 }
 
-/** Builds `recipe` with its artifacts in a directory under `scratch`, deleted afterwards. */
-export function timedBuild(recipe: string, opts: { backend: string; state: string; cache: boolean; scratch: string }): Run {
-  const out = mkdtempSync(join(opts.scratch, 'out-'));
-  const events = join(out, 'events.jsonl');
+/** Builds `recipe` with its artifacts in a directory under `scratch`, deleted afterwards,
+ * or in `out`, kept (a re-run then finds the artifacts it made, as a user's would). */
+export function timedBuild(recipe: string, opts: { backend: string; state: string; cache: boolean; scratch: string; out?: string }): Run {
+  const out = opts.out ?? mkdtempSync(join(opts.scratch, 'out-'));
+  const events = join(out, `events-${process.hrtime.bigint()}.jsonl`);
   const started = process.hrtime.bigint();
   const argv = [join(repo, 'bin/debstep.js'), 'build', recipe, '--backend', opts.backend, ...(opts.cache ? [] : ['--no-cache']), '--artifactdir', out, '--state-dir', opts.state, '--events', events];
   const r = spawnSync(process.execPath, argv, { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -26,7 +27,8 @@ export function timedBuild(recipe: string, opts: { backend: string; state: strin
     if (e.type === 'action-start') actions.set(e.index!, { description: e.description!, seconds: 0 });
     if (e.type === 'action-end') actions.get(e.index!)!.seconds = e.durationMs! / 1000;
   }
-  rmSync(out, { recursive: true, force: true });
+  if (opts.out) rmSync(events, { force: true });
+  else rmSync(out, { recursive: true, force: true });
   return { seconds, actions };
 }
 
