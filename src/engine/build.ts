@@ -4,6 +4,7 @@ import { realpath } from 'node:fs/promises';
 import type { ImageSpec, Machine } from '../vm/machine.js';
 import { findAction } from './actions/index.js';
 import type { BackendChoice } from './machine/backend.js';
+import { forgetDigests, rememberDigestsIn } from './cache/file-digest.js';
 import { LayerCache } from './cache/layer-cache.js';
 import { createMachine, layerCacheDir, outsideRunner, type VmSettings } from './machine/machines.js';
 import { LazyRoot } from './workspace/lazy-root.js';
@@ -123,6 +124,8 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
       ...(config.sourceDateEpoch !== undefined ? { sourceDateEpoch: config.sourceDateEpoch } : {}),
     };
     // The index is the cache directory's; the layers are in the machine's store.
+    if (config.reuse) rememberDigestsIn(ws.cache('file-digests.json'));
+    else forgetDigests();
     const cache = config.reuse ? new LayerCache(layerCacheDir(ws, machine.backend), machine.layerStore, () => Workspace.storeLayersInUse(ws.buildsDir)) : undefined;
     const ownFiles = [config.stateDir, config.cacheDir, ...(config.eventsFile ? [config.eventsFile] : []), ...(await outputFiles())];
     reuse = new Reuse(cache, plan.recipe.architecture, withoutProxies(config.env), config.artifactDir, ownFiles, () => services.handEdits.root);

@@ -5,7 +5,8 @@
 // directory (another checkout, a CI runner's) has none of them yet, so it makes them.
 import { lstat, readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { type ArtifactRecord, fileDigest } from './layer-cache.js';
+import { fileDigest } from './file-digest.js';
+import type { ArtifactRecord } from './layer-cache.js';
 
 export async function recordArtifacts(artifactDir: string, paths: readonly string[]): Promise<ArtifactRecord[]> {
   return Promise.all(paths.map(async (path) => ({ path: relative(artifactDir, path), size: (await lstat(path)).size, sha256: await fileDigest(path) })));

@@ -11,10 +11,10 @@
 // in the machine's store (the cache directory, or a VM's store disk), so each backend
 // has an index of its own.
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { link, lstat, mkdir, readdir, readFile, readlink, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LayerStore } from '../../vm/machine.js';
+import { fileDigest } from './file-digest.js';
 
 /** Something an action reads besides its properties. */
 export interface Input {
@@ -74,12 +74,6 @@ export function seedKey(architecture: string, environ: Readonly<Record<string, s
 /** The key of an action on the root `parent`: what it is, not where its files are. */
 export const entryKey = (parent: string, kind: string, params: string, inputs: readonly Input[]): string =>
   cacheKey([parent, kind, params, ...inputs.map((i) => i.digest)]);
-
-export async function fileDigest(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 /** Trees with more entries than this are fingerprinted whole, without naming entries. */
 const MAX_NAMED_ENTRIES = 5000;

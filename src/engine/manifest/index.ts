@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { basename, posix } from 'node:path';
 import type { RootFiles } from '../../vm/machine.js';
 import { VERSION } from '../../core/version.js';
-import { fileDigest } from '../cache/layer-cache.js';
+import { fileDigest } from '../cache/file-digest.js';
 import { type InstalledPackage, installedPackages, manifestText } from './dpkg-status.js';
 import { type DeclaredLicense, declaredLicense } from './licenses.js';
 import { spdxDocument } from './spdx.js';
