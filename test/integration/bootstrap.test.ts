@@ -2,10 +2,15 @@
 // itself) for amd64, the ported debos example recipe, and an arm64 root with mmdebstrap
 // through binfmt_misc and qemu-user.
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { hostDebianMirror } from '../../src/engine/machine/host-mirror.js';
+import { debootstrap } from '../../src/engine/actions/debootstrap.js';
+import type { ExecRequest } from '../../src/vm/machine.js';
+import { params } from '../unit/engine/actions/check.js';
+import { runAction } from '../unit/engine/actions/run-action.js';
 import { debstep, mountsUnder, REPO, tarList, tarRead, tarVerbose, tempDir } from '../helpers/debstep.js';
 
 async function build(t: Parameters<typeof tempDir>[0], recipe: string, state?: string) {
@@ -64,6 +69,29 @@ test('a minbase bookworm amd64 root with debootstrap: by mmdebstrap, the same pa
   const ownTar = join(own.art, 'root.tar.gz');
   await checkMinbase(ownTar);
   assert.deepEqual(await installed(tar), await installed(ownTar));
+});
+
+test('in a VM, the packages debootstrap fetches outside it are kept: the next bootstrap from the unchanged mirror fetches nothing', async (t) => {
+  const dir = await tempDir(t);
+  // The fetch and its tarball for real, the VM a stand-in that records what it installs from.
+  const bootstrap = async () => {
+    let members: string[] = [];
+    const onExec = ({ argv }: ExecRequest) => {
+      const from = argv.find((a) => a.startsWith('--unpack-tarball='));
+      if (from) members = execFileSync('tar', ['-tf', from.slice('--unpack-tarball='.length)], { encoding: 'utf8' }).trim().split('\n');
+    };
+    const props = params({ action: 'debootstrap', suite: 'bookworm', variant: 'minbase', mirror: await hostDebianMirror() });
+    const { outside } = await runAction(dir, debootstrap, props, { offload: true, realOutside: true, onExec });
+    return { ran: outside.map((argv) => argv[0]), members };
+  };
+  const first = await bootstrap();
+  assert.ok(first.ran.includes('debootstrap'), first.ran.join(' '));
+  assert.ok(first.members.includes('debootstrap/required'), 'debootstrap\'s tarball');
+  assert.ok(first.members.filter((m) => m.endsWith('.deb')).length > 80, 'with a minbase\'s packages');
+  const second = await bootstrap();
+  assert.deepEqual(second.ran, ['wget'], 'only the mirror\'s InRelease was read');
+  assert.deepEqual(second.members, first.members);
+  assert.equal((await readdir(join(dir, 'state/cache/debootstrap-fetch'))).length, 1);
 });
 
 test('the ported debos example recipe: a user, sudoers overlay and hostname, packed', async (t) => {

@@ -34,9 +34,8 @@
  * usr-is-merged, the apt lists kept): a third less CPU than debootstrap, which unpacks every
  * package twice and fetches them one by one. Everything else runs debootstrap itself.
  */
-import { copyFile, link, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import { pathExists } from '../../util/exists.js';
 import { defineAction, type NamedFile } from './action.js';
@@ -45,7 +44,7 @@ import type { StageContext } from '../run/stage.js';
 import { bool, mapping, str, strList } from '../recipe/properties.js';
 import { actionFields, inRecipeDir } from './fields.js';
 import { LARGE_RECORDS } from './archive.js';
-import { uncompressedDeb } from '../../util/deb-repack.js';
+import { fetchOutside, type FetchRequest } from './debootstrap-fetch.js';
 import { HOOKS, speedOptions } from './mmdebstrap.js';
 
 const SCRIPTS = '/usr/share/debootstrap/scripts';
@@ -88,75 +87,6 @@ async function debootstrapArgv(p: Params, ctx: StageContext, mirror: string, tar
   return argv;
 }
 
-/**
- * In a VM, the packages are resolved, fetched and checked here (debootstrap --make-tarball
- * needs no root), natively: under emulation that is most of a bootstrap's time (measured:
- * 480 of 610 s for a minbase). The VM then installs from the tarball.
- */
-async function fetchOutside(p: Params, ctx: StageContext, mirror: string): Promise<string> {
-  const dir = await mkdtemp(join(ctx.scratchDir, 'debootstrap-'));
-  const tarball = join(dir, 'packages.tar.gz');
-  const target = join(dir, 'target');
-  await mkdir(target);
-  await ctx.execOutside({ argv: await debootstrapArgv(p, ctx, mirror, target, { make: tarball }), label: 'debootstrap (fetch)' });
-  await rm(target, { recursive: true, force: true });
-  const tree = join(dir, 'packages');
-  await mkdir(tree);
-  await ctx.execOutside({ argv: ['tar', '-xzf', tarball, '-C', tree], label: 'debootstrap (fetch)' });
-  await uncompressDebsIn(ctx, join(tree, ARCHIVES));
-  // Plain, so that the VM reads it in large records and does not decompress it; the same
-  // members as debootstrap's, owned by root (not by whoever fetched them).
-  const plain = join(dir, 'packages.tar');
-  await ctx.execOutside({ argv: ['tar', '--numeric-owner', '--owner=0', '--group=0', '-C', tree, '-cf', plain, ...TARBALL_MEMBERS], label: 'debootstrap (fetch)' });
-  await rm(tarball, { force: true });
-  await rm(tree, { recursive: true, force: true });
-  return plain;
-}
-
-const ARCHIVES = 'var/cache/apt/archives';
-/** What debootstrap --make-tarball puts in its tarball. */
-const TARBALL_MEMBERS = ['var/lib/apt', 'var/cache/apt', 'debootstrap'];
-
-/**
- * Replaces the fetched packages with copies whose data.tar is uncompressed (made here,
- * natively, once per package: deb-repack.ts). The VM's debootstrap extracts every package
- * in its first stage and dpkg unpacks it again in the second, each time decompressing
- * data.tar.xz under emulation (liblzma, CPU-bound: dpkg-deb -x of a minbase's packages
- * took 85 s in a TCG guest, 67 s with plain data.tar). Nothing in them runs here.
- */
-async function uncompressDebsIn(ctx: StageContext, archives: string): Promise<void> {
-  const debs = (await readdir(archives).catch(() => [])).filter((f) => f.endsWith('.deb'));
-  if (debs.length === 0) return;
-  const cache = await ctx.cache('debs-uncompressed');
-  const started = Date.now();
-  const kept: string[] = [];
-  await inParallel(debs, availableParallelism(), async (name) => {
-    const deb = join(archives, name);
-    try {
-      const plain = await uncompressedDeb(deb, cache);
-      // Linked from the cache where it can be (it is never written through), and renamed
-      // over the original, which stays whole if anything fails.
-      const next = `${deb}.uncompressed`;
-      await link(plain, next).catch(() => copyFile(plain, next));
-      await rename(next, deb);
-    } catch (err) {
-      // Only slower: dpkg in the VM decompresses this one itself.
-      kept.push(`${name} (${(err as Error).message})`);
-    }
-  });
-  ctx.info(`${debs.length - kept.length} packages with data.tar uncompressed for the VM's dpkg, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  if (kept.length) ctx.info(`kept as fetched: ${kept.join(', ')}`);
-}
-
-/** Runs fn over items, at most `limit` at a time. */
-async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
 /** debootstrap's variants by mmdebstrap's names for the same package choice. */
 const MMDEBSTRAP_VARIANTS: Record<string, string> = { '': 'debootstrap', minbase: 'minbase', buildd: 'buildd' };
 
@@ -182,10 +112,15 @@ async function mmdebstrapArgv(p: Params, ctx: StageContext, mirror: string, vari
   return argv;
 }
 
+async function fetchRequest(p: Params, ctx: StageContext, mirror: string): Promise<FetchRequest> {
+  const keyring = p['keyring-file'] ? [resolve(ctx.recipeDir, p['keyring-file'])] : [];
+  return { mirror, suite: p.suite, argv: (target, tarball) => debootstrapArgv(p, ctx, mirror, target, { make: tarball }), inputs: [await scriptFor(p), ...keyring] };
+}
+
 async function runDebootstrap(p: Params, ctx: StageContext, mirror: string): Promise<void> {
   const showLog = async () =>
     void (await ctx.exec({ argv: ['cat', `${ctx.rootDir}/debootstrap/debootstrap.log`], chroot: false, label: 'debootstrap.log' }, { allowFailure: true }));
-  const tarball = ctx.offload ? await fetchOutside(p, ctx, mirror) : undefined;
+  const tarball = ctx.offload ? await fetchOutside(ctx, await fetchRequest(p, ctx, mirror)) : undefined;
   try {
     const argv = await debootstrapArgv(p, ctx, mirror, ctx.rootDir, tarball ? { unpack: tarball } : undefined);
     const env = tarball ? { TAR_OPTIONS: LARGE_RECORDS } : undefined;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readAr } from '../../../../src/util/deb-repack.js';
@@ -58,7 +59,8 @@ test('where debootstrap runs on the host, it fetches and runs its first stage, t
 });
 
 test('in a VM the packages are fetched outside it into a tarball, which the VM installs from', async (t) => {
-  const { outside, inMachine, events } = await bootstrap(t, true);
+  const { outside: [wget, ...outside], inMachine, events } = await bootstrap(t, true);
+  assert.deepEqual(wget, ['wget', '-q', '-O', wget![3]!, 'http://mirror.invalid/debian/dists/bookworm/InRelease'], 'the mirror\'s InRelease first');
   assert.equal(outside.length, 3);
   const make = outside[0]!.find((a) => a.startsWith('--make-tarball='))!.slice('--make-tarball='.length);
   assert.ok(make, 'fetched into a tarball');
@@ -106,6 +108,73 @@ test('in a VM the fetched packages go into the tarball with their data.tar uncom
 
 test('a foreign root in a VM: fetched for its architecture, then a first stage only', async (t) => {
   const { outside, inMachine } = await bootstrap(t, true, 'arm64');
-  assert.ok(outside[0]!.includes('--arch=arm64') && !outside[0]!.includes('--foreign'), '--foreign and --make-tarball are two first stages');
+  assert.ok(outside[1]!.includes('--arch=arm64') && !outside[1]!.includes('--foreign'), '--foreign and --make-tarball are two first stages');
   assert.ok(inMachine[0]!.includes('--foreign') && inMachine[0]!.includes('--arch=arm64'));
+});
+
+/**
+ * Bootstraps in a VM with a stand-in for the network and debootstrap: the mirror serves
+ * `mirror` as its InRelease, and debootstrap's fetch gets `fetched` (the mirror may change
+ * between the two). Returns what ran outside and what the VM installed from.
+ */
+async function bootstrapFrom(dir: string, mirror: string, fetched = mirror, props: Record<string, unknown> = {}) {
+  const onOutside = async (req: ExecRequest) => {
+    const { argv } = req;
+    if (argv[0] === 'wget') await writeFile(argv[3]!, mirror);
+    if (argv[1] === '-xzf') {
+      const lists = join(argv.at(-1)!, 'var/lib/apt/lists');
+      await mkdir(lists, { recursive: true });
+      await writeFile(join(lists, 'mirror.invalid_debian_dists_bookworm_InRelease'), fetched);
+    }
+    if (argv.includes('-cf')) await writeFile(argv[argv.indexOf('-cf') + 1]!, `packages of ${fetched}`);
+  };
+  let installed = '';
+  const run = await runAction(dir, debootstrap, params({ action: 'debootstrap', suite: 'bookworm', variant: 'minbase', ...props }), { offload: true, onOutside, onExec: ({ argv }) => {
+    const from = argv.find((a) => a.startsWith('--unpack-tarball='));
+    if (from) installed = readFileSync(from.slice('--unpack-tarball='.length), 'utf8');
+  } });
+  return { ...run, fetches: run.outside.filter((a) => a[0] === 'debootstrap').length, installed };
+}
+
+const kept = (dir: string) => readdir(join(dir, 'state/cache/debootstrap-fetch'));
+
+test('in a VM the fetched packages are kept: the next bootstrap from the same InRelease fetches nothing', async (t) => {
+  const dir = await tempDir(t);
+  assert.deepEqual((await bootstrapFrom(dir, 'release 1')).fetches, 1);
+  const again = await bootstrapFrom(dir, 'release 1');
+  assert.equal(again.fetches, 0, 'not fetched again');
+  assert.deepEqual(again.outside.map((a) => a[0]), ['wget'], 'only the InRelease was read');
+  assert.equal(again.installed, 'packages of release 1', 'the VM installs the kept packages');
+  assert.ok(again.events.some((e) => e.type === 'info' && /^packages as fetched before from the same InRelease/.test(e.message)));
+});
+
+test('a kept fetch is not taken when the mirror, the properties or the keyring change', async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(join(dir, 'keys.gpg'), 'key 1');
+  await bootstrapFrom(dir, 'release 1', 'release 1', { 'keyring-file': 'keys.gpg' });
+  assert.equal((await bootstrapFrom(dir, 'release 2', 'release 2', { 'keyring-file': 'keys.gpg' })).fetches, 1, 'a new InRelease');
+  assert.equal((await bootstrapFrom(dir, 'release 2', 'release 2', { 'keyring-file': 'keys.gpg', components: ['main', 'contrib'] })).fetches, 1, 'other components');
+  await writeFile(join(dir, 'keys.gpg'), 'key 2');
+  assert.equal((await bootstrapFrom(dir, 'release 2', 'release 2', { 'keyring-file': 'keys.gpg' })).fetches, 1, 'another keyring');
+  assert.equal((await bootstrapFrom(dir, 'release 2', 'release 2', { 'keyring-file': 'keys.gpg' })).fetches, 0, 'all unchanged');
+  assert.equal((await kept(dir)).length, 3, 'no more than three kept, the most recently used');
+});
+
+test('a fetch is kept under the InRelease debootstrap got, not the one read before it', async (t) => {
+  const dir = await tempDir(t);
+  await bootstrapFrom(dir, 'release 1', 'release 2');
+  assert.equal((await bootstrapFrom(dir, 'release 1')).fetches, 1, 'release 1 was never fetched');
+  const later = await bootstrapFrom(dir, 'release 2');
+  assert.equal(later.fetches, 0);
+  assert.equal(later.installed, 'packages of release 2');
+});
+
+test('a mirror without an InRelease over http is fetched every time', async (t) => {
+  const dir = await tempDir(t);
+  for (let i = 0; i < 2; i++) {
+    const { outside, fetches } = await bootstrapFrom(dir, 'release 1', 'release 1', { mirror: 'file:///srv/mirror' });
+    assert.equal(fetches, 1);
+    assert.ok(!outside.some((a) => a[0] === 'wget'));
+  }
+  assert.deepEqual(await kept(dir), []);
 });

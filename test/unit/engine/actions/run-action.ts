@@ -1,5 +1,5 @@
 // Runs one action's run stage on a fake machine, recording the commands it ran in the
-// machine and outside it (`offload`, as in a VM).
+// machine and outside it (`offload`, as in a VM; run for real with `realOutside`).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,8 @@ import { type ActionDef } from '../../../../src/engine/actions/action.js';
 import { type BuildEvent, EventBus } from '../../../../src/core/events.js';
 import { StageContext } from '../../../../src/engine/run/stage.js';
 import { Workspace } from '../../../../src/engine/workspace/workspace.js';
-import { type ExecRequest } from '../../../../src/vm/machine.js';
+import { hostExec } from '../../../../src/vm/host/exec.js';
+import { type ExecRequest, type OutputSink } from '../../../../src/vm/machine.js';
 import { FakeMachine, fakeServices } from '../../../helpers/fake-machine.js';
 
 export async function tempDir(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
@@ -16,8 +17,10 @@ export async function tempDir(t: { after: (fn: () => Promise<void>) => void }): 
   return dir;
 }
 
-export async function runAction<P>(dir: string, action: ActionDef, params: P, opts: { offload: boolean; arch?: string; epoch?: number; rootFiles?: string[]; onOutside?: (req: ExecRequest) => Promise<void> }) {
+export async function runAction<P>(dir: string, action: ActionDef, params: P, opts: { offload: boolean; arch?: string; epoch?: number; rootFiles?: string[]; onOutside?: (req: ExecRequest) => Promise<void>; onExec?: (req: ExecRequest) => void; realOutside?: boolean }) {
   const machine = new FakeMachine();
+  const { onExec } = opts;
+  if (onExec) machine.script = (req) => (onExec(req), { status: 0 });
   for (const f of opts.rootFiles ?? []) machine.files.files.set(f, Buffer.alloc(0));
   const bus = new EventBus();
   const events: BuildEvent[] = [];
@@ -25,10 +28,15 @@ export async function runAction<P>(dir: string, action: ActionDef, params: P, op
   const ws = await Workspace.create(join(dir, 'state'), 'r.yaml');
   const outside: ExecRequest[] = [];
   const services = {
-    ...fakeServices(machine, bus, ws, dir),
+    // Real commands get no made-up proxy.
+    ...fakeServices(machine, bus, ws, dir, opts.realOutside ? {} : undefined),
     offload: opts.offload,
     ...(opts.epoch === undefined ? {} : { sourceDateEpoch: opts.epoch }),
-    outside: async (req: ExecRequest) => (outside.push(req), await opts.onOutside?.(req), { exitStatus: 0, signal: null, durationMs: 1, outputTail: [] }),
+    outside: async (req: ExecRequest, output: OutputSink) => {
+      outside.push(req);
+      await opts.onOutside?.(req);
+      return opts.realOutside ? hostExec(req, output) : { exitStatus: 0, signal: null, durationMs: 1, outputTail: [] };
+    },
   };
   const ctx = new StageContext(services, 1, dir, opts.arch ?? 'amd64', 512);
   const effect = await action.cacheEffect?.(params, ctx);
