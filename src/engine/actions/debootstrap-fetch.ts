@@ -35,11 +35,11 @@ const KEPT = 3;
 export async function fetchOutside(ctx: StageContext, req: FetchRequest): Promise<string> {
   const dir = await mkdtemp(join(ctx.scratchDir, 'debootstrap-'));
   const plain = join(dir, 'packages.tar');
-  const kept = await ctx.cache('debootstrap-fetch');
+  const keptDir = await ctx.cache('debootstrap-fetch');
   // Over http(s) only: wget reads the InRelease as debootstrap would.
-  const keeps = /^https?:\/\//.test(req.mirror);
-  const mirrorInRelease = keeps ? await fetchInRelease(ctx, req, dir) : undefined;
-  const earlier = mirrorInRelease && join(kept, `${await fetchKey(req, mirrorInRelease)}.tar`);
+  const keyOf = /^https?:\/\//.test(req.mirror) ? await fetchKeyer(req) : undefined;
+  const mirrorInRelease = keyOf && (await fetchInRelease(ctx, req, dir));
+  const earlier = keyOf && mirrorInRelease && join(keptDir, `${keyOf(mirrorInRelease)}.tar`);
   if (earlier && (await stat(earlier).then((s) => s.isFile(), () => false))) {
     await linkOrCopy(earlier, plain);
     const now = new Date();
@@ -63,7 +63,7 @@ export async function fetchOutside(ctx: StageContext, req: FetchRequest): Promis
   const usedInRelease = await inReleaseIn(join(tree, LISTS));
   await rm(tarball, { force: true });
   await rm(tree, { recursive: true, force: true });
-  if (keeps && usedInRelease) await keep(plain, join(kept, `${await fetchKey(req, usedInRelease)}.tar`), kept).catch((err) => ctx.warn(`could not keep the fetched packages: ${(err as Error).message}`));
+  if (keyOf && usedInRelease) await keep(plain, join(keptDir, `${keyOf(usedInRelease)}.tar`), keptDir).catch((err) => ctx.warn(`could not keep the fetched packages: ${(err as Error).message}`));
   return plain;
 }
 
@@ -84,13 +84,14 @@ async function inReleaseIn(lists: string): Promise<Buffer | undefined> {
   return names.length === 1 ? readFile(join(lists, names[0]!)) : undefined;
 }
 
-async function fetchKey(req: FetchRequest, inRelease: Buffer): Promise<string> {
-  const hash = createHash('sha256').update(JSON.stringify(await req.argv('TARGET', 'TARBALL'))).update('\0').update(inRelease);
+/** The key of a fetch by the InRelease it resolves against; the rest of what it reads is read once. */
+async function fetchKeyer(req: FetchRequest): Promise<(inRelease: Buffer) => string> {
+  const hash = createHash('sha256').update(JSON.stringify(await req.argv('TARGET', 'TARBALL')));
   const keyrings = (await readdir(KEYRINGS).catch(() => [])).sort().map((n) => join(KEYRINGS, n));
   for (const file of [...DEBOOTSTRAP_FILES, ...req.inputs, ...keyrings]) {
     hash.update(`\0${file} ${await fileDigest(file).catch(() => 'missing')}`);
   }
-  return hash.digest('hex');
+  return (inRelease) => hash.copy().update('\0').update(inRelease).digest('hex');
 }
 
 /** `file` into the kept fetches as `entry`, whole or not at all; the oldest beyond KEPT go. */
