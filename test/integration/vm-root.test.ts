@@ -47,6 +47,15 @@ test('a Debian root unpacked into the layered root runs chroot commands', async 
   assert.equal(await run(['sh', '-c', 'echo "$HOME $(id -u) $(pwd)"'], true), '/root 0 /');
 });
 
+test("the root's overlay drops syncs (volatile) and mounts again over the same layer", async () => {
+  // The layer's work directory now holds overlayfs's mark of a volatile mount, which it
+  // refuses to mount over unless the mark is removed.
+  await vm.mountRoot(layer(ws, 'L001'));
+  const root = (await run(['cat', '/proc/mounts'], false)).split('\n').find((l) => l.startsWith('debstep-root '));
+  assert.match(root ?? '', /[ ,]volatile[ ,]/, `the root's mount: ${root}`);
+  assert.match(await run(['cat', '/etc/debian_version'], true), /^12\.\d+$/);
+});
+
 test("apt-get installs hello in the chroot through the guest's network", async () => {
   // As the engine's build-time files would: the guest's resolver, for the chroot.
   await vm.files.writeFile('/etc/resolv.conf', await run(['cat', '/etc/resolv.conf'], false) + '\n');

@@ -45,6 +45,7 @@ import { bool, mapping, str, strList } from '../recipe/properties.js';
 import { actionFields, inRecipeDir } from './fields.js';
 import { LARGE_RECORDS } from './archive.js';
 import { fetchOutside, type FetchRequest } from './debootstrap-fetch.js';
+import { firstStageOutside, unpackFirstStage } from './debootstrap-first-stage.js';
 import { HOOKS, speedOptions } from './mmdebstrap.js';
 
 const SCRIPTS = '/usr/share/debootstrap/scripts';
@@ -121,12 +122,19 @@ async function runDebootstrap(p: Params, ctx: StageContext, mirror: string): Pro
   const showLog = async () =>
     void (await ctx.exec({ argv: ['cat', `${ctx.rootDir}/debootstrap/debootstrap.log`], chroot: false, label: 'debootstrap.log' }, { allowFailure: true }));
   const tarball = ctx.offload ? await fetchOutside(ctx, await fetchRequest(p, ctx, mirror)) : undefined;
+  let firstStage: string | undefined;
   try {
-    const argv = await debootstrapArgv(p, ctx, mirror, ctx.rootDir, tarball ? { unpack: tarball } : undefined);
-    const env = tarball ? { TAR_OPTIONS: LARGE_RECORDS } : undefined;
-    await ctx.exec({ argv, chroot: false, label: 'debootstrap', ...(env ? { env } : {}) }, { onFailure: showLog });
+    // The first stage runs no program of the target: natively here where it can (see debootstrap-first-stage.ts).
+    if (tarball) firstStage = await firstStageOutside(ctx, (target) => debootstrapArgv(p, ctx, mirror, target, { unpack: tarball }));
+    if (firstStage) {
+      await ctx.exec({ ...unpackFirstStage(firstStage, ctx.rootDir), chroot: false, label: 'debootstrap (first stage)' });
+    } else {
+      const argv = await debootstrapArgv(p, ctx, mirror, ctx.rootDir, tarball ? { unpack: tarball } : undefined);
+      const env = tarball ? { TAR_OPTIONS: LARGE_RECORDS } : undefined;
+      await ctx.exec({ argv, chroot: false, label: 'debootstrap', ...(env ? { env } : {}) }, { onFailure: showLog });
+    }
   } finally {
-    if (tarball) await rm(dirname(tarball), { recursive: true, force: true });
+    for (const file of [tarball, firstStage]) if (file) await rm(dirname(file), { recursive: true, force: true });
   }
   // The second stage runs target binaries: plain chroot, as debos does for foreign roots (it
   // makes device nodes), with the build-time files in place, so that dpkg does not sync

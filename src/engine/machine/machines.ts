@@ -45,7 +45,7 @@ export async function createMachine(choice: BackendChoice, ws: Workspace, settin
     if (!mayMount()) {
       throw new HostError('the host backend needs root with CAP_SYS_ADMIN (it mounts and chroots)', { hint: 'run as root (in a container: --privileged), or build with --backend vm' });
     }
-    return new HostMachine(ws.root, choice.reason, { dir: join(layerCacheDir(ws, 'host'), 'store'), durable: false });
+    return new HostMachine(ws.root, choice.reason, { store: { dir: join(layerCacheDir(ws, 'host'), 'store'), durable: false } });
   }
   // Loaded only for VM builds: host builds never pay for it.
   const { deferQemuMachine } = await import('../../vm/qemu/deferred-machine.js');

@@ -17,6 +17,26 @@ import { LoopDevice, partitionDevices, quietRun } from './block-devices.js';
 
 const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
+/** What a volatile overlay leaves in its work directory. */
+const VOLATILE_MARK = 'work/incompat/volatile';
+
+/**
+ * The root overlay's mount options; relative layer names keep them short whatever the
+ * number of layers. `volatile` (Linux 5.10+) drops the syncs that reach the upper layer:
+ * in a TCG guest each fsync is a journal commit of about 6 ms, and dpkg syncs its database
+ * a few dozen times per package. The VM's disks are QEMU's cache=unsafe, so those syncs
+ * never made a layer durable; a layer the store keeps is synced as a whole when sealed.
+ */
+/** Whether a kernel of this release (`uname -r`) knows overlayfs's `volatile`: 5.10 and newer. */
+export function hasVolatileOverlay(release: string): boolean {
+  const [major = 0, minor = 0] = release.split(/[.-]/).map(Number);
+  return major > 5 || (major === 5 && minor >= 10);
+}
+
+export function overlayOptions(layers: RootLayers, volatile: boolean): string {
+  return `lowerdir=${layers.lowers.join(':')},upperdir=${layers.upper},workdir=${layers.work}${volatile ? ',volatile' : ''}`;
+}
+
 /** The environment a chroot command starts from, as systemd-nspawn would give it. */
 function chrootBaseEnv(term: string | undefined): Record<string, string> {
   return { PATH, HOME: '/root', USER: 'root', LOGNAME: 'root', SHELL: '/bin/sh', TERM: term ?? 'dumb' };
@@ -35,15 +55,21 @@ export class HostMachine implements Machine {
   private readonly loops = new Map<string, LoopDevice>();
   /** Partition nodes made here (no devtmpfs), by the device they belong to. */
   private readonly madeNodes = new Map<string, string[]>();
+  private readonly volatileRoot: boolean;
 
   constructor(
     readonly rootDir: string,
     readonly reason: string,
-    /** The layer cache's store directory, and whether its layers must be synced. */
-    store?: { readonly dir: string; readonly durable: boolean },
+    options: {
+      /** The layer cache's store directory, and whether its layers must be synced. */
+      readonly store?: { readonly dir: string; readonly durable: boolean };
+      /** Mount the root's overlay `volatile` (see overlayOptions). */
+      readonly volatileRoot?: boolean;
+    } = {},
   ) {
     this.files = new HostRootFiles(rootDir);
-    this.layerStore = store && new DirLayerStore(store.dir, store.durable);
+    this.layerStore = options.store && new DirLayerStore(options.store.dir, options.store.durable);
+    this.volatileRoot = options.volatileRoot ?? false;
   }
 
   private async checkBinds(req: { binds?: ExecRequest['binds'] }): Promise<void> {
@@ -94,9 +120,10 @@ export class HostMachine implements Machine {
     if (this.imageRoot !== undefined) return this.bindImage(this.imageRoot);
     await this.unmountRoot();
     if (!layers) return;
-    // Relative layer names keep the option string short whatever the number of layers.
-    const options = `lowerdir=${layers.lowers.join(':')},upperdir=${layers.upper},workdir=${layers.work}`;
-    await this.run(['mount', '-t', 'overlay', 'debstep-root', '-o', options, this.rootDir], layers.dir);
+    // overlayfs refuses a work directory a volatile mount used before, as a sign of a
+    // crash: the layer was never more durable than that (see overlayOptions).
+    if (this.volatileRoot) await rm(resolve(layers.dir, layers.work, VOLATILE_MARK), { recursive: true, force: true });
+    await this.run(['mount', '-t', 'overlay', 'debstep-root', '-o', overlayOptions(layers, this.volatileRoot), this.rootDir], layers.dir);
     this.mounted = 'layers';
   }
 

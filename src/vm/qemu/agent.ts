@@ -3,12 +3,12 @@
 // root-confined file operations, overlay mounting, node-pty shells), so a command behaves
 // in the VM exactly as it does on the host backend.
 import { createWriteStream, existsSync, openSync, readFileSync, readdirSync } from 'node:fs';
-import { uptime } from 'node:os';
+import { release, uptime } from 'node:os';
 import { join } from 'node:path';
 import { startupSnapshot } from 'node:v8';
 import { DebstepError } from '../../core/errors.js';
 import type { Stream } from '../../core/stream.js';
-import { HostMachine } from '../host/host-machine.js';
+import { HostMachine, hasVolatileOverlay } from '../host/host-machine.js';
 import { start as startProcess } from '../../util/process.js';
 import { diskBySerial, quietRun, wipeDisk } from '../host/block-devices.js';
 import type { PtySession } from '../../util/pty.js';
@@ -33,7 +33,10 @@ async function waitFor(check: () => boolean): Promise<void> {
 async function main(configFile: string): Promise<void> {
   const loaded = process.uptime();
   const config = JSON.parse(readFileSync(configFile, 'utf8')) as AgentConfig;
-  const machine = new HostMachine(config.rootDir, 'inside the VM', config.storeDir ? { dir: config.storeDir, durable: true } : undefined);
+  const machine = new HostMachine(config.rootDir, 'inside the VM', {
+    ...(config.storeDir ? { store: { dir: config.storeDir, durable: true } } : {}),
+    volatileRoot: hasVolatileOverlay(release()),
+  });
   // init loads the remaining modules and mounts the disks while node starts up.
   await waitFor(() => existsSync(READY_MARK));
   const device = findPort(config.port);
