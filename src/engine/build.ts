@@ -119,6 +119,7 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
       root: new LazyRoot(machine, ws),
       outside: outsideRunner(machine),
       offload: machine.backend === 'vm',
+      outsideAsRoot: process.getuid?.() === 0,
       images,
       manifests: config.manifests,
       ...(config.sourceDateEpoch !== undefined ? { sourceDateEpoch: config.sourceDateEpoch } : {}),

@@ -120,6 +120,7 @@ export function fakeServices(machine: Machine, bus: EventBus, ws: Workspace, dir
     root: new LazyRoot(machine, ws),
     outside: (req, output) => machine.exec(req, output),
     offload: false,
+    outsideAsRoot: false,
     images: new BuildImages(),
     manifests: false,
   };

@@ -3,13 +3,13 @@
 // a failing action, a guest that cannot boot, and an arm64 root built inside the VM.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmod, chown, copyFile, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { chooseKernel } from '../../src/vm/qemu/kernel.js';
 import { baseRootTarball } from '../helpers/base-root.js';
-import { debstepArgv, debstep, REPO, SOURCE_ENV, tarList, tarRead } from '../helpers/debstep.js';
+import { debstepArgv, debstep, REPO, SOURCE_ENV, tarList, tarRead, tarVerbose } from '../helpers/debstep.js';
 import { checkTarballManifests } from '../helpers/manifest.js';
 import { qemuProcessesWith, treeWithBrokenModule } from './vm-helpers.js';
 
@@ -87,6 +87,24 @@ test('as root: debstep build --backend vm builds the recipe inside the VM', asyn
   assert.match(edited.stdout, /^\[vm\] starting a QEMU VM with TCG/m, 'the overlay boots the VM');
   assert.match(edited.stdout, /\(action 4 runs, not from the cache: overlay overlay: etc\/from-overlay changed\)/);
   assert.equal((await tarRead(join(p.art, 'out.tar.gz'), './etc/from-overlay')).toString(), 'overlaid again\n');
+});
+
+test('debootstrap for the VM: fetched and first stage outside it (as root), second stage in the guest', async () => {
+  const p = await project(amd64, 'architecture: amd64\nactions:\n  - action: debootstrap\n    suite: bookworm\n    variant: minbase\n  - action: pack\n    file: out.tar.gz\n');
+  const r = await debstep(['build', p.recipe, '--backend', 'vm', '--events', join(p.dir, 'events.jsonl'), '--artifactdir', p.art, '--state-dir', p.state]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const events = (await readFile(join(p.dir, 'events.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; label?: string; outside?: boolean });
+  const ran = events.filter((e) => e.type === 'command').map((e) => `${e.label}${e.outside ? ' (outside)' : ''}`);
+  assert.ok(ran.includes('debootstrap (first stage) (outside)') && ran.includes('debootstrap (first stage)'), ran.join(', '));
+  assert.ok(!ran.includes('debootstrap'), 'no first stage in the guest');
+  const tar = join(p.art, 'out.tar.gz');
+  const members = await tarList(tar);
+  for (const m of ['./usr/bin/dpkg', './usr/bin/apt-get', './var/lib/dpkg/status']) assert.ok(members.includes(m), m);
+  assert.ok(!members.some((m) => m.startsWith('./debootstrap')), 'the second stage finished');
+  assert.match(await tarVerbose(tar, './proc/'), /^d/, '/proc is a directory, as a first stage in the guest makes it');
+  assert.equal((await tarRead(tar, './etc/hostname')).toString(), 'debstep-vm\n', "the guest's, as its own first stage would have copied it");
+  const status = (await tarRead(tar, './var/lib/dpkg/status')).toString().split('\n\n').filter(Boolean);
+  assert.ok(status.length > 80 && status.every((s) => /^Status: install ok installed$/m.test(s)), 'every package configured');
 });
 
 const canSwitchUser = process.getuid?.() === 0 && ((await stat(REPO)).mode & 0o005) === 0o005;

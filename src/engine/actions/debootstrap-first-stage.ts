@@ -39,7 +39,7 @@ async function vmLikeDebootstrapDir(dir: string): Promise<string> {
  * here (said; the guest's attempt shows its own error).
  */
 export async function firstStageOutside(ctx: StageContext, argv: (target: string) => Promise<string[]>): Promise<string | undefined> {
-  if (process.getuid?.() !== 0) return undefined;
+  if (!ctx.outsideAsRoot) return undefined;
   const dir = await mkdtemp(join(ctx.scratchDir, 'first-stage-'));
   const target = join(dir, 'target');
   await mkdir(target);

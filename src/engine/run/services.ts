@@ -62,6 +62,8 @@ export interface BuildServices {
   /** Whether work that needs neither root nor the root (fetching packages, compressing)
    * is better done outside the machine: in a VM, where it runs slower than here. */
   readonly offload: boolean;
+  /** Whether commands outside the machine run as root (debootstrap's first stage outside a VM needs it). */
+  readonly outsideAsRoot: boolean;
   /** Disk images made by the build's actions (image-partition), for the actions after them. */
   readonly images: BuildImages;
   /** Set for reproducible output (SOURCE_DATE_EPOCH, --reproducible): the epoch. */

@@ -175,6 +175,11 @@ export class StageContext {
     return this.services.offload;
   }
 
+  /** Whether execOutside runs commands as root. */
+  get outsideAsRoot(): boolean {
+    return this.services.outsideAsRoot;
+  }
+
   /** Runs a command on the computer debstep runs on, as its user, outside the machine. */
   execOutside(req: Omit<ExecRequest, 'chroot' | 'binds'>, opts: ExecOptions = {}): Promise<ExecResult> {
     return this.run({ ...req, chroot: false }, opts, (r, out) => this.services.outside(r, out), this.offload);

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readAr } from '../../../../src/util/deb-repack.js';
 import type { ExecRequest } from '../../../../src/vm/machine.js';
 import { debootstrap } from '../../../../src/engine/actions/debootstrap.js';
+import { NO_CONTAINER } from '../../../../src/engine/actions/debootstrap-first-stage.js';
 import { params } from './check.js';
 import { runAction, tempDir } from './run-action.js';
 
@@ -110,6 +111,53 @@ test('a foreign root in a VM: fetched for its architecture, then a first stage o
   const { outside, inMachine } = await bootstrap(t, true, 'arm64');
   assert.ok(outside[1]!.includes('--arch=arm64') && !outside[1]!.includes('--foreign'), '--foreign and --make-tarball are two first stages');
   assert.ok(inMachine[0]!.includes('--foreign') && inMachine[0]!.includes('--arch=arm64'));
+});
+
+/** debootstrap's first stage as a stand-in: what it leaves in its target. */
+async function fakeFirstStage(argv: readonly string[]): Promise<void> {
+  const target = argv.at(-3)!;
+  await mkdir(join(target, 'debootstrap'), { recursive: true });
+  await writeFile(join(target, 'debootstrap/functions'), 'as the first stage copied them');
+}
+
+test('in a VM, as root, the first stage runs outside it too, finding no container; the VM unpacks its tree, then its own /etc files', async (t) => {
+  const dir = await tempDir(t);
+  let debootstrapDir = '';
+  let functions = '';
+  let shipped = '';
+  const onOutside = async ({ argv, env }: ExecRequest) => {
+    if (argv[0] === 'debootstrap' && argv.includes('--foreign')) {
+      debootstrapDir = env?.DEBOOTSTRAP_DIR ?? '';
+      functions = await readFile(join(debootstrapDir, 'functions'), 'utf8');
+      assert.equal(await readlink(join(debootstrapDir, 'scripts')), '/usr/share/debootstrap/scripts');
+      await fakeFirstStage(argv);
+    }
+    if (argv[0] === 'tar' && argv.includes('.')) shipped = await readFile(join(argv[argv.indexOf('-C') + 1]!, 'debootstrap/functions'), 'utf8');
+  };
+  const { outside, inMachine } = await runAction(dir, debootstrap, params({ action: 'debootstrap', suite: 'bookworm', variant: 'minbase' }), { offload: true, outsideAsRoot: true, onOutside });
+  assert.ok(outside.some((a) => a.some((x) => x.startsWith('--make-tarball='))), 'fetched outside');
+  const first = outside.find((a) => a[0] === 'debootstrap' && a.includes('--foreign'))!;
+  assert.ok(first.some((a) => a.startsWith('--unpack-tarball=')) && first.includes('--variant=minbase'), first.join(' '));
+  assert.notEqual(first.at(-3), '/fake-root', 'into a target of its own');
+  const own = readFileSync('/usr/share/debootstrap/functions', 'utf8');
+  assert.equal(functions, own + NO_CONTAINER, "debootstrap's own functions, with a detect_container that finds none");
+  assert.equal(shipped, own, 'the target gets the functions as they are');
+  const tar = outside.at(-1)!;
+  assert.deepEqual(tar.slice(0, 4), ['tar', '--numeric-owner', '--exclude=./etc/resolv.conf', '--exclude=./etc/hostname'], "the host's /etc files stay out");
+  const file = tar[tar.indexOf('-cf') + 1]!;
+  assert.deepEqual(inMachine[0], ['sh', '-c', 'tar --numeric-owner -xf "$1" -C "$2" && cp -a /etc/resolv.conf /etc/hostname "$2/etc/"', 'sh', file, '/fake-root']);
+  assert.ok(!inMachine.some((a) => a[0] === 'debootstrap'), 'no first stage in the VM');
+  assert.ok(inMachine[1]!.includes('--second-stage'));
+});
+
+test('a first stage that fails outside the VM runs in it instead, and not as another user', async (t) => {
+  const failing = async ({ argv }: ExecRequest) => (argv[0] === 'debootstrap' && argv.includes('--foreign') ? 1 : undefined);
+  for (const [outsideAsRoot, onOutside, why] of [[true, failing, 'failed outside'], [false, undefined, 'not root']] as const) {
+    const { inMachine, events } = await runAction(await tempDir(t), debootstrap, params({ action: 'debootstrap', suite: 'bookworm', variant: 'minbase' }), { offload: true, outsideAsRoot, ...(onOutside ? { onOutside } : {}) });
+    assert.equal(inMachine[0]![0], 'debootstrap', why);
+    assert.ok(inMachine[0]!.includes('--foreign') && inMachine[0]!.some((a) => a.startsWith('--unpack-tarball=')), why);
+    assert.equal(events.some((e) => e.type === 'info' && /first stage failed outside the VM \(exit status 1\); it runs in the VM instead/.test(e.message)), outsideAsRoot, why);
+  }
 });
 
 /**

@@ -17,7 +17,7 @@ export async function tempDir(t: { after: (fn: () => Promise<void>) => void }): 
   return dir;
 }
 
-export async function runAction<P>(dir: string, action: ActionDef, params: P, opts: { offload: boolean; arch?: string; epoch?: number; rootFiles?: string[]; onOutside?: (req: ExecRequest) => Promise<void>; onExec?: (req: ExecRequest) => void; realOutside?: boolean }) {
+export async function runAction<P>(dir: string, action: ActionDef, params: P, opts: { offload: boolean; arch?: string; epoch?: number; rootFiles?: string[]; onOutside?: (req: ExecRequest) => Promise<void | number>; onExec?: (req: ExecRequest) => void; realOutside?: boolean; outsideAsRoot?: boolean }) {
   const machine = new FakeMachine();
   const { onExec } = opts;
   if (onExec) machine.script = (req) => (onExec(req), { status: 0 });
@@ -31,11 +31,13 @@ export async function runAction<P>(dir: string, action: ActionDef, params: P, op
     // Real commands get no made-up proxy.
     ...fakeServices(machine, bus, ws, dir, opts.realOutside ? {} : undefined),
     offload: opts.offload,
+    outsideAsRoot: opts.outsideAsRoot ?? false,
     ...(opts.epoch === undefined ? {} : { sourceDateEpoch: opts.epoch }),
     outside: async (req: ExecRequest, output: OutputSink) => {
       outside.push(req);
-      await opts.onOutside?.(req);
-      return opts.realOutside ? hostExec(req, output) : { exitStatus: 0, signal: null, durationMs: 1, outputTail: [] };
+      // A number is the stand-in's exit status.
+      const status = await opts.onOutside?.(req);
+      return opts.realOutside ? hostExec(req, output) : { exitStatus: status ?? 0, signal: null, durationMs: 1, outputTail: [] };
     },
   };
   const ctx = new StageContext(services, 1, dir, opts.arch ?? 'amd64', 512);
