@@ -1,7 +1,7 @@
 // debootstrap's first stage for a VM, outside it. The first stage only unpacks packages
 // into the target (no program of the target runs), yet in a TCG guest it is 25-30 s of
 // tar, dpkg-deb and debootstrap's shell for a minbase, against 4 s natively; the guest then
-// unpacks the result in about 4 s and runs the second stage as before. The same debootstrap,
+// unpacks the result in 4-8 s and runs the second stage as before. The same debootstrap,
 // the same tarball and the same arguments run here as they would in the guest, which looks
 // like the guest in the two places debootstrap's first stage looks at its host:
 // - its container detection: a VM is no container, but a build host may be one (docker's

@@ -20,6 +20,12 @@ const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 /** What a volatile overlay leaves in its work directory. */
 const VOLATILE_MARK = 'work/incompat/volatile';
 
+/** Whether a kernel of this release (`uname -r`) knows overlayfs's `volatile`: 5.10 and newer. */
+export function hasVolatileOverlay(release: string): boolean {
+  const [major = 0, minor = 0] = release.split(/[.-]/).map(Number);
+  return major > 5 || (major === 5 && minor >= 10);
+}
+
 /**
  * The root overlay's mount options; relative layer names keep them short whatever the
  * number of layers. `volatile` (Linux 5.10+) drops the syncs that reach the upper layer:
@@ -27,12 +33,6 @@ const VOLATILE_MARK = 'work/incompat/volatile';
  * a few dozen times per package. The VM's disks are QEMU's cache=unsafe, so those syncs
  * never made a layer durable; a layer the store keeps is synced as a whole when sealed.
  */
-/** Whether a kernel of this release (`uname -r`) knows overlayfs's `volatile`: 5.10 and newer. */
-export function hasVolatileOverlay(release: string): boolean {
-  const [major = 0, minor = 0] = release.split(/[.-]/).map(Number);
-  return major > 5 || (major === 5 && minor >= 10);
-}
-
 export function overlayOptions(layers: RootLayers, volatile: boolean): string {
   return `lowerdir=${layers.lowers.join(':')},upperdir=${layers.upper},workdir=${layers.work}${volatile ? ',volatile' : ''}`;
 }
