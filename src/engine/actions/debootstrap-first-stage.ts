@@ -50,11 +50,16 @@ export async function firstStageOutside(ctx: StageContext, argv: (target: string
     ctx.info(`debootstrap's first stage failed outside the VM (exit status ${r.exitStatus}); it runs in the VM instead`);
     return undefined;
   }
-  // The second stage, in the guest, reads debootstrap's functions as they are.
-  await copyFile(join(DEBOOTSTRAP_DIR, 'functions'), join(target, 'debootstrap', 'functions'));
   const tar = join(dir, 'first-stage.tar');
-  const exclude = HOST_ETC.map((f) => `--exclude=.${f}`);
-  await ctx.execOutside({ argv: ['tar', '--numeric-owner', ...exclude, '-C', target, '-cf', tar, '.'], label: LABEL });
+  try {
+    // The second stage, in the guest, reads debootstrap's functions as they are.
+    await copyFile(join(DEBOOTSTRAP_DIR, 'functions'), join(target, 'debootstrap', 'functions'));
+    const exclude = HOST_ETC.map((f) => `--exclude=.${f}`);
+    await ctx.execOutside({ argv: ['tar', '--numeric-owner', ...exclude, '-C', target, '-cf', tar, '.'], label: LABEL });
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
   await rm(target, { recursive: true, force: true });
   return tar;
 }
