@@ -1,5 +1,5 @@
 // debootstrap's first stage for a VM, outside it. The first stage only unpacks packages
-// into the target (no program of the target runs), yet in a TCG guest it is 25-30 s of
+// into the target (no program of the target runs), yet in a TCG guest it is 23-33 s of
 // tar, dpkg-deb and debootstrap's shell for a minbase, against 4 s natively; the guest then
 // unpacks the result in 4-8 s and runs the second stage as before. The same debootstrap,
 // the same tarball and the same arguments run here as they would in the guest, which looks
