@@ -66,7 +66,7 @@ export async function firstStageOutside(ctx: StageContext, argv: (target: string
 
 /** The guest's command that puts the first stage's tree in the root, with the guest's own
  * /etc files that debootstrap would have copied there. */
-export function unpackFirstStage(tar: string, root: string): { argv: string[]; env: Record<string, string> } {
+export function unpackFirstStage(tar: string, root: string): { argv: string[]; env: Record<string, string>; label: string } {
   const script = `tar --numeric-owner -xf "$1" -C "$2" && cp -a ${HOST_ETC.join(' ')} "$2/etc/"`;
-  return { argv: ['sh', '-c', script, 'sh', tar, root], env: { TAR_OPTIONS: LARGE_RECORDS } };
+  return { argv: ['sh', '-c', script, 'sh', tar, root], env: { TAR_OPTIONS: LARGE_RECORDS }, label: LABEL };
 }

@@ -127,7 +127,7 @@ async function runDebootstrap(p: Params, ctx: StageContext, mirror: string): Pro
     // The first stage runs no program of the target: natively here where it can (see debootstrap-first-stage.ts).
     if (tarball) firstStage = await firstStageOutside(ctx, (target) => debootstrapArgv(p, ctx, mirror, target, { unpack: tarball }));
     if (firstStage) {
-      await ctx.exec({ ...unpackFirstStage(firstStage, ctx.rootDir), chroot: false, label: 'debootstrap (first stage)' });
+      await ctx.exec({ ...unpackFirstStage(firstStage, ctx.rootDir), chroot: false });
     } else {
       const argv = await debootstrapArgv(p, ctx, mirror, ctx.rootDir, tarball ? { unpack: tarball } : undefined);
       const env = tarball ? { TAR_OPTIONS: LARGE_RECORDS } : undefined;
