@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Runs the test suites with Node's built-in runner and tsx.
 // Usage: node scripts/run-tests.js [unit|integration|e2e|container]... [-- extra node --test flags]
-// With no suite named, runs unit first (fast), then integration (the VM's files in a lane
-// beside the host's), then e2e. The container
-// suite (npm run test:container: builds the image, minutes) runs only when named.
+// With no suite named, runs unit first (fast), then the integration and end-to-end files
+// together: the VM's in a lane beside the host's. The container suite (npm run
+// test:container: builds the image, minutes) runs only when named. The failed tests, with
+// their errors, are listed again at the end, where a long log's tail shows them.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -17,6 +18,17 @@ const dash = process.argv.indexOf('--');
 const args = dash === -1 ? process.argv.slice(2) : process.argv.slice(2, dash);
 const extra = dash === -1 ? [] : process.argv.slice(dash + 1);
 const suites = args.length ? args : all;
+
+// The VM's files (CPU-bound under TCG) and the host's (mostly waiting on the mirror and the
+// disk) run side by side, which takes minutes off the run; no test of one lane looks at what
+// the other holds (each has its own state directory, loop devices and QEMU processes, found
+// by their paths).
+const VM_LANE = /^(vm-|kvm-)/;
+// Files that change the machine for every process (foreign.test.ts disables the qemu-aarch64
+// binfmt handler, which a VM booted meanwhile would miss) run alone, before the lanes.
+const ALONE = /^foreign\./;
+// Suites whose files share the lanes; the others run as one node --test each.
+const LANED = ['integration', 'e2e'];
 
 function testFiles(dir) {
   let out = [];
@@ -34,47 +46,86 @@ function testFiles(dir) {
   return out;
 }
 
+/** A failed test as TAP reports it: its "not ok" line and its diagnostics, without the stack. */
+const failures = [];
+
+/**
+ * Follows one TAP stream and keeps its failed tests in `failures`. A parent whose subtests
+ * failed is kept by name only: the subtests carry the errors.
+ */
+function failureCollector(prefix) {
+  let open;
+  return (line) => {
+    const notOk = /^(\s*)not ok \d+ - /.exec(line);
+    if (notOk) {
+      open = { indent: notOk[1], lines: [prefix + line.trim()], inStack: false, parent: false };
+      return;
+    }
+    if (!open) return;
+    if (line === `${open.indent}  ...`) {
+      failures.push(open.parent ? open.lines.slice(0, 1) : open.lines);
+      open = undefined;
+      return;
+    }
+    const body = line.slice(open.indent.length + 2);
+    if (/^failureType: 'subtestsFailed'/.test(body)) open.parent = true;
+    // Keys start at the block's own indentation; stack (and its lines) is left out.
+    if (/^\w+:/.test(body)) open.inStack = body.startsWith('stack:');
+    if (body === '---' || open.inStack || body.startsWith('duration_ms:') || open.lines.length > 40) return;
+    open.lines.push(`    ${body}`);
+  };
+}
+
 /**
  * Runs `files` with node --test, one file at a time unless `concurrent`; with `prefix`, its
  * output lines are prefixed, so that two lanes read apart in one log. Resolves to success.
  */
-function runFiles(files, concurrent, prefix) {
+function runFiles(files, concurrent, prefix = '') {
   const argv = ['--import', 'tsx', '--test', ...(concurrent ? [] : ['--test-concurrency=1']), ...extra, ...files];
-  const child = spawn(process.execPath, argv, { stdio: prefix ? ['inherit', 'pipe', 'pipe'] : 'inherit' });
-  if (prefix) {
-    for (const [from, to] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
-      createInterface({ input: from }).on('line', (line) => to.write(`${prefix}${line}\n`));
-    }
+  const child = spawn(process.execPath, argv, { stdio: ['inherit', 'pipe', 'pipe'] });
+  const collect = failureCollector(prefix);
+  for (const [from, to] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
+    createInterface({ input: from }).on('line', (line) => {
+      to.write(`${prefix}${line}\n`);
+      if (from === child.stdout) collect(line);
+    });
   }
   return new Promise((done) => child.on('close', (code) => done(code === 0)));
 }
 
-// The VM's integration tests (CPU-bound under TCG) and the host's (mostly waiting on the
-// mirror and the disk) run side by side, which takes minutes off the suite; no test of one
-// lane looks at what the other holds (each has its own state directory, loop devices and
-// QEMU processes, found by their paths).
-const VM_LANE = /^(vm-|kvm-)/;
+/** The files of the laned suites: those that must run alone first, then the two lanes. */
+async function runLaned(files) {
+  const alone = files.filter((f) => ALONE.test(basename(f)));
+  const vm = files.filter((f) => VM_LANE.test(basename(f)));
+  const host = files.filter((f) => !alone.includes(f) && !vm.includes(f));
+  const aloneOk = alone.length === 0 || (await runFiles(alone, false));
+  const lanes = await Promise.all([host.length === 0 || runFiles(host, false, '[host] '), vm.length === 0 || runFiles(vm, false, '[vm] ')]);
+  return aloneOk && lanes.every(Boolean);
+}
+
+const filesOf = (suite) => [join('test', suite), ...(besideCode[suite] ?? [])].flatMap(testFiles);
+
+const unknown = suites.filter((s) => !named.includes(s));
+if (unknown.length > 0) {
+  console.error(`unknown suite ${unknown.join(', ')}; expected one of ${named.join(', ')}`);
+  process.exit(2);
+}
 
 let failed = false;
-for (const suite of suites) {
-  if (!named.includes(suite)) {
-    console.error(`unknown suite ${suite}; expected one of ${named.join(', ')}`);
-    process.exit(2);
-  }
-  const files = [join('test', suite), ...(besideCode[suite] ?? [])].flatMap(testFiles);
+// Unit tests are independent and fast: their files run concurrently. The others share the
+// machine's mounts, loop devices and CPU: one file at a time (in each lane).
+for (const phase of [['unit'], LANED, ['container']]) {
+  const chosen = phase.filter((s) => suites.includes(s));
+  const files = chosen.flatMap(filesOf);
   if (files.length === 0) continue;
-  console.log(`# suite: ${suite} (${files.length} files)`);
-  // Unit tests are independent and fast: their files run concurrently. The others share
-  // the machine's mounts, loop devices and CPU: one file at a time (in each lane).
-  let ok;
-  if (suite === 'unit') ok = await runFiles(files, true);
-  else if (suite !== 'integration') ok = await runFiles(files, false);
-  else {
-    const vm = files.filter((f) => VM_LANE.test(basename(f)));
-    const host = files.filter((f) => !vm.includes(f));
-    const lanes = await Promise.all([runFiles(host, false, '[host] '), runFiles(vm, false, '[vm] ')]);
-    ok = lanes.every(Boolean);
-  }
+  console.log(`# suite: ${chosen.join(' + ')} (${files.length} files)`);
+  const ok = phase === LANED ? await runLaned(files) : await runFiles(files, phase[0] === 'unit');
   if (!ok) failed = true;
+}
+if (failures.length > 0) {
+  console.log(`\n# failed (${failures.length}):`);
+  for (const lines of failures) console.log(lines.join('\n'));
+} else if (failed) {
+  console.log('\n# failed: a test process exited with an error outside any test (see above)');
 }
 process.exit(failed ? 1 : 0);

@@ -66,6 +66,12 @@ export async function mountsUnder(fragment: string): Promise<string[]> {
   return [...found];
 }
 
+/** Loop devices whose backing file's path contains `fragment`. */
+export async function loopsOf(fragment: string): Promise<string[]> {
+  const { stdout } = await run('losetup', ['--list', '--noheadings', '--output', 'NAME,BACK-FILE']);
+  return stdout.split('\n').filter((l) => l.includes(fragment));
+}
+
 /** The live processes whose command line mentions `fragment` (and whose root directory is
  * under `rootUnder`, when given). Zombies are dead: a container's init may never reap them,
  * so they do not count. */

@@ -14,7 +14,7 @@ import { chmod, copyFile, cp, mkdir, mkdtemp, open, readFile, rm, stat, symlink,
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { debstep, debstepArgv, mountsUnder, processesMentioning, REPO, type Result, SOURCE_ENV, tarList } from '../helpers/debstep.js';
+import { debstep, debstepArgv, loopsOf, mountsUnder, processesMentioning, REPO, type Result, SOURCE_ENV, tarList } from '../helpers/debstep.js';
 import { dpkgQueryList, validSpdx } from '../helpers/manifest.js';
 import { qemuProcessesWith } from './vm-helpers.js';
 
@@ -37,12 +37,6 @@ after(async () => {
   assert.deepEqual(left, [], 'no mounts left');
   assert.deepEqual(loops, [], 'no loop devices left');
 });
-
-/** Loop devices whose backing file is under `dir`. */
-async function loopsOf(dir: string): Promise<string[]> {
-  const { stdout } = await exec('losetup', ['--list', '--noheadings', '--output', 'NAME,BACK-FILE']);
-  return stdout.split('\n').filter((l) => l.includes(dir));
-}
 
 interface Project {
   readonly dir: string;
