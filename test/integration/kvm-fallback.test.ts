@@ -16,7 +16,6 @@ import { test } from 'node:test';
 import { hostKvm, kvmVerdict, runProbe, vmCacheDirOf } from '../../src/vm/qemu/accel-probe.js';
 import { chooseKernel } from '../../src/vm/qemu/kernel.js';
 import { answerFile, probeKey, readAnswer, writeAnswer } from '../../src/vm/qemu/kvm-probe-cache.js';
-import { PROBE_TIMEOUT_MS } from '../../src/vm/qemu/kvm-probe-guest.js';
 import { which } from '../../src/util/which.js';
 import { type Result, debstep, tempDir } from '../helpers/debstep.js';
 import { qemuProcessesWith } from './vm-helpers.js';
@@ -81,12 +80,8 @@ async function tinyRecipe(dir: string): Promise<string> {
   return recipe;
 }
 
-/** Runs debstep with the fake QEMU first on PATH, timing it. */
-async function timed(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Result & { ms: number }> {
-  const started = Date.now();
-  const r = await debstep(args, { env, cwd });
-  return { ...r, ms: Date.now() - started };
-}
+/** Runs debstep with the fake QEMU first on PATH. */
+const run = (args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Result> => debstep(args, { env, cwd });
 
 const show = (r: Result) => `--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
 
@@ -113,14 +108,12 @@ test('KVM that hangs: the probe says so within its bound, doctor reports it, the
   const dir = await tempDir(t);
   const state = join(dir, 'state');
   const { bin } = await fakeQemu(dir, 'hangs');
-  const first = await timed(['doctor', '--state-dir', state], withPath(bin), dir);
+  const first = await run(['doctor', '--state-dir', state], withPath(bin), dir);
   const line = first.stdout.split('\n').find((l) => l.includes('] kvm: ')) ?? '';
   assert.match(line, new RegExp(`^  \\[note\\] kvm: ${deviceRe} exists but KVM does not work: the kernel ${kernel!.image} did not reach its init within 8 s under KVM: it hangs \\(probed just now; the answer is kept in ${state}/cache/vm/kvm-probe-\\w+\\.json until the host reboots\\)`), show(first));
   assert.match(first.stdout, /fix: if KVM should work here .*delete .*kvm-probe-\w+\.json to probe again/);
-  assert.ok(first.ms < PROBE_TIMEOUT_MS + 15_000, `doctor took ${first.ms} ms`);
-  const second = await timed(['doctor', '--state-dir', state], withPath(bin), dir);
+  const second = await run(['doctor', '--state-dir', state], withPath(bin), dir);
   assert.match(second.stdout, new RegExp(`\\] kvm: ${deviceRe} exists but KVM does not work: .*it hangs \\(the answer of a probe earlier this boot, kept in .*kvm-probe-\\w+\\.json\\)`), show(second));
-  assert.ok(second.ms < PROBE_TIMEOUT_MS, `the second doctor took ${second.ms} ms: no probe`);
   // The probe's QEMU boots the kernel unpacked into the state directory: it is gone too.
   noQemuLeft(dir);
 });
@@ -128,14 +121,14 @@ test('KVM that hangs: the probe says so within its bound, doctor reports it, the
 test("KVM that fails at once (an MSR QEMU cannot set): QEMU's own words, in about a second", { skip, timeout: 60_000 }, async (t) => {
   const dir = await tempDir(t);
   const { bin } = await fakeQemu(dir, 'msr');
-  const r = await timed(['doctor', '--state-dir', join(dir, 'state')], withPath(bin), dir);
+  const r = await run(['doctor', '--state-dir', join(dir, 'state')], withPath(bin), dir);
   assert.match(r.stdout, new RegExp(`\\] kvm: ${deviceRe} exists but KVM does not work: QEMU could not run the kernel \\S+ under KVM: qemu-system-x86_64: error: failed to set MSR 0x10a to 0x20000c04 \\(probed just now`), show(r));
 });
 
 test('auto as root on a host whose KVM hangs builds on the host, and says why', { skip, timeout: 120_000 }, async (t) => {
   const dir = await tempDir(t);
   const { bin } = await fakeQemu(dir, 'hangs');
-  const r = await timed(['build', await tinyRecipe(dir), '--state-dir', join(dir, 'state'), '--artifactdir', dir], withPath(bin), dir);
+  const r = await run(['build', await tinyRecipe(dir), '--state-dir', join(dir, 'state'), '--artifactdir', dir], withPath(bin), dir);
   assert.equal(r.code, 0, show(r));
   assert.match(r.stderr, /^checking whether KVM works: booting \S+ under KVM to its init \(8 s at most, once per host boot\)$/m);
   assert.match(r.stdout, /on the host backend \(KVM does not work \(the kernel \S+ did not reach its init within 8 s under KVM: it hangs\); running as root: chroot on the host\)/, show(r));
@@ -148,7 +141,7 @@ test('a VM left to auto whose KVM guest stays silent boots again under TCG, fini
   const state = join(dir, 'state');
   const { bin, qemu } = await fakeQemu(dir, 'hangs');
   const kept = await keptWorks(state, qemu);
-  const r = await timed(['build', await tinyRecipe(dir), '--backend', 'vm', '--state-dir', state, '--artifactdir', dir], withPath(bin), dir);
+  const r = await run(['build', await tinyRecipe(dir), '--backend', 'vm', '--state-dir', state, '--artifactdir', dir], withPath(bin), dir);
   assert.equal(r.code, 0, show(r));
   assert.match(r.stdout, /^\[accel\] KVM \(the probe booted this kernel to its init under KVM\)$/m, show(r));
   assert.match(r.stdout, /^\[accel\] the VM under KVM printed nothing on its console within 8 s: booting again under TCG$/m);
@@ -163,7 +156,7 @@ test('a VM left to auto whose KVM guest stays silent boots again under TCG, fini
   assert.equal(answer.works, false, 'the failure is kept for the next build');
   noQemuLeft(dir);
 
-  const next = await timed(['build', await tinyRecipe(dir), '--backend', 'vm', '--state-dir', state, '--artifactdir', dir], withPath(bin), dir);
+  const next = await run(['build', await tinyRecipe(dir), '--backend', 'vm', '--state-dir', state, '--artifactdir', dir], withPath(bin), dir);
   assert.equal(next.code, 0, show(next));
   assert.match(next.stdout, /^\[accel\] TCG .*because KVM does not work: a VM under KVM booting .*; known since earlier this boot$/m, show(next));
   assert.doesNotMatch(next.stdout, /booting again under TCG/);
@@ -173,7 +166,7 @@ test('a VM left to auto whose KVM guest stays silent boots again under TCG, fini
 test('-b kvm on a host whose KVM hangs fails with status 1, the reason and the hint -b qemu', { skip, timeout: 120_000 }, async (t) => {
   const dir = await tempDir(t);
   const { bin } = await fakeQemu(dir, 'hangs');
-  const r = await timed(['build', await tinyRecipe(dir), '-b', 'kvm', '--state-dir', join(dir, 'state'), '--artifactdir', dir], withPath(bin), dir);
+  const r = await run(['build', await tinyRecipe(dir), '-b', 'kvm', '--state-dir', join(dir, 'state'), '--artifactdir', dir], withPath(bin), dir);
   assert.equal(r.code, 1, show(r));
   assert.match(r.stderr, /^error: KVM was requested but does not work: the kernel \S+ did not reach its init within 8 s under KVM: it hangs$/m, show(r));
   assert.match(r.stderr, /^hint: build with -b qemu /m);
@@ -186,12 +179,11 @@ test('-b kvm whose VM stays silent although the probe passed fails with the reas
   const state = join(dir, 'state');
   const { bin, qemu } = await fakeQemu(dir, 'hangs');
   const kept = await keptWorks(state, qemu);
-  const r = await timed(['build', await tinyRecipe(dir), '-b', 'kvm', '--state-dir', state, '--artifactdir', dir], withPath(bin), dir);
+  const r = await run(['build', await tinyRecipe(dir), '-b', 'kvm', '--state-dir', state, '--artifactdir', dir], withPath(bin), dir);
   assert.equal(r.code, 1, show(r));
   // The VM boots when the first action needs it: its failure is that action's.
   assert.match(r.stderr, /^error: Action 'run' failed at stage Run: KVM was requested, but the VM under KVM printed nothing on its console within 8 s$/m, show(r));
   assert.match(r.stderr, /^hint: build with -b qemu /m);
-  assert.ok(r.ms < 30_000, `failed after ${r.ms} ms`);
   assert.equal((await readAnswer(vmCacheDirOf(state), await probeKey(kernel!.image, qemu)))?.works, false);
   assert.ok(kept);
   noQemuLeft(dir);

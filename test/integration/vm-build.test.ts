@@ -132,17 +132,16 @@ test('a failing action in the VM fails the build with its command and exit statu
   assert.match(r.stderr, /^ {4}\| about to fail$/m);
 });
 
-test('a guest that cannot mount the host is reported within seconds with its reason', async () => {
+test('a guest that cannot mount the host is reported as it stops, with its reason', async () => {
   const p = await project(amd64, RECIPE('amd64'));
   const kernel = await chooseKernel({});
   const modules = await treeWithBrokenModule(kernel, '9p');
   dirs.push(join(modules, '..'));
-  const started = Date.now();
   const r = await debstep(['build', p.recipe, '--backend', 'vm', '--kernel', kernel.image, '--modules', modules, '--artifactdir', p.art, '--state-dir', p.state]);
-  const seconds = (Date.now() - started) / 1000;
   assert.equal(r.code, 1, r.stdout + r.stderr);
-  assert.match(r.stderr, /9p/, r.stderr);
-  assert.ok(seconds < 60, `reported after ${seconds} s`);
+  // As QEMU exits, not when the bound on the boot (a minute under TCG) runs out: no wall
+  // clock, which a loaded machine stretches.
+  assert.match(r.stderr, /the VM stopped before its agent was ready \(QEMU exit status 0\): cannot load kernel module 9p/, r.stderr);
 });
 
 test('an arm64 root builds inside the VM through binfmt in the guest', async () => {

@@ -82,7 +82,7 @@ test('an aborted command is stopped', async () => {
   const started = Date.now();
   const r = await vm.exec({ argv: ['sleep', '120'], chroot: false, label: 't', signal: AbortSignal.timeout(1500) }, () => {});
   assert.notEqual(r.exitStatus, 0);
-  assert.ok(Date.now() - started < 30_000, 'well before the sleep would end');
+  assert.ok(Date.now() - started < 60_000, 'well before the sleep would end');
 });
 
 test('files in the layered root: write, read, symlinks resolved inside the root, rename, remove', async () => {
