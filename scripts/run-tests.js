@@ -2,7 +2,7 @@
 // Runs the test suites with Node's built-in runner and tsx.
 // Usage: node scripts/run-tests.js [unit|integration|e2e|container]... [-- extra node --test flags]
 // With no suite named, runs unit first (fast), then the integration and end-to-end files
-// together: the VM's in a lane beside the host's. The container suite (npm run
+// together: the VM's and the end-to-end ones in a lane beside the host's. The container suite (npm run
 // test:container: builds the image, minutes) runs only when named. The failed tests, with
 // their errors, are listed again at the end, where a long log's tail shows them.
 import { spawn } from 'node:child_process';
@@ -22,8 +22,9 @@ const suites = args.length ? args : all;
 // The VM's files (CPU-bound under TCG) and the host's (mostly waiting on the mirror and the
 // disk) run side by side, which takes minutes off the run; no test of one lane looks at what
 // the other holds (each has its own state directory, loop devices and QEMU processes, found
-// by their paths).
+// by their paths). The end-to-end files join the VM's lane, the shorter one without them.
 const VM_LANE = /^(vm-|kvm-)/;
+const inVmLane = (file) => VM_LANE.test(basename(file)) || file.startsWith(join('test', 'e2e'));
 // Files that change the machine for every process (foreign.test.ts disables the qemu-aarch64
 // binfmt handler, which a VM booted meanwhile would miss) run alone, before the lanes.
 const ALONE = /^foreign\./;
@@ -96,7 +97,7 @@ function runFiles(files, concurrent, prefix = '') {
 /** The files of the laned suites: those that must run alone first, then the two lanes. */
 async function runLaned(files) {
   const alone = files.filter((f) => ALONE.test(basename(f)));
-  const vm = files.filter((f) => VM_LANE.test(basename(f)));
+  const vm = files.filter((f) => !alone.includes(f) && inVmLane(f));
   const host = files.filter((f) => !alone.includes(f) && !vm.includes(f));
   const aloneOk = alone.length === 0 || (await runFiles(alone, false));
   const lanes = await Promise.all([host.length === 0 || runFiles(host, false, '[host] '), vm.length === 0 || runFiles(vm, false, '[vm] ')]);
