@@ -2,9 +2,10 @@
 // Runs the test suites with Node's built-in runner and tsx.
 // Usage: node scripts/run-tests.js [unit|integration|e2e|container]... [-- extra node --test flags]
 // With no suite named, runs unit first (fast), then the integration and end-to-end files
-// together: the VM's and the end-to-end ones in a lane beside the host's. The container suite (npm run
-// test:container: builds the image, minutes) runs only when named. The failed tests, with
-// their errors, are listed again at the end, where a long log's tail shows them.
+// together: the VM's and the end-to-end ones in a lane beside the host's. The container
+// suite (npm run test:container: builds the image, minutes) runs only when named. The
+// failed tests, with their errors, are listed again at the end, where a long log's tail
+// shows them.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';

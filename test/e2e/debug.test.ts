@@ -5,21 +5,15 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { hostArchitecture as hostArch } from '../../src/vm/binfmt.js';
 import { baseRootTarball, hostSuite } from '../helpers/base-root.js';
-import { loopsOf } from '../helpers/debstep.js';
+import { debstepArgv, loopsOf, mountsUnder, SOURCE_ENV } from '../helpers/debstep.js';
 import { haveTmux, TmuxSession } from './helpers/tmux.js';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const TSX = join(REPO, 'node_modules/tsx/dist/esm/index.mjs');
 const skip = process.getuid?.() !== 0 ? 'needs root (host backend)' : !haveTmux() ? 'needs tmux' : false;
 
-/** debstep as the user runs it, from the sources. */
-const debstep = (...args: string[]) => [process.execPath, '--import', `file://${TSX}`, join(REPO, 'src/cli.ts'), ...args];
-const tsxEnv = { TSX_TSCONFIG_PATH: join(REPO, 'tsconfig.json') };
 
 interface Fixture {
   readonly dir: string;
@@ -49,16 +43,10 @@ async function fixture(t: { after: (fn: () => Promise<void>) => void }, actions:
 type Backend = 'host' | 'vm';
 
 function start(t: { after: (fn: () => Promise<void>) => void }, f: Fixture, name: string, args: string[], env: Record<string, string> = {}, backend: Backend = 'host'): TmuxSession {
-  const argv = debstep('debug', 'r.yaml', '--backend', backend, '--state-dir', f.state, '--artifactdir', f.artifacts, ...args);
-  const session = TmuxSession.start(`${name}-${process.pid}`, argv, { cwd: dirname(f.recipe), env: { ...tsxEnv, ...env } });
+  const argv = debstepArgv(['debug', 'r.yaml', '--backend', backend, '--state-dir', f.state, '--artifactdir', f.artifacts, ...args]);
+  const session = TmuxSession.start(`${name}-${process.pid}`, argv, { cwd: dirname(f.recipe), env: { ...SOURCE_ENV, ...env } });
   t.after(async () => session.kill());
   return session;
-}
-
-/** Mount points under `dir` in any mount namespace of this machine's processes. */
-function mountsUnder(dir: string): string[] {
-  const out = execFileSync('findmnt', ['-rn', '-o', 'TARGET'], { encoding: 'utf8' });
-  return out.split('\n').filter((m) => m.startsWith(dir));
 }
 
 /** Processes with `dir` in their command line, but for the tmux server (which started debstep). */
@@ -74,8 +62,8 @@ test('without a terminal, debug says it needs one and exits 2', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'debstep-e2e-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   await writeFile(join(dir, 'r.yaml'), 'architecture: amd64\nactions:\n  - action: run\n    command: "true"\n');
-  const [node, ...args] = debstep('debug', join(dir, 'r.yaml'));
-  const r = spawnSync(node!, args, { encoding: 'utf8', env: { ...process.env, ...tsxEnv }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const [node, ...args] = debstepArgv(['debug', join(dir, 'r.yaml')]);
+  const r = spawnSync(node!, args, { encoding: 'utf8', env: { ...process.env, ...SOURCE_ENV }, stdio: ['pipe', 'pipe', 'pipe'] });
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /^error: debstep debug needs a terminal/m);
   assert.equal(r.stdout, '');
@@ -150,7 +138,7 @@ test(`${backend} backend: breakpoint, step, shell in the root, edit and retry, s
   tui.keys('q');
   assert.equal(await tui.waitForExit(), 0);
   assert.match(tui.screen(), /==== Recipe done \(tainted: skipped action 5\) ====/);
-  assert.deepEqual(mountsUnder(f.state), []);
+  assert.deepEqual(await mountsUnder(f.state), []);
   assert.deepEqual(processesMentioning(f.state), [], 'no process (and no QEMU) is left');
 });
 }
@@ -173,7 +161,7 @@ test('a failure pauses with the failed command; quitting and discarding leaves n
   tui.keys('d');
   assert.equal(await tui.waitForExit(), 1);
   assert.match(tui.screen(), /^error: Action 'Fail on purpose' failed at stage Run/m);
-  assert.deepEqual(mountsUnder(f.state), []);
+  assert.deepEqual(await mountsUnder(f.state), []);
   assert.deepEqual(processesMentioning(f.state), []);
   const builds = await readdir(join(f.state, 'builds')).catch(() => [] as string[]);
   assert.deepEqual(builds.filter((b) => b !== 'last'), [], 'the workspace is discarded');
@@ -199,7 +187,7 @@ test('quitting and keeping leaves the workspace for debstep shell, and no mounts
   assert.deepEqual(state.layers, ['L001']);
   assert.deepEqual(state.frozen, ['L001']);
   assert.match(Object.values((state as { stored?: Record<string, string> }).stored ?? {})[0] ?? '', /\/cache\/layers\/store\//, 'the layer lives in the store');
-  assert.deepEqual(mountsUnder(f.state), []);
+  assert.deepEqual(await mountsUnder(f.state), []);
   assert.deepEqual(processesMentioning(f.state), []);
 });
 
@@ -236,6 +224,6 @@ test('a disk image in the debugger: its mounts at a pause, and a retry that star
   assert.match(await readFile(events, 'utf8'), /remaking it from action 2 \(image-partition\) to action 4/);
   tui.keys('q');
   assert.equal(await tui.waitForExit(), 0);
-  assert.deepEqual(mountsUnder(f.state), []);
+  assert.deepEqual(await mountsUnder(f.state), []);
   assert.deepEqual(await loopsOf(f.dir), [], 'no loop device is left');
 });

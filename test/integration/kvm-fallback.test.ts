@@ -80,9 +80,6 @@ async function tinyRecipe(dir: string): Promise<string> {
   return recipe;
 }
 
-/** Runs debstep with the fake QEMU first on PATH. */
-const run = (args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Result> => debstep(args, { env, cwd });
-
 const show = (r: Result) => `--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
 
 /** Keeps "KVM works" for the fake QEMU, as a probe that passed earlier this boot would. */
@@ -108,11 +105,11 @@ test('KVM that hangs: the probe says so within its bound, doctor reports it, the
   const dir = await tempDir(t);
   const state = join(dir, 'state');
   const { bin } = await fakeQemu(dir, 'hangs');
-  const first = await run(['doctor', '--state-dir', state], withPath(bin), dir);
+  const first = await debstep(['doctor', '--state-dir', state], { env: withPath(bin), cwd: dir });
   const line = first.stdout.split('\n').find((l) => l.includes('] kvm: ')) ?? '';
   assert.match(line, new RegExp(`^  \\[note\\] kvm: ${deviceRe} exists but KVM does not work: the kernel ${kernel!.image} did not reach its init within 8 s under KVM: it hangs \\(probed just now; the answer is kept in ${state}/cache/vm/kvm-probe-\\w+\\.json until the host reboots\\)`), show(first));
   assert.match(first.stdout, /fix: if KVM should work here .*delete .*kvm-probe-\w+\.json to probe again/);
-  const second = await run(['doctor', '--state-dir', state], withPath(bin), dir);
+  const second = await debstep(['doctor', '--state-dir', state], { env: withPath(bin), cwd: dir });
   assert.match(second.stdout, new RegExp(`\\] kvm: ${deviceRe} exists but KVM does not work: .*it hangs \\(the answer of a probe earlier this boot, kept in .*kvm-probe-\\w+\\.json\\)`), show(second));
   // The probe's QEMU boots the kernel unpacked into the state directory: it is gone too.
   noQemuLeft(dir);
@@ -121,14 +118,14 @@ test('KVM that hangs: the probe says so within its bound, doctor reports it, the
 test("KVM that fails at once (an MSR QEMU cannot set): QEMU's own words, in about a second", { skip, timeout: 60_000 }, async (t) => {
   const dir = await tempDir(t);
   const { bin } = await fakeQemu(dir, 'msr');
-  const r = await run(['doctor', '--state-dir', join(dir, 'state')], withPath(bin), dir);
+  const r = await debstep(['doctor', '--state-dir', join(dir, 'state')], { env: withPath(bin), cwd: dir });
   assert.match(r.stdout, new RegExp(`\\] kvm: ${deviceRe} exists but KVM does not work: QEMU could not run the kernel \\S+ under KVM: qemu-system-x86_64: error: failed to set MSR 0x10a to 0x20000c04 \\(probed just now`), show(r));
 });
 
 test('auto as root on a host whose KVM hangs builds on the host, and says why', { skip, timeout: 120_000 }, async (t) => {
   const dir = await tempDir(t);
   const { bin } = await fakeQemu(dir, 'hangs');
-  const r = await run(['build', await tinyRecipe(dir), '--state-dir', join(dir, 'state'), '--artifactdir', dir], withPath(bin), dir);
+  const r = await debstep(['build', await tinyRecipe(dir), '--state-dir', join(dir, 'state'), '--artifactdir', dir], { env: withPath(bin), cwd: dir });
   assert.equal(r.code, 0, show(r));
   assert.match(r.stderr, /^checking whether KVM works: booting \S+ under KVM to its init \(8 s at most, once per host boot\)$/m);
   assert.match(r.stdout, /on the host backend \(KVM does not work \(the kernel \S+ did not reach its init within 8 s under KVM: it hangs\); running as root: chroot on the host\)/, show(r));
@@ -141,7 +138,7 @@ test('a VM left to auto whose KVM guest stays silent boots again under TCG, fini
   const state = join(dir, 'state');
   const { bin, qemu } = await fakeQemu(dir, 'hangs');
   const kept = await keptWorks(state, qemu);
-  const r = await run(['build', await tinyRecipe(dir), '--backend', 'vm', '--state-dir', state, '--artifactdir', dir], withPath(bin), dir);
+  const r = await debstep(['build', await tinyRecipe(dir), '--backend', 'vm', '--state-dir', state, '--artifactdir', dir], { env: withPath(bin), cwd: dir });
   assert.equal(r.code, 0, show(r));
   assert.match(r.stdout, /^\[accel\] KVM \(the probe booted this kernel to its init under KVM\)$/m, show(r));
   assert.match(r.stdout, /^\[accel\] the VM under KVM printed nothing on its console within 8 s: booting again under TCG$/m);
@@ -156,7 +153,7 @@ test('a VM left to auto whose KVM guest stays silent boots again under TCG, fini
   assert.equal(answer.works, false, 'the failure is kept for the next build');
   noQemuLeft(dir);
 
-  const next = await run(['build', await tinyRecipe(dir), '--backend', 'vm', '--state-dir', state, '--artifactdir', dir], withPath(bin), dir);
+  const next = await debstep(['build', await tinyRecipe(dir), '--backend', 'vm', '--state-dir', state, '--artifactdir', dir], { env: withPath(bin), cwd: dir });
   assert.equal(next.code, 0, show(next));
   assert.match(next.stdout, /^\[accel\] TCG .*because KVM does not work: a VM under KVM booting .*; known since earlier this boot$/m, show(next));
   assert.doesNotMatch(next.stdout, /booting again under TCG/);
@@ -166,7 +163,7 @@ test('a VM left to auto whose KVM guest stays silent boots again under TCG, fini
 test('-b kvm on a host whose KVM hangs fails with status 1, the reason and the hint -b qemu', { skip, timeout: 120_000 }, async (t) => {
   const dir = await tempDir(t);
   const { bin } = await fakeQemu(dir, 'hangs');
-  const r = await run(['build', await tinyRecipe(dir), '-b', 'kvm', '--state-dir', join(dir, 'state'), '--artifactdir', dir], withPath(bin), dir);
+  const r = await debstep(['build', await tinyRecipe(dir), '-b', 'kvm', '--state-dir', join(dir, 'state'), '--artifactdir', dir], { env: withPath(bin), cwd: dir });
   assert.equal(r.code, 1, show(r));
   assert.match(r.stderr, /^error: KVM was requested but does not work: the kernel \S+ did not reach its init within 8 s under KVM: it hangs$/m, show(r));
   assert.match(r.stderr, /^hint: build with -b qemu /m);
@@ -179,7 +176,7 @@ test('-b kvm whose VM stays silent although the probe passed fails with the reas
   const state = join(dir, 'state');
   const { bin, qemu } = await fakeQemu(dir, 'hangs');
   const kept = await keptWorks(state, qemu);
-  const r = await run(['build', await tinyRecipe(dir), '-b', 'kvm', '--state-dir', state, '--artifactdir', dir], withPath(bin), dir);
+  const r = await debstep(['build', await tinyRecipe(dir), '-b', 'kvm', '--state-dir', state, '--artifactdir', dir], { env: withPath(bin), cwd: dir });
   assert.equal(r.code, 1, show(r));
   // The VM boots when the first action needs it: its failure is that action's.
   assert.match(r.stderr, /^error: Action 'run' failed at stage Run: KVM was requested, but the VM under KVM printed nothing on its console within 8 s$/m, show(r));
