@@ -1,11 +1,13 @@
 #!/bin/bash
-# Sets up a Debian 12 host for debstep: the Debian tools it drives (scripts/host-packages.txt)
-# and its tests use (scripts/test-packages.txt), binfmt_misc for foreign architectures, then
-# its npm dependencies (npm ci builds dist/ through the prepare script). Run as root.
+# Sets up a Debian 12 or 13 host for debstep, from a machine that has only git: the Debian
+# tools debstep drives (scripts/host-packages.txt), what `npm ci` compiles node-pty with
+# (scripts/build-packages.txt) and what its tests use (scripts/test-packages.txt), binfmt_misc
+# for foreign architectures, Node.js 20 or newer (scripts/install-node.sh), then its npm
+# dependencies (npm ci builds dist/ through the prepare script). Run as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-mapfile -t packages < <(grep -Ehv '^[[:space:]]*(#|$)' scripts/host-packages.txt scripts/test-packages.txt)
+mapfile -t packages < <(grep -Ehv '^[[:space:]]*(#|$)' scripts/build-packages.txt scripts/host-packages.txt scripts/test-packages.txt)
 
 # binfmt_misc must be mounted for foreign-architecture builds (containers often lack it),
 # before qemu-user-static's installation registers its handlers there.
@@ -23,4 +25,6 @@ fi
 # Registers every installed handler (a no-op for those already registered).
 update-binfmts --enable || echo "warning: update-binfmts could not register the qemu handlers (see debstep doctor)" >&2
 
+bash scripts/install-node.sh
+hash -r
 npm ci

@@ -13,29 +13,13 @@ import { HostRootFiles } from './root-files.js';
 import { type Diagnosis, diagnoseArch } from '../binfmt.js';
 import { hostBinfmtView } from './binfmt-view.js';
 import { DirLayerStore } from './layer-store.js';
+import { CLASSIC_MOUNT_ENV, mountOverlay } from './overlay-mount.js';
 import { LoopDevice, partitionDevices, quietRun } from './block-devices.js';
 
 const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** What a volatile overlay leaves in its work directory. */
 const VOLATILE_MARK = 'work/incompat/volatile';
-
-/** Whether a kernel of this release (`uname -r`) knows overlayfs's `volatile`: 5.10 and newer. */
-export function hasVolatileOverlay(release: string): boolean {
-  const [major = 0, minor = 0] = release.split(/[.-]/).map(Number);
-  return major > 5 || (major === 5 && minor >= 10);
-}
-
-/**
- * The root overlay's mount options; relative layer names keep them short whatever the
- * number of layers. `volatile` (Linux 5.10+) drops the syncs that reach the upper layer:
- * in a TCG guest each fsync is a journal commit of about 6 ms, and dpkg syncs its database
- * a few dozen times per package. The VM's disks are QEMU's cache=unsafe, so those syncs
- * never made a layer durable; a layer the store keeps is synced as a whole when sealed.
- */
-export function overlayOptions(layers: RootLayers, volatile: boolean): string {
-  return `lowerdir=${layers.lowers.join(':')},upperdir=${layers.upper},workdir=${layers.work}${volatile ? ',volatile' : ''}`;
-}
 
 /** The environment a chroot command starts from, as systemd-nspawn would give it. */
 function chrootBaseEnv(term: string | undefined): Record<string, string> {
@@ -104,9 +88,9 @@ export class HostMachine implements Machine {
     return diagnoseArch(arch, await hostBinfmtView((p) => this.files.exists(p)));
   }
 
-  private async run(argv: string[], cwd?: string): Promise<void> {
+  private async run(argv: string[], cwd?: string, env?: Readonly<Record<string, string>>): Promise<void> {
     const lines: string[] = [];
-    const r = await spawnCommand(argv, { env: hostBaseEnv(), cwd }, (_s, l) => lines.push(l));
+    const r = await spawnCommand(argv, { env: { ...hostBaseEnv(), ...env }, cwd }, (_s, l) => lines.push(l));
     if (r.exitStatus !== 0) throw new BuildError(`${argv.join(' ')} failed: ${lines.join('\n')}`);
   }
 
@@ -123,7 +107,7 @@ export class HostMachine implements Machine {
     // overlayfs refuses a work directory a volatile mount used before, as a sign of a
     // crash: the layer was never more durable than that (see overlayOptions).
     if (this.volatileRoot) await rm(resolve(layers.dir, layers.work, VOLATILE_MARK), { recursive: true, force: true });
-    await this.run(['mount', '-t', 'overlay', 'debstep-root', '-o', overlayOptions(layers, this.volatileRoot), this.rootDir], layers.dir);
+    await mountOverlay(layers, this.rootDir, this.volatileRoot, (argv, cwd) => this.run(argv, cwd, CLASSIC_MOUNT_ENV));
     this.mounted = 'layers';
   }
 
