@@ -262,7 +262,7 @@ const recipes: BenchRecipe[] = recipeNames.map((name) => {
   const file = name === 'example' ? join(repo, 'recipes/debian-example/debian-example.yaml') : join(here, 'recipes/unpack-run-pack.yaml');
   const edited = editedCopy(name, file);
   return name === 'example'
-    ? { name, file, edited, vars: [`mirror:${mirror}`], artifact: 'debian-example-ospack-bookworm-amd64.tar.gz' }
+    ? { name, file, edited, vars: [`mirror:${mirror}`], artifact: 'debian-example-ospack-trixie-amd64.tar.gz' }
     : { name, file, edited, vars: [], artifact: 'unpack-run-pack.tar.gz', input: { path: baseTarball(), name: 'base.tar.gz' } };
 });
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs the test suites with Node's built-in runner and tsx.
-// Usage: node scripts/run-tests.js [unit|integration|e2e|container]... [-- extra node --test flags]
+// Usage: node scripts/run-tests.js [unit|integration|e2e|hosts|container]... [-- extra node --test flags]
 // With no suite named, runs unit first (fast), then the integration and end-to-end files
 // together: the VM's and the end-to-end ones in a lane beside the host's. The container
 // suite (npm run test:container: builds the image, minutes) runs only when named. The
@@ -14,7 +14,7 @@ import { createInterface } from 'node:readline';
 const all = ['unit', 'integration', 'e2e'];
 // Libraries inside src/ keep their tests beside them (src/gotemplate/test); they run with the unit suite.
 const besideCode = { unit: [join('src', 'gotemplate', 'test')] };
-const named = [...all, 'container'];
+const named = [...all, 'hosts', 'container'];
 const dash = process.argv.indexOf('--');
 const args = dash === -1 ? process.argv.slice(2) : process.argv.slice(2, dash);
 const extra = dash === -1 ? [] : process.argv.slice(dash + 1);
@@ -116,7 +116,7 @@ if (unknown.length > 0) {
 let failed = false;
 // Unit tests are independent and fast: their files run concurrently. The others share the
 // machine's mounts, loop devices and CPU: one file at a time (in each lane).
-for (const phase of [['unit'], LANED, ['container']]) {
+for (const phase of [['unit'], LANED, ['hosts'], ['container']]) {
   const chosen = phase.filter((s) => suites.includes(s));
   const files = chosen.flatMap(filesOf);
   if (files.length === 0) continue;

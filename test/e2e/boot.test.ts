@@ -23,7 +23,7 @@ test('the bootable example boots to a login prompt in debstep boot, and Ctrl-a x
   const recipe = join(REPO, 'recipes/bootable-image/bootable-image.yaml');
   const built = await debstep(['build', recipe, '--artifactdir', dir, '--state-dir', join(dir, 'state'), '-t', 'imagesize:1.5GB']);
   assert.equal(built.code, 0, built.stdout + built.stderr);
-  const image = join(dir, 'debian-bootable-bookworm-amd64.img');
+  const image = join(dir, 'debian-bootable-trixie-amd64.img');
   const before = await sha256(image);
 
   const tui = TmuxSession.start(`boot-${process.pid}`, debstepArgv(['boot', image, '--state-dir', join(dir, 'state')]), { cwd: dir, env: SOURCE_ENV, columns: 120, rows: 40 });

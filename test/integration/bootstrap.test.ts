@@ -108,7 +108,7 @@ test('the ported debos example recipe: a user, sudoers overlay and hostname, pac
   const dir = await tempDir(t);
   const r = await debstep(['build', join(REPO, 'recipes/debian-example/debian-example.yaml'), '--artifactdir', dir, '--state-dir', join(dir, 'state')]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  const tar = join(dir, 'debian-example-ospack-bookworm-amd64.tar.gz');
+  const tar = join(dir, 'debian-example-ospack-trixie-amd64.tar.gz');
   assert.equal((await tarRead(tar, './etc/hostname')).toString(), 'debian\n');
   assert.match((await tarRead(tar, './etc/passwd')).toString(), /^user:x:1000:1000:User,,,:\/home\/user:\/bin\/bash$/m);
   assert.match((await tarRead(tar, './etc/group')).toString(), /^sudo:x:27:user$/m);

@@ -1,0 +1,71 @@
+// The README's quick start on fresh Debian 12 and 13 machines that have only git: its first
+// command, as a new user runs it as root in a clone of this checkout, sets everything up
+// (Node.js included) and builds the example image; then doctor, a root of many layers on
+// both backends (the host's userland mounts them: util-linux 2.41 on Debian 13), and the
+// unit suite, which is what the README's second command runs first.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { baseRootTarball } from '../helpers/base-root.js';
+import { REPO } from '../helpers/debstep.js';
+import { deepRecipe } from '../helpers/deep-recipe.js';
+import { HostRoot, tail } from './host-root.js';
+
+const run = promisify(execFile);
+const MINUTE = 60_000;
+const DEPTH = 40;
+
+/** The README's first quick-start command on a Debian host, and the artifact its comment names. */
+async function quickStart(): Promise<{ command: string; artifact: string }> {
+  const readme = await readFile(join(REPO, 'README.md'), 'utf8');
+  const m = /^# Set everything up and build the example image \((\S+)\)\n(.+)$/m.exec(readme);
+  assert.ok(m, "README.md has no first quick-start command under '# Set everything up and build the example image (FILE)'");
+  return { artifact: m[1]!, command: m[2]! };
+}
+
+const HOSTS = [
+  { suite: 'bookworm', release: /^12\./, node: 'v20.20.2' },
+  { suite: 'trixie', release: /^13\./, node: /^v2\d\./ },
+];
+
+for (const host of HOSTS) {
+  test(`a fresh Debian ${host.suite} machine with only git: the README's quick start, doctor, ${DEPTH + 1} layers on both backends, the unit suite`, { timeout: 60 * MINUTE }, async (t) => {
+    const root = await HostRoot.create(host.suite);
+    t.after(() => root.dispose());
+    assert.match(await readFile(root.path('etc/debian_version'), 'utf8'), host.release);
+
+    const { command, artifact } = await quickStart();
+    const quick = await root.sh(command, 30 * MINUTE);
+    assert.equal(quick.code, 0, `${command}\n${tail(quick.output)}`);
+    assert.match(quick.output, /install-node: (installing|installed|Node\.js .* already installed)/);
+    const { stdout: members } = await run('tar', ['-tzf', root.path(`root/debstep/${artifact}`)], { maxBuffer: 1 << 28 });
+    for (const member of ['./usr/bin/sudo', './usr/sbin/sshd', './etc/debian_version']) assert.ok(members.split('\n').includes(member), `${artifact} lacks ${member}`);
+
+    const node = await root.sh('node --version', MINUTE);
+    assert.match(node.output.trim(), typeof host.node === 'string' ? new RegExp(`^${host.node.replaceAll('.', '\\.')}$`) : host.node);
+
+    const doctor = await root.sh('./bin/debstep.js doctor', 5 * MINUTE);
+    assert.match(doctor.output, /overlay/, tail(doctor.output));
+    assert.doesNotMatch(doctor.output, /^\s*(✗|FAIL|error:).*(mount|overlay|mmdebstrap|chroot)/im, tail(doctor.output));
+
+    // Many layers, mounted by this release's util-linux: on the host, and in the VM (the
+    // guest runs the host's /usr, so its mount, and boots this release's kernel).
+    const deep = root.path('root/deep');
+    await mkdir(deep);
+    await copyFile(await baseRootTarball(), join(deep, 'base.tar.gz'));
+    await writeFile(join(deep, 'deep.yaml'), deepRecipe(DEPTH));
+    for (const backend of ['host', 'vm']) {
+      await mkdir(join(deep, backend));
+      const build = await root.sh(`./bin/debstep.js build --backend ${backend} --artifactdir /root/deep/${backend} /root/deep/deep.yaml`, 20 * MINUTE);
+      assert.equal(build.code, 0, `${backend}: ${tail(build.output)}`);
+      const { stdout } = await run('tar', ['-xzOf', root.path(`root/deep/${backend}/deep.tar.gz`), `./etc/layer-${DEPTH - 1}`]);
+      assert.equal(stdout, `${DEPTH - 1}\n`, backend);
+    }
+
+    const unit = await root.sh('node scripts/run-tests.js unit', 20 * MINUTE);
+    assert.equal(unit.code, 0, tail(unit.output));
+  });
+}
