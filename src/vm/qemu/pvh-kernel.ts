@@ -41,10 +41,13 @@ interface Codec {
 
 const viaTool = (command: string, args: string[]) => (data: Buffer) => capture([command, ...args], { input: data });
 
+/** Linux appends the uncompressed size (4 bytes) to the payload: zstd refuses trailing bytes. */
+const withoutSize = (unpack: Codec['unpack']) => (data: Buffer) => unpack(data.subarray(0, -4));
+
 const CODECS: readonly Codec[] = [
   { magic: Buffer.from([0x1f, 0x8b]), name: 'gzip', unpack: async (d) => gunzipSync(d) },
   { magic: Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), name: 'xz', unpack: viaTool('xz', ['-dc', '--single-stream']) },
-  { magic: Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), name: 'zstd', unpack: viaTool('zstd', ['-dc']) },
+  { magic: Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), name: 'zstd', unpack: withoutSize(viaTool('zstd', ['-dc'])) },
   { magic: Buffer.from([0x5d, 0x00, 0x00]), name: 'lzma', unpack: viaTool('xz', ['--format=lzma', '-dc']) },
   { magic: Buffer.from([0x02, 0x21, 0x4c, 0x18]), name: 'lz4', unpack: viaTool('lz4', ['-dc']) },
   { magic: Buffer.from([0x42, 0x5a, 0x68]), name: 'bzip2', unpack: viaTool('bzip2', ['-dc']) },
