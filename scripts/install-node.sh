@@ -14,8 +14,9 @@ NPM_VERSION=10.9.9
 say() { echo "install-node: $*"; }
 
 node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+npm_works() { npm --version >/dev/null 2>&1; }
 
-if command -v npm >/dev/null && [ "$(node_major)" -ge 20 ]; then
+if npm_works && [ "$(node_major)" -ge 20 ]; then
   say "Node.js $(node --version) and npm $(npm --version) are already installed: kept."
   exit 0
 fi
@@ -38,7 +39,7 @@ case "$(dpkg --print-architecture)" in
 esac
 say "the Debian archive has Node.js ${candidate:-none}: installing Node.js ${NODE_VERSION} and npm ${NPM_VERSION} from the npm registry into /usr/local"
 fetcher=()
-if ! command -v npm >/dev/null; then
+if ! npm_works; then
   say "(Debian's npm fetches them and is removed after)"
   before=$(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' nodejs npm 2>/dev/null | awk '$1 == "ii" {print $2}' || true)
   apt-get install -y --no-install-recommends npm
@@ -55,9 +56,11 @@ mkdir -p /usr/local/lib/node_modules/npm
 tar -xzf "$work/npm-${NPM_VERSION}.tgz" -C /usr/local/lib/node_modules/npm --strip-components=1 --no-same-owner
 ln -sf ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm
 ln -sf ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx
-# node-gyp compiles native modules (node-pty) against these headers, instead of downloading them.
+# npm's settings for this Node.js: node-gyp compiles native modules (node-pty) against its
+# headers instead of downloading them, and TLS trusts the system's CA bundle (which holds a
+# TLS-intercepting proxy's certificate where there is one), as Debian's Node.js does.
 mkdir -p /usr/local/etc
-echo "nodedir=/usr/local" >/usr/local/etc/npmrc
+printf '%s\n' "nodedir=/usr/local" "cafile=/etc/ssl/certs/ca-certificates.crt" >/usr/local/etc/npmrc
 if [ "${#fetcher[@]}" -gt 0 ]; then
   say "removing Debian's ${fetcher[*]} again"
   apt-get purge -y --autoremove "${fetcher[@]}" >/dev/null

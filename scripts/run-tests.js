@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Runs the test suites with Node's built-in runner and tsx.
 // Usage: node scripts/run-tests.js [unit|integration|e2e|hosts|container]... [-- extra node --test flags]
-// With no suite named, runs unit first (fast), then the integration and end-to-end files
-// together: the VM's and the end-to-end ones in a lane beside the host's. The container
+// With no suite named, runs unit first (fast), then the integration, end-to-end and hosts
+// files together: the VM's and the end-to-end ones in a lane beside the host's, and the
+// hosts suite (fresh Debian roots, mostly waiting on apt and dpkg) in a third. The container
 // suite (npm run test:container: builds the image, minutes) runs only when named. The
 // failed tests, with their errors, are listed again at the end, where a long log's tail
 // shows them.
@@ -11,10 +12,10 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-const all = ['unit', 'integration', 'e2e'];
+const all = ['unit', 'integration', 'e2e', 'hosts'];
 // Libraries inside src/ keep their tests beside them (src/gotemplate/test); they run with the unit suite.
 const besideCode = { unit: [join('src', 'gotemplate', 'test')] };
-const named = [...all, 'hosts', 'container'];
+const named = [...all, 'container'];
 const dash = process.argv.indexOf('--');
 const args = dash === -1 ? process.argv.slice(2) : process.argv.slice(2, dash);
 const extra = dash === -1 ? [] : process.argv.slice(dash + 1);
@@ -30,7 +31,7 @@ const inVmLane = (file) => VM_LANE.test(basename(file)) || file.startsWith(join(
 // binfmt handler, which a VM booted meanwhile would miss) run alone, before the lanes.
 const ALONE = /^foreign\./;
 // Suites whose files share the lanes; the others run as one node --test each.
-const LANED = ['integration', 'e2e'];
+const LANED = ['integration', 'e2e', 'hosts'];
 
 function testFiles(dir) {
   let out = [];
@@ -95,13 +96,16 @@ function runFiles(files, concurrent, prefix = '') {
   return new Promise((done) => child.on('close', (code) => done(code === 0)));
 }
 
-/** The files of the laned suites: those that must run alone first, then the two lanes. */
+/** The files of the laned suites: those that must run alone first, then the three lanes. */
 async function runLaned(files) {
   const alone = files.filter((f) => ALONE.test(basename(f)));
+  const hosts = files.filter((f) => f.startsWith(join('test', 'hosts')));
   const vm = files.filter((f) => !alone.includes(f) && inVmLane(f));
-  const host = files.filter((f) => !alone.includes(f) && !vm.includes(f));
+  const host = files.filter((f) => !alone.includes(f) && !vm.includes(f) && !hosts.includes(f));
   const aloneOk = alone.length === 0 || (await runFiles(alone, false));
-  const lanes = await Promise.all([host.length === 0 || runFiles(host, false, '[host] '), vm.length === 0 || runFiles(vm, false, '[vm] ')]);
+  const lanes = await Promise.all(
+    [[host, '[host] '], [vm, '[vm] '], [hosts, '[hosts] ']].map(([lane, prefix]) => lane.length === 0 || runFiles(lane, false, prefix)),
+  );
   return aloneOk && lanes.every(Boolean);
 }
 
@@ -116,7 +120,7 @@ if (unknown.length > 0) {
 let failed = false;
 // Unit tests are independent and fast: their files run concurrently. The others share the
 // machine's mounts, loop devices and CPU: one file at a time (in each lane).
-for (const phase of [['unit'], LANED, ['hosts'], ['container']]) {
+for (const phase of [['unit'], LANED, ['container']]) {
   const chosen = phase.filter((s) => suites.includes(s));
   const files = chosen.flatMap(filesOf);
   if (files.length === 0) continue;

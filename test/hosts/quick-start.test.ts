@@ -1,8 +1,10 @@
 // The README's quick start on fresh Debian 12 and 13 machines that have only git: its first
 // command, as a new user runs it as root in a clone of this checkout, sets everything up
-// (Node.js included) and builds the example image; then doctor, a root of many layers on
-// both backends (the host's userland mounts them: util-linux 2.41 on Debian 13), and the
-// unit suite, which is what the README's second command runs first.
+// (Node.js included) and builds the example image; then doctor and a root of many layers
+// (mounted by the release's util-linux: 2.41 on Debian 13). On Debian 13 also the same root
+// in the VM (its kernel and QEMU 10; the guest runs the host's /usr, so its mount) and the
+// unit suite, which is what the README's second command runs first; Debian 12 is the
+// machine CI itself runs on.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -27,12 +29,12 @@ async function quickStart(): Promise<{ command: string; artifact: string }> {
 }
 
 const HOSTS = [
-  { suite: 'bookworm', release: /^12\./, node: 'v20.20.2' },
-  { suite: 'trixie', release: /^13\./, node: /^v2\d\./ },
+  { suite: 'bookworm', release: /^12\./, node: /^v20\.20\.2$/, backends: ['host'], unit: false },
+  { suite: 'trixie', release: /^13\./, node: /^v2\d\./, backends: ['host', 'vm'], unit: true },
 ];
 
 for (const host of HOSTS) {
-  test(`a fresh Debian ${host.suite} machine with only git: the README's quick start, doctor, ${DEPTH + 1} layers on both backends, the unit suite`, { timeout: 60 * MINUTE }, async (t) => {
+  test(`a fresh Debian ${host.suite} machine with only git: the README's quick start, doctor, ${DEPTH + 1} layers on ${host.backends.join(' and ')}${host.unit ? ', the unit suite' : ''}`, { timeout: 60 * MINUTE }, async (t) => {
     const root = await HostRoot.create(host.suite);
     t.after(() => root.dispose());
     assert.match(await readFile(root.path('etc/debian_version'), 'utf8'), host.release);
@@ -45,19 +47,17 @@ for (const host of HOSTS) {
     for (const member of ['./usr/bin/sudo', './usr/sbin/sshd', './etc/debian_version']) assert.ok(members.split('\n').includes(member), `${artifact} lacks ${member}`);
 
     const node = await root.sh('node --version', MINUTE);
-    assert.match(node.output.trim(), typeof host.node === 'string' ? new RegExp(`^${host.node.replaceAll('.', '\\.')}$`) : host.node);
+    assert.match(node.output.trim(), host.node);
 
     const doctor = await root.sh('./bin/debstep.js doctor', 5 * MINUTE);
     assert.equal(doctor.code, 0, tail(doctor.output));
     assert.match(doctor.output, /^No problems found\.$/m, tail(doctor.output));
 
-    // Many layers, mounted by this release's util-linux: on the host, and in the VM (the
-    // guest runs the host's /usr, so its mount, and boots this release's kernel).
     const deep = root.path('root/deep');
     await mkdir(deep);
     await copyFile(await baseRootTarball(), join(deep, 'base.tar.gz'));
     await writeFile(join(deep, 'deep.yaml'), deepRecipe(DEPTH));
-    for (const backend of ['host', 'vm']) {
+    for (const backend of host.backends) {
       await mkdir(join(deep, backend));
       const build = await root.sh(`./bin/debstep.js build --backend ${backend} --artifactdir /root/deep/${backend} /root/deep/deep.yaml`, 20 * MINUTE);
       assert.equal(build.code, 0, `${backend}: ${tail(build.output)}`);
@@ -65,6 +65,7 @@ for (const host of HOSTS) {
       assert.equal(stdout, `${DEPTH - 1}\n`, backend);
     }
 
+    if (!host.unit) return;
     const unit = await root.sh('node scripts/run-tests.js unit', 20 * MINUTE);
     assert.equal(unit.code, 0, tail(unit.output));
   });
