@@ -115,11 +115,20 @@ describe('check', () => {
     });
   }
 
-  test('--lenient turns unknown properties into warnings', async (t) => {
+  test('unknown properties are warnings by default (debos ignores them); --strict makes them errors, exit 2', async (t) => {
     const p = await tree(t, { 'r.yaml': 'architecture: amd64\nactions:\n  - action: run\n    chrot: true\n    command: x\n' });
-    const r = await debstep(['check', p('r.yaml'), '--lenient']);
-    assert.equal(r.code, 0);
-    assert.match(r.stderr, /^warning: \S+r\.yaml:4:5: unknown property "chrot" in run action \(did you mean "chroot"\?\)$/m);
+    for (const args of [[], ['--lenient']]) {
+      const r = await debstep(['check', p('r.yaml'), ...args]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /^warning: \S+r\.yaml:4:5: unknown property "chrot" in run action \(did you mean "chroot"\?\)$/m);
+    }
+    const strict = await debstep(['check', p('r.yaml'), '--strict']);
+    assert.equal(strict.code, 2);
+    assert.match(strict.stderr, /^error: \S+r\.yaml:4:5: unknown property "chrot" in run action \(did you mean "chroot"\?\)$/m);
+    const dry = await debstep(['build', p('r.yaml'), '--dry-run']);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stderr, /^warning: \S+r\.yaml:4:5: unknown property "chrot"/m);
+    assert.equal((await debstep(['build', p('r.yaml'), '--dry-run', '--strict'])).code, 2);
   });
 });
 
