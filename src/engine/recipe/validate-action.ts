@@ -30,8 +30,8 @@ export function propertyPath(property: string): PathSegment[] {
   return property === '' ? [] : property.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-/** Everything verify may know, but `warn`: warnings come back in the result. */
-export type ActionContext = Omit<VerifyContext, 'warn'>;
+/** Everything verify may know, but `warn` and `tolerate`: warnings come back in the result. */
+export type ActionContext = Omit<VerifyContext, 'warn' | 'tolerate'>;
 
 export function validateAction(node: unknown, context: ActionContext, lenient: boolean): ActionValidation {
   const fail = (finding: Finding): ActionValidation => ({ ok: false, errors: [finding], warnings: [] });
@@ -77,6 +77,10 @@ export function validateAction(node: unknown, context: ActionContext, lenient: b
   const ctx: VerifyContext = {
     ...context,
     warn: (property, message) => warnings.push({ path: propertyPath(property), part: 'value', message: `${subject}: ${message}` }),
+    tolerate: (property, message) => {
+      if (!lenient) throw new PropertyError(property, message);
+      ctx.warn(property, message);
+    },
   };
   try {
     def.verify?.(result.data, ctx);
