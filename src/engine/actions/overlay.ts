@@ -16,11 +16,11 @@
  * With origin `recipe` the source must exist. Ownership, extended attributes and
  * timestamps are not copied.
  */
-import { posix } from 'node:path';
+import { posix, resolve } from 'node:path';
 import { defineAction, PropertyError } from './action.js';
 import { mapping, str } from '../recipe/properties.js';
 import { fingerprint } from '../cache/layer-cache.js';
-import { actionFields, inOrigin } from './fields.js';
+import { actionFields, inRecipeDir } from './fields.js';
 import { checkOrigin } from './origins.js';
 
 /** True when `path`, taken relative to a root, stays inside it (debos's RestrictedPath). */
@@ -48,18 +48,18 @@ export const overlay = defineAction({
   },
   files: (p, ctx) =>
     (p.origin ?? 'recipe') === 'recipe'
-      ? [{ property: p.source === undefined ? 'origin' : 'source', path: inOrigin(ctx.recipeDir, p.source ?? '.'), kind: 'any' }]
+      ? [{ property: p.source === undefined ? 'origin' : 'source', path: inRecipeDir(ctx, p.source ?? '.'), kind: 'any' }]
       : [],
   async cacheEffect(p, ctx) {
     const origin = p.origin ?? 'recipe';
     // A source in the root is part of the root before it, which the key already covers.
-    return { replay: origin === 'filesystem' ? [] : [await fingerprint(inOrigin(ctx.origin(origin), p.source ?? '.'), `overlay ${p.source ?? '.'}`)] };
+    return { replay: origin === 'filesystem' ? [] : [await fingerprint(resolve(ctx.origin(origin), p.source ?? '.'), `overlay ${p.source ?? '.'}`)] };
   },
   async run(p, ctx) {
     const origin = p.origin ?? 'recipe';
     const files = ctx.machine.files;
     // A source in the root itself resolves as the chroot would; others are host paths.
-    const source = origin === 'filesystem' ? await files.resolve(p.source ?? '/') : inOrigin(ctx.origin(origin), p.source ?? '.');
+    const source = origin === 'filesystem' ? await files.resolve(p.source ?? '/') : resolve(ctx.origin(origin), p.source ?? '.');
     ctx.info(`Overlaying ${source} on ${p.destination}`);
     await files.mkdir(posix.dirname(posix.join('/', p.destination)));
     await files.copyIn(source, p.destination);

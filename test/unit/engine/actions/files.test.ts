@@ -39,8 +39,8 @@ test('ostree actions need their repository and branch', () => {
   assert.deepEqual(errors({ action: 'ostree-deploy', repository: 'r', branch: 'b' }), ['os: missing required property "os" in ostree-deploy action']);
 });
 
-test('raw, overlay and unpack join an absolute source to its origin, as debos (path.Join) does', () => {
+test('raw and unpack join an absolute source to its origin, as debos does; overlay keeps it absolute, as debos main does', () => {
   assert.deepEqual(files({ action: 'raw', source: '/u-boot/u-boot-rockchip.bin', partition: 'boot' }, { image: AN_IMAGE }), ['source /recipes/u-boot/u-boot-rockchip.bin file']);
-  assert.deepEqual(files({ action: 'overlay', source: '/overlays/etc' }), ['source /recipes/overlays/etc any']);
+  assert.deepEqual(files({ action: 'overlay', source: '/overlays/etc' }), ['source /overlays/etc any']);
   assert.deepEqual(files({ action: 'unpack', origin: 'recipe', file: '/base.tar.gz' }), ['file /recipes/base.tar.gz file']);
 });
