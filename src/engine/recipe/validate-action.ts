@@ -61,17 +61,19 @@ export function validateAction(node: unknown, context: ActionContext, lenient: b
   let input = dropNulls(node);
   let result = def.schema.safeParse(input);
   const warnings: Finding[] = [];
+  // debos ignores unknown properties; lenient loading does too, but says so. When the action
+  // fails anyway, they are reported with its errors: a misspelling is the likely cause.
+  const ignored: Finding[] = [];
   if (!result.success && lenient) {
-    // debos ignores unknown properties; lenient loading does too, but says so.
     const unknown = problemsOf(result.error.issues, subject, input, def.schema).filter((p) => p.unknownProperty);
     for (const p of unknown) {
-      warnings.push(finding(p));
+      ignored.push(finding(p));
       input = withoutProperty(input, p.path);
     }
     if (unknown.length > 0) result = def.schema.safeParse(input);
   }
   if (!result.success) {
-    return { ok: false, errors: problemsOf(result.error.issues, subject, input, def.schema).map(finding), warnings };
+    return { ok: false, errors: [...ignored, ...problemsOf(result.error.issues, subject, input, def.schema).map(finding)], warnings };
   }
 
   const ctx: VerifyContext = {
@@ -87,9 +89,9 @@ export function validateAction(node: unknown, context: ActionContext, lenient: b
   } catch (e) {
     if (!(e instanceof PropertyError)) throw e;
     const error: Finding = { path: propertyPath(e.property), part: 'value', message: `${subject}: ${e.message}`, ...(e.hint === undefined ? {} : { hint: e.hint }) };
-    return { ok: false, errors: [error], warnings };
+    return { ok: false, errors: [...ignored, error], warnings };
   }
-  return { ok: true, def, params: result.data, files: def.files?.(result.data, ctx) ?? [], warnings };
+  return { ok: true, def, params: result.data, files: def.files?.(result.data, ctx) ?? [], warnings: [...ignored, ...warnings] };
 }
 
 function finding({ path, part, message }: Problem): Finding {

@@ -83,9 +83,12 @@ test('by default unknown properties are warnings and ignored, as debos ignores t
   assert.deepEqual([warnings[0]!.where?.line, warnings[0]!.where?.col], [4, 5]);
 });
 
-test('loading without --strict still rejects other mistakes', async (t) => {
-  const errors = await loadErrors(t, { 'recipe.yaml': recipe('  - action: run\n    chrot: true\n') });
-  assert.deepEqual(errors, ["recipe.yaml:3:5: run action: one of 'script' or 'command' is required"]);
+test('loading without --strict still rejects other mistakes, naming the unknown properties of the action it refuses', async (t) => {
+  const errors = await loadErrors(t, { 'recipe.yaml': recipe('  - action: run\n    comand: x\n') });
+  assert.deepEqual(errors, [
+    'recipe.yaml:4:5: unknown property "comand" in run action (did you mean "command"?)',
+    "recipe.yaml:3:5: run action: one of 'script' or 'command' is required",
+  ]);
 });
 
 test('the top level needs an architecture and actions', async (t) => {
