@@ -57,13 +57,14 @@ export async function buildConfig(o: Options): Promise<BuildConfig> {
 /** Plans the recipe, printing what --print-recipe asks for on `out` and the warnings on `err`. */
 export async function planForBuild(file: string, o: Options, out: NodeJS.WritableStream, err: NodeJS.WritableStream = process.stderr): Promise<Plan> {
   const vars = templateVars(o);
-  const plan = await planRecipe(file, { vars, lenient: o.lenient });
+  const plan = await planRecipe(file, { vars, strict: o.strict });
   if (o.printRecipe) {
     out.write('Template variables:\n');
     for (const [k, v] of vars) out.write(`  ${k}: ${v}\n`);
     out.write(`Recipe '${plan.recipe.file}':\n${plan.recipe.text}${plan.recipe.text.endsWith('\n') ? '' : '\n'}`);
   }
-  err.write(formatWarnings(plan));
+  // A build emits them as its first events (see runBuild); a dry run has no events.
+  if (o.dryRun) err.write(formatWarnings(plan));
   return plan;
 }
 

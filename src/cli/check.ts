@@ -26,7 +26,7 @@ export function formatWarnings(plan: Plan): string {
 
 export async function run({ options, positionals }: ParsedArgs): Promise<number> {
   const file = recipeArg('check', positionals);
-  const plan = await planRecipe(file, { vars: templateVars(options), lenient: options.lenient });
+  const plan = await planRecipe(file, { vars: templateVars(options), strict: options.strict });
   process.stdout.write(formatPlan(plan));
   process.stderr.write(formatWarnings(plan));
   return 0;

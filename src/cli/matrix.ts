@@ -15,7 +15,7 @@ export async function run({ options, positionals }: ParsedArgs): Promise<number>
   const read = new Set<string>();
   for (const vars of combinations(axes)) {
     const label = Object.entries(vars).map(([k, v]) => `${k}:${v}`).join(' ');
-    const plan = await planRecipe(file, { vars: new Map(Object.entries(vars)), lenient: options.lenient }).catch((err: unknown) => {
+    const plan = await planRecipe(file, { vars: new Map(Object.entries(vars)), strict: options.strict }).catch((err: unknown) => {
       process.stderr.write(`the build with -t ${label} does not check:\n`);
       throw err;
     });

@@ -27,7 +27,8 @@ const RUNNING: readonly Command[] = ['build', 'debug', 'shell'];
 
 export const OPTIONS: readonly OptionSpec[] = [
   { key: 'templateVars', long: 'template-var', short: 't', kind: 'list', value: 'NAME:VALUE', help: 'template variable (repeatable); NAME alone means empty; for matrix, NAME:V1,V2,... is an axis', commands: [...RENDERING, 'matrix'] },
-  { key: 'lenient', long: 'lenient', kind: 'flag', help: 'unknown recipe properties are warnings, as debos silently ignores them', commands: [...RENDERING, 'matrix'] },
+  { key: 'strict', long: 'strict', kind: 'flag', help: 'unknown recipe properties are errors (by default they are warnings and ignored, as debos ignores them)', commands: [...RENDERING, 'matrix'] },
+  { key: 'lenient', long: 'lenient', kind: 'flag', help: 'the default: unknown recipe properties are warnings (kept for scripts that pass it)', commands: [...RENDERING, 'matrix'] },
   { key: 'format', long: 'format', kind: 'value', value: 'NAME', choices: ['github', 'gitlab', 'json'], help: 'github: a strategy.matrix JSON (default); gitlab: a parallel:matrix YAML; json: the list of builds', commands: ['matrix'] },
   { key: 'environVars', long: 'environ-var', short: 'e', kind: 'list', value: 'NAME:VALUE', help: 'environment variable for commands (repeatable); NAME: removes a proxy variable', commands: RUNNING },
   { key: 'artifactDir', long: 'artifactdir', kind: 'value', value: 'DIR', help: 'where artifacts go (default: the current directory)', commands: BUILDING },
@@ -65,6 +66,7 @@ export const OPTIONS: readonly OptionSpec[] = [
 export interface Options {
   templateVars: string[];
   environVars: string[];
+  strict: boolean;
   lenient: boolean;
   artifactDir: string | undefined;
   debugShell: boolean;
@@ -106,7 +108,7 @@ export interface ParsedArgs {
 
 function defaults(): Options {
   return {
-    templateVars: [], environVars: [], lenient: false, artifactDir: undefined,
+    templateVars: [], environVars: [], strict: false, lenient: false, artifactDir: undefined,
     debugShell: false, shell: undefined, verbose: false, printRecipe: false, dryRun: false,
     disableFakemachine: false, fakemachineBackend: undefined, backend: undefined,
     memory: undefined, cpus: undefined, scratchSize: undefined, showBoot: false,

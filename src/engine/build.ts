@@ -14,7 +14,7 @@ import { buildTimeFiles } from './run/chroot-files.js';
 import { HostError } from '../core/errors.js';
 import type { EventBus } from '../core/events.js';
 import { hostDebianMirror } from './machine/host-mirror.js';
-import { type Plan, stepInfo } from './recipe/plan.js';
+import { type Plan, stepInfo, warningEvents } from './recipe/plan.js';
 import { type BuildOutcome, type Control, runSteps } from './run/runner.js';
 import { runnable } from './run/runnable.js';
 import { type BuildSession, openSession } from './session.js';
@@ -85,6 +85,8 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
   bus.add(new FullLog(ws.logFile));
   bus.add(new JsonLines(ws.eventsFile));
   if (config.eventsFile) bus.add(new JsonLines(config.eventsFile));
+  // Before anything runs, so every front end (the debugger's log panes too) shows them first.
+  for (const w of warningEvents(plan)) bus.emit({ type: 'warning', ...w });
 
   let outcome: BuildOutcome;
   let machine: Machine | undefined;

@@ -145,14 +145,16 @@ describe('tests/exit_test', { concurrency: CONCURRENCY }, () => {
       code: 2,
       says: /^error: overlay-missing-source\.yaml:7:13: "source" in overlay action: .*\/no-such-file does not exist$/m,
     },
+    // Released debos ignores unknown properties (strict decoding is an open proposal, whose
+    // exit tests these are): debstep warns, and refuses them under --strict.
     'debos unknown-property.yaml --disable-fakemachine': {
-      args: ['unknown-property.yaml', '--disable-fakemachine'],
+      args: ['unknown-property.yaml', '--disable-fakemachine', '--strict'],
       code: 2,
       says: /^error: unknown-property\.yaml:6:5: unknown property "unknown-property" in run action$/m,
     },
     'debos unknown-property-recipe.yaml --disable-fakemachine': {
       // The error is in the sub-recipe, and says so.
-      args: ['unknown-property-recipe.yaml', '--disable-fakemachine'],
+      args: ['unknown-property-recipe.yaml', '--disable-fakemachine', '--strict'],
       code: 2,
       says: /^error: unknown-property\.yaml:6:5: unknown property "unknown-property" in run action$/m,
     },

@@ -17,6 +17,8 @@ export interface VerifyContext {
   readonly image?: PlannedImage | undefined;
   /** Reports something that works but should change (a deprecated form), at a property. */
   warn(property: string, message: string): void;
+  /** Something debos accepts though it is a mistake: a warning, or under --strict an error. */
+  tolerate(property: string, message: string): void;
 }
 
 /**

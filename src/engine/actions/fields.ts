@@ -32,3 +32,9 @@ export function checkArtifactName(property: string, name: string): void {
 export function inRecipeDir(ctx: VerifyContext, path: string): string {
   return resolve(ctx.recipeDir, path);
 }
+
+/** A file named relative to an origin, as debos joins them (path.Join): `source: /u-boot.bin`
+ * with origin `recipe` is in the recipe's directory, not at the host's root. */
+export function inOrigin(originDir: string, path: string): string {
+  return join(originDir, path);
+}

@@ -23,12 +23,12 @@
  * the build host runs before it (then `check` warns). An offset past the end of the image
  * or partition is an error; the file is streamed, never read into memory.
  */
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
 import { defineAction, PropertyError } from './action.js';
 import { BuildError } from '../../core/errors.js';
 import { mapping, parseGoInt, str } from '../recipe/properties.js';
 import type { StageContext } from '../run/stage.js';
-import { actionFields, inRecipeDir } from './fields.js';
+import { actionFields, inOrigin } from './fields.js';
 import { checkOrigin } from './origins.js';
 
 /** The offset in bytes: Go's integer forms (debos reads them with ParseInt), or `Ns`
@@ -55,7 +55,7 @@ export function rawSource(p: RawProperties): { origin: string; source: string } 
 
 /** The source file as the machine sees it: in the root (confined to it), else in its origin. */
 async function sourcePath(ctx: StageContext, origin: string, source: string): Promise<string> {
-  return origin === 'filesystem' ? ctx.machine.files.resolve(posix.join('/', source)) : join(ctx.origin(origin), source);
+  return origin === 'filesystem' ? ctx.machine.files.resolve(posix.join('/', source)) : inOrigin(ctx.origin(origin), source);
 }
 
 export const raw = defineAction({
@@ -94,7 +94,7 @@ export const raw = defineAction({
   },
   files(p, ctx) {
     const { origin, source } = rawSource(p);
-    return origin === 'recipe' ? [{ property: p.path === undefined ? 'source' : 'path', path: inRecipeDir(ctx, source), kind: 'file' }] : [];
+    return origin === 'recipe' ? [{ property: p.path === undefined ? 'source' : 'path', path: inOrigin(ctx.recipeDir, source), kind: 'file' }] : [];
   },
   async run(p, ctx) {
     const image = ctx.image;

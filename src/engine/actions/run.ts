@@ -87,12 +87,13 @@ const schema = mapping({
 export const run = defineAction({
   kind: 'run',
   schema,
-  verify(p) {
+  verify(p, ctx) {
     if (p.chroot && p.postprocess) {
       throw new PropertyError('postprocess', "'chroot' and 'postprocess' are mutually exclusive");
     }
     if (p.script !== undefined && p.command !== undefined) {
-      throw new PropertyError('command', "'script' and 'command' are mutually exclusive");
+      // debos up to 1.1.7 runs the script and ignores the command; its main branch refuses both.
+      ctx.tolerate('command', "'script' and 'command' are mutually exclusive: the script runs and the command is ignored, as in debos up to 1.1.7 (newer debos refuses this)");
     }
     if (!p.script && !p.command) {
       throw new PropertyError('', "one of 'script' or 'command' is required");

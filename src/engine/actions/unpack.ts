@@ -22,16 +22,15 @@ import { defineAction, PropertyError } from './action.js';
 import { mapping, oneOf, str } from '../recipe/properties.js';
 import { archiveType, TAR_COMPRESSIONS, unpackArchive } from './archive.js';
 import { staysInside } from './overlay.js';
-import { join } from 'node:path';
 import { fingerprint } from '../cache/layer-cache.js';
 import type { StageContext } from '../run/stage.js';
-import { actionFields, inRecipeDir } from './fields.js';
+import { actionFields, inOrigin } from './fields.js';
 import { checkOrigin } from './origins.js';
 
 /** The archive to unpack: `file` in its origin (artifacts by default), or a downloaded file. */
 function archiveOf(p: { file?: string | undefined; origin?: string | undefined }, ctx: StageContext): string {
   const origin = ctx.origin(p.origin ?? 'artifacts');
-  return p.file === undefined ? origin : join(origin, p.file);
+  return p.file === undefined ? origin : inOrigin(origin, p.file);
 }
 
 export const unpack = defineAction({
@@ -54,7 +53,7 @@ export const unpack = defineAction({
     }
   },
   files: (p, ctx) =>
-    p.origin === 'recipe' && p.file ? [{ property: 'file', path: inRecipeDir(ctx, p.file), kind: 'file' }] : [],
+    p.origin === 'recipe' && p.file ? [{ property: 'file', path: inOrigin(ctx.recipeDir, p.file), kind: 'file' }] : [],
   cacheEffect: async (p, ctx) => ({ replay: [await fingerprint(archiveOf(p, ctx), `archive ${p.file}`)] }),
   async run(p, ctx) {
     const file = archiveOf(p, ctx);

@@ -1,16 +1,18 @@
 // Loading a recipe: render its template, parse the YAML, validate the top level and every
 // action, check that the files it names exist, and load its sub-recipes the same way.
 // Every problem is collected and reported at its place in the recipe file.
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import type { NamedFile, PlannedImage } from '../actions/action.js';
+import type { PlannedImage } from '../actions/action.js';
 import { type ActionKind, type ActionParams, findAction, type ParamsOf } from '../actions/index.js';
 import { formatPos, RecipeError, RecipeErrors, type SourcePos } from '../../core/errors.js';
 import { recipeFuncs, renderTemplate, type RenderResult, TemplateError, templateData } from '../../gotemplate/index.js';
-import { problemsOf, propertyLabel } from './issues.js';
+import { closest } from '../../util/suggest.js';
+import { problemsOf } from './issues.js';
 import { describe, dropNulls, int, listOf, str } from './properties.js';
-import { propertyPath, validateAction, type Finding } from './validate-action.js';
+import { missingFiles, type HostCommand } from './named-files.js';
+import { validateAction, type Finding } from './validate-action.js';
 import { parseYaml, type PathSegment, type YamlDocument } from './yaml.js';
 
 export type TemplateVars = ReadonlyMap<string, string> | Readonly<Record<string, string>>;
@@ -18,8 +20,8 @@ export type TemplateVars = ReadonlyMap<string, string> | Readonly<Record<string,
 export interface LoadOptions {
   /** The `-t` template variables. */
   readonly vars?: TemplateVars;
-  /** Unknown properties are warnings instead of errors (debos ignores them). */
-  readonly lenient?: boolean;
+  /** Unknown properties are errors; by default they are warnings and ignored, as debos ignores them. */
+  readonly strict?: boolean;
 }
 
 export interface RecipeWarning {
@@ -90,15 +92,18 @@ export async function renderRecipeFile(file: string, vars: TemplateVars): Promis
  */
 export async function loadRecipe(file: string, opts: LoadOptions = {}): Promise<LoadResult> {
   const state: LoadState = {
-    lenient: opts.lenient ?? false,
+    lenient: !(opts.strict ?? false),
     errors: [],
     warnings: [],
     downloads: new Set(),
     image: undefined,
     hostCommands: [],
     including: [{ path: resolve(file), file }],
+    commandLine: new Set(),
   };
-  const recipe = await loadFile(file, new Map(toEntries(opts.vars ?? {})), state);
+  const vars = new Map(toEntries(opts.vars ?? {}));
+  for (const name of vars.keys()) state.commandLine.add(name);
+  const recipe = await loadFile(file, vars, state);
   if (state.errors.length === 1) throw state.errors[0]!;
   if (state.errors.length > 1) throw new RecipeErrors(state.errors);
   return { recipe: recipe!, warnings: state.warnings };
@@ -113,9 +118,11 @@ interface LoadState {
   /** The image of the last image-partition action so far, for the verify of those after it. */
   image: PlannedImage | undefined;
   /** Actions so far that run commands on the build host: they may make files later ones name. */
-  readonly hostCommands: { readonly kind: string; readonly where: SourcePos }[];
+  readonly hostCommands: HostCommand[];
   /** The recipes being loaded, outermost first, to catch include cycles. */
   readonly including: { path: string; file: string }[];
+  /** The names of the -t variables: a sub-recipe that reads one it was not given is warned about. */
+  readonly commandLine: Set<string>;
 }
 
 interface Parent {
@@ -123,7 +130,9 @@ interface Parent {
   readonly includedAt: SourcePos;
 }
 
-/** Other top-level keys are allowed: recipes keep YAML anchors in them (`.common: &x`). */
+const TOP_LEVEL_KEYS = ['architecture', 'sectorsize', 'actions'];
+
+/** Other top-level keys are warned about (see loadFile), except those holding YAML anchors (`.common: &x`). */
 const topLevel = z.looseObject({
   architecture: str().optional(),
   sectorsize: int().default(512),
@@ -132,8 +141,17 @@ const topLevel = z.looseObject({
 
 async function loadFile(file: string, vars: ReadonlyMap<string, string>, state: LoadState, parent?: Parent): Promise<Recipe | undefined> {
   const { rendered } = await renderRecipeFile(file, vars);
-  for (const { key, where } of rendered.missingKeys.filter((m) => m.printed)) {
-    state.warnings.push({ message: `template variable "${key}" is not set; it renders as "<no value>"`, where });
+  const notPassed = new Set<string>();
+  for (const { key, where, printed } of rendered.missingKeys) {
+    if (parent && state.commandLine.has(key)) {
+      if (notPassed.has(key)) continue;
+      notPassed.add(key);
+      const message = `sub-recipe reads template variable "${key}", which the command line sets but the recipe action does not pass on: here it is unset`;
+      const hint = `debos gives a sub-recipe only 'architecture' and the recipe action's 'variables'; add "${key}: {{ .${key} }}" to the variables of the recipe action at ${formatPos(parent.includedAt)}`;
+      state.warnings.push({ message, where, hint });
+    } else if (printed) {
+      state.warnings.push({ message: `template variable "${key}" is not set; it renders as "<no value>"`, where });
+    }
   }
   const doc = parseYaml(rendered.text, (offset) => rendered.sourceAt(offset));
   const root = doc.value;
@@ -148,6 +166,14 @@ async function loadFile(file: string, vars: ReadonlyMap<string, string>, state: 
   if (!top.success) {
     problemsOf(top.error.issues, 'recipe', input, topLevel).forEach(report);
     return undefined;
+  }
+  for (const key of Object.keys(input as object).filter((k) => !TOP_LEVEL_KEYS.includes(k))) {
+    if (holdsAnchor(rendered.text, doc.offsetOf(root, [key], 'key'))) continue;
+    const guess = closest(key, TOP_LEVEL_KEYS);
+    const message = `unknown property "${key}" in recipe${guess ? ` (did you mean "${guess}"?)` : ''}`;
+    const finding: Finding = { path: [key], part: 'key', message };
+    if (state.lenient) state.warnings.push({ message, where: at([key], 'key') });
+    else report(finding);
   }
   const { architecture = '', sectorsize: sectorSize, actions: validated = [] } = top.data;
   if (!architecture) report({ path: [], part: 'value', message: "recipe has no 'architecture' property" });
@@ -227,7 +253,6 @@ interface Includer {
   readonly file: string;
   readonly dir: string;
   readonly architecture: string;
-  readonly vars: ReadonlyMap<string, string>;
   readonly includedAt: SourcePos;
 }
 
@@ -240,9 +265,9 @@ async function loadChild(params: ParamsOf<'recipe'>, from: Includer, state: Load
     state.errors.push(new RecipeError(`recipe include cycle: ${chain}`, { where: from.includedAt }));
     return undefined;
   }
-  // debos gives a sub-recipe only `architecture` and `variables`; keeping the parent's
-  // variables too is what users expect (debos issue 449).
-  const vars = new Map([...from.vars, ['architecture', from.architecture], ...Object.entries(params.variables)]);
+  // As debos: a sub-recipe sees `architecture` and the action's `variables`, not the
+  // parent's (-t) variables. loadFile warns when it reads one the command line set.
+  const vars = new Map([['architecture', from.architecture], ...Object.entries(params.variables)]);
   state.including.push({ path, file });
   try {
     return await loadFile(file, vars, state, { architecture: from.architecture, includedAt: from.includedAt });
@@ -255,38 +280,14 @@ async function loadChild(params: ParamsOf<'recipe'>, from: Includer, state: Load
   }
 }
 
-/** Files that are missing or unfit: errors, except a missing one that a command on the
- * build host before the action may make. */
-async function missingFiles(files: readonly NamedFile[], kind: string, hostCommands: LoadState['hostCommands']): Promise<{ errors: Finding[]; warnings: Finding[] }> {
-  const errors: Finding[] = [];
-  const warnings: Finding[] = [];
-  const maker = hostCommands.at(-1);
-  for (const named of files) {
-    const path = propertyPath(named.property);
-    const problem = await fileProblem(named);
-    if (!problem) continue;
-    const message = `"${propertyLabel(path)}" in ${kind} action: ${named.path} ${problem}`;
-    if (problem === 'does not exist' && maker) {
-      warnings.push({ path, part: 'value', message: `${message} yet; the ${maker.kind} action at ${formatPos(maker.where)} runs commands on the build host before it and may make it` });
-    } else errors.push({ path, part: 'value', message });
-  }
-  return { errors, warnings };
-}
-
-async function fileProblem({ path, kind }: NamedFile): Promise<string | undefined> {
-  try {
-    const st = await stat(path);
-    if ((kind === 'file' || kind === 'executable') && st.isDirectory()) return 'is a directory, not a file';
-    if (kind === 'directory' && !st.isDirectory()) return 'is not a directory';
-    if (kind === 'executable' && (st.mode & 0o111) === 0) return 'is not executable (chmod +x it)';
-    return undefined;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : (e as Error).message;
-  }
-}
-
 function findingOpts(f: Finding, where: SourcePos): { where: SourcePos; hint?: string } {
   return f.hint === undefined ? { where } : { where, hint: f.hint };
+}
+
+/** True when the mapping entry whose key starts at `offset` has an anchored value (`.x: &x`),
+ * scratch space that actions merge from (`<<: *x`), as debos's own tests do. */
+function holdsAnchor(text: string, offset: number): boolean {
+  return /^[^\n:]*:[ \t]*&/.test(text.slice(offset));
 }
 
 function toEntries(vars: TemplateVars): Iterable<[string, string]> {

@@ -59,3 +59,14 @@ export function firstChangedStep(old: Plan, next: Plan, before: number): number 
 export function stepInfo(step: PlanStep): StepInfo {
   return { index: step.number, kind: step.action.kind, description: step.action.description, where: formatPos(step.action.where) };
 }
+
+/** The recipe's warnings as build events carry them: each in the log of the step written
+ * where it points (the last step starting at or before it in the same file), else the first. */
+export function warningEvents(plan: Plan): { index: number; message: string }[] {
+  return plan.warnings.map((w) => {
+    const at = w.where;
+    const step = at && plan.steps.findLast(({ action: { where } }) => where.file === at.file && where.line <= at.line);
+    const text = `${at ? `${formatPos(at)}: ` : ''}${w.message}${w.hint ? `; ${w.hint}` : ''}`;
+    return { index: (step || plan.steps[0])?.number ?? 1, message: text };
+  });
+}

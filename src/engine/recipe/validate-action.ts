@@ -30,8 +30,8 @@ export function propertyPath(property: string): PathSegment[] {
   return property === '' ? [] : property.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-/** Everything verify may know, but `warn`: warnings come back in the result. */
-export type ActionContext = Omit<VerifyContext, 'warn'>;
+/** Everything verify may know, but `warn` and `tolerate`: warnings come back in the result. */
+export type ActionContext = Omit<VerifyContext, 'warn' | 'tolerate'>;
 
 export function validateAction(node: unknown, context: ActionContext, lenient: boolean): ActionValidation {
   const fail = (finding: Finding): ActionValidation => ({ ok: false, errors: [finding], warnings: [] });
@@ -61,31 +61,37 @@ export function validateAction(node: unknown, context: ActionContext, lenient: b
   let input = dropNulls(node);
   let result = def.schema.safeParse(input);
   const warnings: Finding[] = [];
+  // debos ignores unknown properties; lenient loading does too, but says so. When the action
+  // fails anyway, they are reported with its errors: a misspelling is the likely cause.
+  const ignored: Finding[] = [];
   if (!result.success && lenient) {
-    // debos ignores unknown properties; lenient loading does too, but says so.
     const unknown = problemsOf(result.error.issues, subject, input, def.schema).filter((p) => p.unknownProperty);
     for (const p of unknown) {
-      warnings.push(finding(p));
+      ignored.push(finding(p));
       input = withoutProperty(input, p.path);
     }
     if (unknown.length > 0) result = def.schema.safeParse(input);
   }
   if (!result.success) {
-    return { ok: false, errors: problemsOf(result.error.issues, subject, input, def.schema).map(finding), warnings };
+    return { ok: false, errors: [...ignored, ...problemsOf(result.error.issues, subject, input, def.schema).map(finding)], warnings };
   }
 
   const ctx: VerifyContext = {
     ...context,
     warn: (property, message) => warnings.push({ path: propertyPath(property), part: 'value', message: `${subject}: ${message}` }),
+    tolerate: (property, message) => {
+      if (!lenient) throw new PropertyError(property, message);
+      ctx.warn(property, message);
+    },
   };
   try {
     def.verify?.(result.data, ctx);
   } catch (e) {
     if (!(e instanceof PropertyError)) throw e;
     const error: Finding = { path: propertyPath(e.property), part: 'value', message: `${subject}: ${e.message}`, ...(e.hint === undefined ? {} : { hint: e.hint }) };
-    return { ok: false, errors: [error], warnings };
+    return { ok: false, errors: [...ignored, error], warnings };
   }
-  return { ok: true, def, params: result.data, files: def.files?.(result.data, ctx) ?? [], warnings };
+  return { ok: true, def, params: result.data, files: def.files?.(result.data, ctx) ?? [], warnings: [...ignored, ...warnings] };
 }
 
 function finding({ path, part, message }: Problem): Finding {

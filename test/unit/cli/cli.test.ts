@@ -97,7 +97,6 @@ describe('check', () => {
     ['an unclosed template action', { 'r.yaml': 'architecture: amd64\nactions: {{ .x \n' }, /^error: \S+r\.yaml:3:1: unclosed action started at r\.yaml:2$/m],
     ['an unknown function', { 'r.yaml': 'architecture: {{ archname }}\n' }, /^error: \S+r\.yaml:1:18: function "archname" not defined$/m],
     ['an unknown action', { 'r.yaml': 'architecture: amd64\nactions:\n  - action: aptt\n' }, /^error: \S+r\.yaml:3:13: unknown action "aptt" \(did you mean "apt"\?\)$/m],
-    ['a misspelled property', { 'r.yaml': 'architecture: amd64\nactions:\n  - action: run\n    chrot: true\n    command: x\n' }, /^error: \S+r\.yaml:4:5: unknown property "chrot" in run action \(did you mean "chroot"\?\)$/m],
     ['a missing required property', { 'r.yaml': 'architecture: amd64\nactions:\n  - action: debootstrap\n    variant: minbase\n' }, /^error: \S+r\.yaml:3:5: missing required property "suite" in debootstrap action$/m],
     ['a wrong type', { 'r.yaml': 'architecture: amd64\nactions:\n  - action: apt\n    packages: [a]\n    update: [1]\n' }, /^error: \S+r\.yaml:5:13: "update" in apt action: expected a boolean, got a list$/m],
     ['a missing script', { 'r.yaml': 'architecture: amd64\nactions:\n  - action: run\n    script: scripts/nope.sh arg\n' }, /^error: \S+r\.yaml:4:13: "script" in run action: \S+scripts\/nope\.sh does not exist$/m],
@@ -115,11 +114,20 @@ describe('check', () => {
     });
   }
 
-  test('--lenient turns unknown properties into warnings', async (t) => {
+  test('unknown properties are warnings by default (debos ignores them); --strict makes them errors, exit 2', async (t) => {
     const p = await tree(t, { 'r.yaml': 'architecture: amd64\nactions:\n  - action: run\n    chrot: true\n    command: x\n' });
-    const r = await debstep(['check', p('r.yaml'), '--lenient']);
-    assert.equal(r.code, 0);
-    assert.match(r.stderr, /^warning: \S+r\.yaml:4:5: unknown property "chrot" in run action \(did you mean "chroot"\?\)$/m);
+    for (const args of [[], ['--lenient']]) {
+      const r = await debstep(['check', p('r.yaml'), ...args]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /^warning: \S+r\.yaml:4:5: unknown property "chrot" in run action \(did you mean "chroot"\?\)$/m);
+    }
+    const strict = await debstep(['check', p('r.yaml'), '--strict']);
+    assert.equal(strict.code, 2);
+    assert.match(strict.stderr, /^error: \S+r\.yaml:4:5: unknown property "chrot" in run action \(did you mean "chroot"\?\)$/m);
+    const dry = await debstep(['build', p('r.yaml'), '--dry-run']);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stderr, /^warning: \S+r\.yaml:4:5: unknown property "chrot"/m);
+    assert.equal((await debstep(['build', p('r.yaml'), '--dry-run', '--strict'])).code, 2);
   });
 });
 

@@ -1,7 +1,7 @@
 // The files actions name, which the loader checks for existence, resolved against the recipe.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { errors, files } from './check.js';
+import { AN_IMAGE, errors, files } from './check.js';
 
 test('debootstrap: keyring file, certificate and private key', () => {
   assert.deepEqual(files({ action: 'debootstrap', suite: 's', 'keyring-file': 'k.gpg', certificate: '/etc/c.pem', 'private-key': '../p.key' }), [
@@ -37,4 +37,10 @@ test('recipe: the sub-recipe', () => {
 test('ostree actions need their repository and branch', () => {
   assert.deepEqual(errors({ action: 'ostree-commit', branch: 'b' }), ['repository: missing required property "repository" in ostree-commit action']);
   assert.deepEqual(errors({ action: 'ostree-deploy', repository: 'r', branch: 'b' }), ['os: missing required property "os" in ostree-deploy action']);
+});
+
+test('raw and unpack join an absolute source to its origin, as debos does; overlay keeps it absolute, as debos main does', () => {
+  assert.deepEqual(files({ action: 'raw', source: '/u-boot/u-boot-rockchip.bin', partition: 'boot' }, { image: AN_IMAGE }), ['source /recipes/u-boot/u-boot-rockchip.bin file']);
+  assert.deepEqual(files({ action: 'overlay', source: '/overlays/etc' }), ['source /overlays/etc any']);
+  assert.deepEqual(files({ action: 'unpack', origin: 'recipe', file: '/base.tar.gz' }), ['file /recipes/base.tar.gz file']);
 });

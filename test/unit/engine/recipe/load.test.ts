@@ -24,7 +24,7 @@ test('an unknown action with nothing close lists the actions', async (t) => {
 });
 
 test('a misspelled property, at its key, with a hint', async (t) => {
-  const errors = await loadErrors(t, { 'recipe.yaml': recipe('  - action: run\n    chrot: true\n    command: x\n') });
+  const errors = await loadErrors(t, { 'recipe.yaml': recipe('  - action: run\n    chrot: true\n    command: x\n') }, { strict: true });
   assert.deepEqual(errors, ['recipe.yaml:4:5: unknown property "chrot" in run action (did you mean "chroot"?)']);
 });
 
@@ -67,7 +67,7 @@ test('all the errors of a recipe are reported, in order', async (t) => {
     'recipe.yaml': recipe(
       ['  - action: run', '    chrot: true', '    command: x', '  - action: nope', '  - action: apt', '    update: maybe', ''].join('\n'),
     ),
-  });
+  }, { strict: true });
   assert.deepEqual(errors, [
     'recipe.yaml:4:5: unknown property "chrot" in run action (did you mean "chroot"?)',
     'recipe.yaml:6:13: unknown action "nope"',
@@ -75,17 +75,20 @@ test('all the errors of a recipe are reported, in order', async (t) => {
   ]);
 });
 
-test('lenient loading turns unknown properties into warnings', async (t) => {
-  const { recipe: r, warnings } = await loadTree(t, { 'recipe.yaml': recipe('  - action: run\n    chrot: true\n    command: x\n') }, { lenient: true });
+test('by default unknown properties are warnings and ignored, as debos ignores them', async (t) => {
+  const { recipe: r, warnings } = await loadTree(t, { 'recipe.yaml': recipe('  - action: run\n    chrot: true\n    command: x\n') });
   assert.equal(r.actions.length, 1);
   assert.equal(warnings.length, 1);
   assert.equal(warnings[0]!.message, 'unknown property "chrot" in run action (did you mean "chroot"?)');
   assert.deepEqual([warnings[0]!.where?.line, warnings[0]!.where?.col], [4, 5]);
 });
 
-test('lenient loading still rejects other mistakes', async (t) => {
-  const errors = await loadErrors(t, { 'recipe.yaml': recipe('  - action: run\n    chrot: true\n') }, { lenient: true });
-  assert.deepEqual(errors, ["recipe.yaml:3:5: run action: one of 'script' or 'command' is required"]);
+test('loading without --strict still rejects other mistakes, naming the unknown properties of the action it refuses', async (t) => {
+  const errors = await loadErrors(t, { 'recipe.yaml': recipe('  - action: run\n    comand: x\n') });
+  assert.deepEqual(errors, [
+    'recipe.yaml:4:5: unknown property "comand" in run action (did you mean "command"?)',
+    "recipe.yaml:3:5: run action: one of 'script' or 'command' is required",
+  ]);
 });
 
 test('the top level needs an architecture and actions', async (t) => {
@@ -144,7 +147,7 @@ test('errors inside a sub-recipe point into the sub-recipe file', async (t) => {
   const errors = await loadErrors(t, {
     'recipe.yaml': recipe('  - action: recipe\n    recipe: sub/child.yaml\n  - action: run\n    comand: x\n'),
     'sub/child.yaml': recipe('  - action: apt\n    packges: [a]\n'),
-  });
+  }, { strict: true });
   assert.deepEqual(errors, [
     'sub/child.yaml:4:5: unknown property "packges" in apt action (did you mean "packages"?)',
     'recipe.yaml:6:5: unknown property "comand" in run action (did you mean "command"?)',
@@ -156,7 +159,7 @@ test('a missing sub-recipe', async (t) => {
   assert.match(errors[0]!, /^recipe\.yaml:4:13: "recipe" in recipe action: nope\.yaml does not exist$/);
 });
 
-test('a sub-recipe gets the parent variables, architecture and its own variables', async (t) => {
+test('a sub-recipe gets architecture and its own variables, not the parent\'s (as debos)', async (t) => {
   const { recipe: r } = await loadTree(
     t,
     {
@@ -169,7 +172,6 @@ test('a sub-recipe gets the parent variables, architecture and its own variables
   assert.equal(include.kind, 'recipe');
   assert.deepEqual(Object.fromEntries(include.kind === 'recipe' ? include.child.vars : []), {
     suite: 'trixie',
-    mirror: 'm',
     architecture: 'amd64',
     version: '1.10',
   });
@@ -263,4 +265,43 @@ test('an image-partition that does not validate brings no second error from the 
   assert.deepEqual(await loadErrors(t, { 'recipe.yaml': recipe(`${broken}  - action: filesystem-deploy\n  - action: raw\n    origin: artifacts\n    source: x\n`) }), [
     'recipe.yaml:6:20: "partitiontype" in image-partition action: expected one of gpt, msdos, got "mbr"',
   ]);
+});
+
+test('unknown properties of partitions and mountpoints, and at the top level, are warnings too; --strict refuses each', async (t) => {
+  const text = [
+    'architecture: amd64',
+    'descripton: my image',
+    '.common: &common',
+    '  chroot: true',
+    'actions:',
+    '  - action: image-partition',
+    '    imagename: disk.img',
+    '    imagesize: 1G',
+    '    partitiontype: gpt',
+    '    partitions:',
+    '      - name: root',
+    '        fs: ext4',
+    '        start: 0%',
+    '        end: 100%',
+    '        options: [x]',
+    '    mountpoints:',
+    '      - mountpoint: /',
+    '        partition: root',
+    '        flags: [boot]',
+    '  - action: run',
+    '    <<: *common',
+    '    command: x',
+    '',
+  ].join('\n');
+  const expected = [
+    'recipe.yaml:2:1: unknown property "descripton" in recipe',
+    'recipe.yaml:15:9: unknown property "partitions[0].options" in image-partition action',
+    'recipe.yaml:19:9: unknown property "mountpoints[0].flags" in image-partition action',
+  ];
+  const { recipe: r, warnings, dir } = await loadTree(t, { 'recipe.yaml': text });
+  assert.deepEqual(r.actions.map((a) => a.kind), ['image-partition', 'run']);
+  const shown = warnings.map((w) => `${w.where?.file.replace(`${dir}/`, '')}:${w.where?.line}:${w.where?.col}: ${w.message}`);
+  assert.deepEqual(shown.map((s) => s.replace(/ \(did you mean .*\)$/, '')), expected);
+  const errors = await loadErrors(t, { 'recipe.yaml': text }, { strict: true });
+  assert.deepEqual(errors.map((s) => s.replace(/ \(did you mean .*\)$/, '')), expected);
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { flattenRecipe, planRecipe } from '../../../../src/engine/recipe/plan.js';
+import { flattenRecipe, planRecipe, warningEvents } from '../../../../src/engine/recipe/plan.js';
 import { IMAGE_ACTION, loadErrors, recipe, recipeTree } from './helpers.js';
 
 const fixtures = join(import.meta.dirname, '../../../fixtures/recipes');
@@ -61,4 +61,18 @@ test('warnings come with the plan', async (t) => {
   assert.equal(plan.warnings.length, 1);
   assert.match(plan.warnings[0]!.message, /deprecated/);
   assert.deepEqual([plan.warnings[0]!.where?.line, plan.warnings[0]!.where?.col], [11, 11]);
+});
+
+test('recipe warnings become build events in the log of the step written where they point', async (t) => {
+  const files = {
+    'recipe.yaml': recipe('  - action: run\n    command: a\n  - action: recipe\n    recipe: child.yaml\n  - action: run\n    comand: b\n    command: c\n'),
+    'child.yaml': recipe('  - action: apt\n    packages: [x]\n    package: [y]\n'),
+  };
+  const dir = await recipeTree(t, files);
+  const plan = await planRecipe(join(dir, 'recipe.yaml'));
+  const events = warningEvents(plan).map((e) => ({ ...e, message: e.message.replaceAll(`${dir}/`, '') }));
+  assert.deepEqual(events, [
+    { index: 2, message: 'child.yaml:5:5: unknown property "package" in apt action (did you mean "packages"?)' },
+    { index: 3, message: 'recipe.yaml:8:5: unknown property "comand" in run action (did you mean "command"?)' },
+  ]);
 });

@@ -79,3 +79,13 @@ test('display text loses control sequences and long tails', () => {
   assert.equal(long.length, MAX_LINE_LENGTH);
   assert.ok(long.endsWith('…'));
 });
+
+test("a recipe's warnings, emitted before the build starts, show in their step's log as warnings", () => {
+  const log = new ActionLogs();
+  log.add(ev({ type: 'warning', index: 3, message: 'r.yaml:9:5: unknown property "descripion" in run action (did you mean "description"?)' }));
+  log.add(ev({ type: 'action-start', index: 1, kind: 'apt', description: 'One', attempt: 1 }));
+  const shown = log.window(3, 10, 0, false).lines;
+  assert.deepEqual(texts(shown), ['warning: r.yaml:9:5: unknown property "descripion" in run action (did you mean "description"?)']);
+  assert.equal(shown[0]!.tone, 'warning');
+  assert.equal(log.count(1, false), 1);
+});
