@@ -3,7 +3,7 @@
 // directories, the full log and the events. Removed after success unless --keep; kept
 // after a failure for `debstep shell`.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { RootLayers } from '../../vm/machine.js';
 import { HostError } from '../../core/errors.js';
@@ -96,6 +96,8 @@ export class Workspace {
       for (const d of [ws.root, join(ws.layersDir, 'base'), ws.scratch, ws.downloads, ws.cacheRoot]) {
         await mkdir(d, { recursive: true });
       }
+      // The lowest layer's directory is the root's until a layer above has its own.
+      await chmod(join(ws.layersDir, 'base'), 0o755);
     } catch (err) {
       throw new HostError(`cannot create the workspace in ${stateDir}: ${(err as Error).message}`, {
         hint: 'choose a writable state directory with --state-dir',

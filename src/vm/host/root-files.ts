@@ -126,7 +126,10 @@ export class HostRootFiles implements RootFiles {
     for (let i = 1; i <= pending.length; i++) {
       const dir = await this.resolve('/' + pending.slice(0, i).join('/'));
       const st = await lstatOrNull(dir);
-      if (st === null) await mkdir(dir, { mode });
+      if (st === null) {
+        await mkdir(dir, { mode });
+        await chmod(dir, mode); // mkdir masks the mode with the umask
+      }
       else if (!(await stat(dir)).isDirectory()) throw new BuildError(`${path}: ${dirname(dir)} is not a directory in the root`);
     }
   }
