@@ -78,6 +78,24 @@ async function outputFiles(): Promise<string[]> {
   return files.filter((f): f is string => f !== undefined && f.startsWith('/') && !f.startsWith('/dev/'));
 }
 
+/**
+ * Closes the build's machine. Its disk images are finished only once it has let go of
+ * them (the VM's writes reach them when QEMU ends; the host's loop devices detach), so a
+ * close that fails fails a build that had succeeded; after a failure it is a warning
+ * beside the build's own error.
+ */
+export async function closeMachine(machine: Pick<Machine, 'close' | 'backend'> | undefined, outcome: BuildOutcome, warn: (message: string) => void): Promise<BuildOutcome> {
+  try {
+    await machine?.close();
+    return outcome;
+  } catch (err) {
+    const message = `could not close the ${machine?.backend === 'vm' ? 'VM' : 'build root'}: ${(err as Error).message}`;
+    if (outcome.status === 'success') return { ...outcome, status: 'failed', error: new HostError(`${message}; the artifacts may be unfinished`) };
+    warn(message);
+    return outcome;
+  }
+}
+
 /** Runs a planned build on the chosen machine, the front end deciding at pauses. */
 export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendChoice, bus: EventBus, front: FrontEnd): Promise<BuildResult> {
   const started = Date.now();
@@ -148,9 +166,12 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
   }
   const kept = front.keep ? front.keep(outcome) : keptByDefault(outcome, config);
   // The store may be the VM's: what goes from it goes before the machine does.
-  if (!kept) await reuse?.discard(ws.unpublished()).catch(() => {});
-  await reuse?.finish().catch((err: unknown) => bus.emit({ type: 'warning', message: `could not prune the layer cache: ${(err as Error).message}` }));
-  await machine?.close().catch(() => {});
+  const warn = (message: string) => bus.emit({ type: 'warning', message });
+  // Layers never published are no cache entry: left behind, they only take space until
+  // the next build that prunes the store removes them.
+  if (!kept) await reuse?.discard(ws.unpublished()).catch((err: unknown) => warn(`could not remove this build's unpublished layers: ${(err as Error).message}`));
+  await reuse?.finish().catch((err: unknown) => warn(`could not prune the layer cache: ${(err as Error).message}`));
+  outcome = await closeMachine(machine, outcome, warn);
   // A disk image is finished once its machine has let go of it.
   if (outcome.status === 'success' && config.manifests) {
     await Promise.all([...images.contents].map(([file, root]) => writeManifests(file, root, config.sourceDateEpoch))).catch((err: unknown) => {
