@@ -25,6 +25,7 @@ export function checkFlags(o: Options): void {
 
 export async function buildConfig(o: Options): Promise<BuildConfig> {
   const artifactDir = resolve(o.artifactDir ?? '.');
+  // Any failure is reported just below, as the usage error.
   const st = await stat(artifactDir).catch(() => undefined);
   if (!st?.isDirectory()) throw new UsageError(`artifact directory ${artifactDir} does not exist or is not a directory`);
   const req = backendRequest(o);

@@ -74,6 +74,7 @@ export function keptByDefault(outcome: BuildOutcome, config: BuildConfig): boole
 
 /** The files debstep's own output goes to (`debstep build > log`), which change during every command. */
 async function outputFiles(): Promise<string[]> {
+  // A descriptor that is closed or has no path (no /proc) is no file of ours.
   const files = await Promise.all([1, 2].map((fd) => realpath(`/proc/self/fd/${fd}`).catch(() => undefined)));
   return files.filter((f): f is string => f !== undefined && f.startsWith('/') && !f.startsWith('/dev/'));
 }

@@ -121,6 +121,7 @@ export async function checkRoot(): Promise<Check> {
 
 export async function checkDisk(stateDir: string): Promise<Check> {
   const name = 'disk';
+  // A directory that cannot be made is reported by statfs just below.
   await mkdir(stateDir, { recursive: true }).catch(() => {});
   try {
     const s = await statfs(stateDir);

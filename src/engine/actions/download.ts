@@ -117,6 +117,7 @@ export const download = defineAction({
   cacheEffect: async () => ({ leavesRoot: true, artifacts: [] }),
   async run(p, ctx) {
     const file = join(ctx.downloadDir, downloadFilename(p));
+    // Not there yet, the usual case; anything else curl reports when it writes.
     const existing = await lstat(file).catch(() => undefined);
     if (existing && !existing.isFile()) throw new BuildError(`cannot download to ${file}: it exists and is not a regular file`);
     ctx.info(`Downloading ${p.url}`);

@@ -116,6 +116,7 @@ export class Workspace {
     try {
       state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as WorkspaceState;
     } catch {
+      // Only for the hint: no builds directory, no kept builds.
       const kept = await readdir(join(stateDir, 'builds')).catch(() => [] as string[]);
       throw new HostError(`no kept build at ${dir}`, {
         hint: kept.length ? `kept builds: ${kept.filter((k) => k !== 'last').join(', ')}` : 'builds are kept after a failure, or with --keep',
@@ -206,7 +207,9 @@ export class Workspace {
   /** Store layers (their ids) that the kept workspaces of `buildsDir` stack. */
   static async storeLayersInUse(buildsDir: string): Promise<string[]> {
     const used: string[] = [];
+    // No builds directory: no kept build holds a layer.
     for (const build of await readdir(buildsDir).catch(() => [] as string[])) {
+      // A build just made (no state yet) or removed meanwhile holds no layer yet.
       const text = await readFile(join(buildsDir, build, 'state.json'), 'utf8').catch(() => undefined);
       if (text === undefined || build === 'last') continue;
       try {
@@ -221,6 +224,7 @@ export class Workspace {
   async remove(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
     const last = join(this.stateDir, 'builds', 'last');
+    // No link (or not one): nothing of ours to remove.
     if ((await readlink(last).catch(() => undefined)) === basename(this.dir)) await rm(last, { force: true });
   }
 }

@@ -26,6 +26,7 @@ export class DirLayerStore implements LayerStore {
   }
 
   async list(): Promise<{ id: string; mtimeMs: number }[]> {
+    // No store directory yet: no layers.
     const names = await readdir(this.dir).catch(() => [] as string[]);
     const layers = await Promise.all(
       names.filter((n) => !n.endsWith('.work')).map(async (id) => ({ id, mtimeMs: (await lstat(join(this.dir, id)).catch(() => undefined))?.mtimeMs })),

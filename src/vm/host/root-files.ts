@@ -9,11 +9,15 @@ import type { RootFiles } from '../machine.js';
 
 const MAX_SYMLINKS = 40;
 
+/** The path's lstat, or null when nothing is there. Any other failure (a permission, an
+ * I/O error) is thrown: taken as "not there", a write would go ahead on a wrong belief. */
 async function lstatOrNull(path: string) {
   try {
     return await lstat(path);
-  } catch {
-    return null;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw err;
   }
 }
 

@@ -112,6 +112,7 @@ function planModules(tree: ModuleTree, kernel: KernelChoice, say: Say): ModulePl
 export const vmCacheDir = (opts: QemuMachineOptions) => opts.cacheDir ?? join(defaultStateDir(), 'cache', 'vm');
 
 async function unpackedKernel(image: string, opts: QemuMachineOptions, tempDir: string) {
+  // A cache directory that cannot be written: unpacked in the temporary one instead, whose failure is thrown.
   return pvhKernel(image, vmCacheDir(opts)).catch(() => pvhKernel(image, tempDir));
 }
 
