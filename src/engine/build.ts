@@ -49,6 +49,9 @@ export interface BuildConfig {
 export interface BuildResult extends BuildOutcome {
   readonly workspace: string;
   readonly kept: boolean;
+  /** A build that failed and whose log could not be written either (a full disk): the
+   * build's error comes first, this one after it. */
+  readonly logFailure?: Error;
 }
 
 /** The disk images the plan's actions make, known before the machine starts (a VM has
@@ -188,7 +191,13 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
     durationMs: Date.now() - started,
     ...(outcome.error ? { error: outcome.error.message } : {}),
   });
-  await bus.close();
+  // A log that could not be written (a full disk) fails a build that had succeeded, once
+  // it is cleaned up; a failed build keeps its own error first.
+  const unlogged = await bus.close().then(
+    () => undefined,
+    (err: unknown) => err as Error,
+  );
   if (!kept) await ws.remove();
-  return { ...outcome, workspace: ws.dir, kept };
+  if (unlogged && outcome.status === 'success') throw unlogged;
+  return { ...outcome, workspace: ws.dir, kept, ...(unlogged ? { logFailure: unlogged } : {}) };
 }
