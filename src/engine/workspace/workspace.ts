@@ -3,7 +3,7 @@
 // directories, the full log and the events. Removed after success unless --keep; kept
 // after a failure for `debstep shell`.
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { RootLayers } from '../../vm/machine.js';
 import { HostError } from '../../core/errors.js';
@@ -103,9 +103,12 @@ export class Workspace {
         hint: 'choose a writable state directory with --state-dir',
       });
     }
+    // Replaced in one step: two builds started at once would both remove it, and the
+    // second symlink(2) would fail with EEXIST.
     const last = join(stateDir, 'builds', 'last');
-    await rm(last, { force: true });
-    await symlink(id, last);
+    const next = `${last}.${id}`;
+    await symlink(id, next);
+    await rename(next, last);
     return ws;
   }
 
