@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { baseRootTarball } from '../helpers/base-root.js';
+import { baseRootTarball, FROM_BASE_RECIPE } from '../helpers/base-root.js';
 import { debstep, mountsUnder, tarRead, tempDir } from '../helpers/debstep.js';
 
 let base: string;
@@ -15,12 +15,7 @@ before(async () => {
   base = await baseRootTarball();
 });
 
-const RECIPE = `architecture: amd64
-actions:
-  - action: unpack
-    origin: recipe
-    file: base.tar.gz
-  - action: apt
+const RECIPE = `${FROM_BASE_RECIPE}  - action: apt
     packages: [hello]
   - action: run
     chroot: true

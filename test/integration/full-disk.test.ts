@@ -7,7 +7,7 @@ import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { baseRootTarball } from '../helpers/base-root.js';
+import { baseRootTarball, FROM_BASE_RECIPE } from '../helpers/base-root.js';
 import { debstep, mountsUnder, tempDir } from '../helpers/debstep.js';
 
 const exec = promisify(execFile);
@@ -17,12 +17,7 @@ before(async () => {
   base = await baseRootTarball();
 });
 
-const RECIPE = `architecture: amd64
-actions:
-  - action: unpack
-    origin: recipe
-    file: base.tar.gz
-  - action: pack
+const RECIPE = `${FROM_BASE_RECIPE}  - action: pack
     file: root.tar.zst
 `;
 

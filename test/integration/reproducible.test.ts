@@ -12,7 +12,7 @@ import { chmod, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { baseRootTarball } from '../helpers/base-root.js';
+import { baseRootTarball, FROM_BASE_RECIPE } from '../helpers/base-root.js';
 import { debstep, debstepArgv, mountsUnder, SOURCE_ENV, tarRead, tempDir } from '../helpers/debstep.js';
 
 const exec = promisify(execFile);
@@ -23,15 +23,7 @@ before(async () => {
   base = await baseRootTarball();
 });
 
-/** Both recipes start from the fixed base tarball. */
-const FROM_BASE = `architecture: amd64
-actions:
-  - action: unpack
-    origin: recipe
-    file: base.tar.gz
-`;
-
-const RECIPE = `${FROM_BASE}  - action: run
+const RECIPE = `${FROM_BASE_RECIPE}  - action: run
     chroot: true
     command: echo "$SOURCE_DATE_EPOCH" > /etc/epoch; mkdir -p /etc/ssh; head -c 32 /dev/urandom > /etc/ssh/ssh_host_ed25519_key; head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \\n' > /etc/machine-id; date > /var/log/dpkg.log; date > /var/log/apt/history.log
   - action: pack
@@ -139,7 +131,7 @@ test('two builds with SOURCE_DATE_EPOCH give the same tarball and disk image, wi
   assert.equal(new Set(table.partitiontable.partitions.map((p) => p.uuid)).size, 2);
 });
 
-const VARIED_RECIPE = `${FROM_BASE}  - action: run
+const VARIED_RECIPE = `${FROM_BASE_RECIPE}  - action: run
     chroot: true
     command: useradd --create-home --shell /bin/bash user; mkdir -p /srv/made; echo made > /srv/made/file
   - action: overlay
