@@ -39,6 +39,7 @@ test('a state directory that fills up fails the build in the action, says why, a
     assert.equal(full.code, 1, output);
     assert.match(full.stderr, /^error: Action 'unpack' failed at stage Run: /m, output);
     assert.match(output, /No space left on device/);
+    assert.match(full.stderr, /^hint: the disk is full where the build writes its root and layers \(.*\/state\/builds\/recipe-[^:]*: \d+ MB free of 157 MB\); free some space there, or choose another --state-dir$/m);
     assert.doesNotMatch(output, /Emitted 'error' event|^\s+at /m, 'no crash, no stack trace');
     assert.deepEqual(await readdir(art), [], 'no artifact');
     const keys = join(state, 'cache/layers/keys');

@@ -3,7 +3,8 @@
 // and failure reporting that every action needs.
 import type { ExecRequest, ExecResult, Machine, OutputSink, ShellRequest } from '../../vm/machine.js';
 import type { PtySession } from '../../util/pty.js';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, statfs } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { PidLock } from '../../util/pid-lock.js';
 import { waitForLock } from './cache-lock.js';
 import { type Diagnosis, isForeign } from '../../vm/binfmt.js';
@@ -257,8 +258,17 @@ export class StageContext {
       return 'the archive has members that lead out of the destination (../); they were refused';
     }
     if (result.exitStatus === 127) return 'exit status 127 means a program was not found';
+    if (result.outputTail.some((l) => l.includes('No space left on device'))) return diskFullHint(dirname(this.services.scratchDir));
     return undefined;
   }
+}
+
+/** Where the build's root and layers are, how much room is left there, and what to do. */
+async function diskFullHint(workspace: string): Promise<string> {
+  const fs = await statfs(workspace).catch(() => undefined); // only the numbers are missing then
+  const mb = (blocks: number) => Math.floor((blocks * (fs?.bsize ?? 0)) / 1e6);
+  const room = fs ? `: ${mb(fs.bavail)} MB free of ${mb(fs.blocks)} MB` : '';
+  return `the disk is full where the build writes its root and layers (${workspace}${room}); free some space there, or choose another --state-dir`;
 }
 
 export function archError(arch: string, d: Diagnosis): HostError {
