@@ -67,6 +67,7 @@ export function arrange(wanted: readonly Wanted[]): Wanted[] {
 }
 
 async function kind(path: string): Promise<'dir' | 'link' | 'other' | undefined> {
+  // Not on this host: not part of the layout.
   const st = await lstat(path).catch(() => undefined);
   if (!st) return undefined;
   return st.isSymbolicLink() ? 'link' : st.isDirectory() ? 'dir' : 'other';
