@@ -214,6 +214,7 @@ export async function prepareBoot(opts: QemuMachineOptions, tempDir: string, tem
 
   const layout = await guestLayout({
     shares: opts.shares ?? [],
+    kernelRelease: kernel.release,
     // tempDir holds the agent and what is staged for copying into the root.
     readOnly: [packageRoot(), tempDir, ...[nodePrefix(process.execPath), snapshot?.blob && dirname(snapshot.blob)].filter((p): p is string => p !== undefined)],
   });
