@@ -73,6 +73,11 @@ export class StageContext {
     return dir;
   }
 
+  /** The directories the build writes to, for telling which one filled (disk-full.ts). */
+  get spaceDirs(): string[] {
+    return [this.scratchDir, this.services.cache('layers'), this.services.cache('apt-archives'), this.artifactDir];
+  }
+
   /** The package cache for this architecture, shared by debootstrap, mmdebstrap and apt. */
   packageCache(): Promise<string> {
     return this.cache(`apt-archives/${this.architecture}`);

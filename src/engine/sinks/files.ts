@@ -9,21 +9,33 @@ abstract class FileSink implements EventSink {
   private readonly stream: NodeJS.WritableStream;
   /** A stream given to the sink (stdout) is not the sink's to end. */
   private readonly owned: boolean;
+  /** Why the file could not be written (a full disk): the sink then writes nothing more. */
+  failure: Error | undefined;
 
   constructor(target: string | NodeJS.WritableStream) {
     this.owned = typeof target === 'string';
     this.stream = typeof target === 'string' ? createWriteStream(target, { flags: 'a' }) : target;
+    // An unhandled 'error' would kill the process mid-build (ENOSPC with the state directory
+    // full): the build goes on, and fails or not for its own reasons; the log just ends early.
+    this.stream.on('error', (err: Error) => (this.failure ??= err));
   }
 
   protected abstract format(event: BuildEvent): string;
 
   write(event: BuildEvent): void {
+    if (this.failure) return;
     const text = this.format(event);
     if (text) this.stream.write(text);
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => (this.owned ? this.stream.end(resolve) : this.stream.write('', () => resolve())));
+    if (this.failure) return Promise.resolve();
+    return new Promise((resolve) => {
+      // A stream that fails while flushing calls back with the error, or only emits it.
+      this.stream.once('error', () => resolve());
+      if (this.owned) this.stream.end(() => resolve());
+      else this.stream.write('', () => resolve());
+    });
   }
 }
 
