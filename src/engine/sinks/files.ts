@@ -32,9 +32,13 @@ abstract class FileSink implements EventSink {
     if (this.failure) return Promise.resolve();
     return new Promise((resolve) => {
       // A stream that fails while flushing calls back with the error, or only emits it.
-      this.stream.once('error', () => resolve());
-      if (this.owned) this.stream.end(() => resolve());
-      else this.stream.write('', () => resolve());
+      const done = (err?: Error | null) => {
+        if (err) this.failure ??= err;
+        resolve();
+      };
+      this.stream.once('error', done);
+      if (this.owned) this.stream.end(done);
+      else this.stream.write('', done);
     });
   }
 }
