@@ -77,6 +77,8 @@ export async function runStage(bus: EventBus, step: RunnableStep, stage: Exclude
     const failure = ActionFailure.wrap(step.description, stage, await asDiskFull(err, step.context.spaceDirs));
     bus.emit({ type: 'stage-end', stage, index: step.index, error: failure.message });
     throw failure;
+  } finally {
+    await step.context.cacheLock.release();
   }
 }
 

@@ -4,6 +4,8 @@
 import type { ExecRequest, ExecResult, Machine, OutputSink, ShellRequest } from '../../vm/machine.js';
 import type { PtySession } from '../../util/pty.js';
 import { mkdir } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { PackageCacheLock } from './package-cache-lock.js';
 import { type Diagnosis, isForeign } from '../../vm/binfmt.js';
 import { withBuildTimeFiles } from './chroot-files.js';
 import { CommandError, HostError } from '../../core/errors.js';
@@ -78,10 +80,14 @@ export class StageContext {
     return [this.scratchDir, this.services.cache('layers'), this.services.cache('apt-archives'), this.artifactDir];
   }
 
-  /** The package cache for this architecture, shared by debootstrap, mmdebstrap and apt. */
-  packageCache(): Promise<string> {
-    return this.cache(`apt-archives/${this.architecture}`);
+  /** The package cache for this architecture, shared by debootstrap, mmdebstrap and apt
+   * with other builds: this action has it to itself until its stage ends (runner.ts). */
+  async packageCache(): Promise<string> {
+    const dir = await this.cache(`apt-archives/${this.architecture}`);
+    await this.cacheLock.hold(dir, basename(dirname(this.scratchDir)), this.signal, (m) => this.info(m));
+    return dir;
   }
+  readonly cacheLock = new PackageCacheLock();
 
   /** Whether the target's binaries need emulation here. */
   get foreign(): boolean {

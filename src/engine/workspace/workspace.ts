@@ -3,7 +3,7 @@
 // directories, the full log and the events. Removed after success unless --keep; kept
 // after a failure for `debstep shell`.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { RootLayers } from '../../vm/machine.js';
 import { HostError } from '../../core/errors.js';
@@ -101,9 +101,11 @@ export class Workspace {
         hint: 'choose a writable state directory with --state-dir',
       });
     }
+    // Made aside and renamed over: two builds starting at once would both remove the old
+    // link, and the second symlink() would fail with EEXIST.
     const last = join(stateDir, 'builds', 'last');
-    await rm(last, { force: true });
-    await symlink(id, last);
+    await symlink(id, `${last}.${id}`);
+    await rename(`${last}.${id}`, last);
     return ws;
   }
 
