@@ -4,8 +4,8 @@
 import type { ExecRequest, ExecResult, Machine, OutputSink, ShellRequest } from '../../vm/machine.js';
 import type { PtySession } from '../../util/pty.js';
 import { mkdir } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
-import { PackageCacheLock } from './package-cache-lock.js';
+import type { PidLock } from '../../util/pid-lock.js';
+import { waitForLock } from './cache-lock.js';
 import { type Diagnosis, isForeign } from '../../vm/binfmt.js';
 import { withBuildTimeFiles } from './chroot-files.js';
 import { CommandError, HostError } from '../../core/errors.js';
@@ -27,6 +27,8 @@ let nextCommandId = 1;
 /** The context one action's stages run with. */
 export class StageContext {
   private archChecked: Promise<void> | undefined;
+  /** The shared caches this stage holds, by directory. */
+  private readonly held = new Map<string, PidLock>();
   /** Set by the runner while the run stage goes: aborting it kills the running command. */
   signal: AbortSignal | undefined;
   /** Set by the runner before postMachineCleanup: how the build ended. */
@@ -80,14 +82,23 @@ export class StageContext {
     return [this.scratchDir, this.services.cache('layers'), this.services.cache('apt-archives'), this.artifactDir];
   }
 
-  /** The package cache for this architecture, shared by debootstrap, mmdebstrap and apt
-   * with other builds: this action has it to itself until its stage ends (runner.ts). */
+  /** The package cache for this architecture, shared by debootstrap, mmdebstrap and apt:
+   * this stage has it to itself until it ends (another build's waits, see cache-lock.ts). */
   async packageCache(): Promise<string> {
     const dir = await this.cache(`apt-archives/${this.architecture}`);
-    await this.cacheLock.hold(dir, basename(dirname(this.scratchDir)), this.signal, (m) => this.info(m));
+    if (!this.held.has(dir)) {
+      const say = (pid: number) => this.info(`waiting for the package cache ${dir}: another build (process ${pid}) is using it`);
+      this.held.set(dir, await waitForLock(`${dir}.lock`, say, this.signal));
+    }
     return dir;
   }
-  readonly cacheLock = new PackageCacheLock();
+
+  /** Lets go of the caches this stage took (the runner calls it when a stage ends). */
+  async releaseHeld(): Promise<void> {
+    const locks = [...this.held.values()];
+    this.held.clear();
+    for (const lock of locks) await lock.release();
+  }
 
   /** Whether the target's binaries need emulation here. */
   get foreign(): boolean {

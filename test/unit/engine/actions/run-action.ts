@@ -42,12 +42,7 @@ export async function runAction<P>(dir: string, action: ActionDef, params: P, op
   };
   const ctx = new StageContext(services, 1, dir, opts.arch ?? 'amd64', 512);
   const effect = await action.cacheEffect?.(params, ctx);
-  try {
-    await action.run!(params, ctx);
-  } finally {
-    // As the runner does at the end of a stage.
-    await ctx.cacheLock.release();
-  }
+  await action.run!(params, ctx);
   const inMachine = machine.calls.filter((c) => c.what === 'exec').map((c) => (c.detail as ExecRequest).argv);
   return { outside: outside.map((r) => r.argv), inMachine, events, scratch: ws.scratch, effect };
 }
