@@ -19,6 +19,7 @@ import { type BuildOutcome, type Control, runSteps } from './run/runner.js';
 import { runnable } from './run/runnable.js';
 import { type BuildSession, openSession } from './session.js';
 import { FullLog, JsonLines } from './sinks/files.js';
+import { isDiskFull } from './run/disk-full.js';
 import { type BuildServices, Origins } from './run/services.js';
 import { StageContext } from './run/stage.js';
 import { Workspace } from './workspace/workspace.js';
@@ -70,9 +71,10 @@ export interface FrontEnd {
   keep?(outcome: BuildOutcome): boolean;
 }
 
-/** The workspace stays after a failure, or after success with --keep. */
+/** The workspace stays after a failure, or after success with --keep; not after a full disk,
+ * whose half-written root would keep the disk full for the next build. */
 export function keptByDefault(outcome: BuildOutcome, config: BuildConfig): boolean {
-  return outcome.status !== 'success' || config.keep;
+  return (outcome.status !== 'success' && !isDiskFull(outcome.error)) || config.keep;
 }
 
 /** The files debstep's own output goes to (`debstep build > log`), which change during every command. */

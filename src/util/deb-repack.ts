@@ -3,8 +3,9 @@
 // natively and once per package, kept by the .deb's hash. dpkg and dpkg-deb accept a plain
 // data.tar member (dpkg-deb(1)); the control member and everything else stay as they were,
 // so the package installs exactly as the original would. Nothing of the package runs here.
+import { writeWhole } from './write-whole.js';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { capture } from './process.js';
@@ -95,8 +96,6 @@ export async function uncompressedDeb(deb: string, cacheDir: string): Promise<st
   await mkdir(cacheDir, { recursive: true });
   // Written aside and renamed, so that a build interrupted here, or another build
   // making the same file meanwhile, never leaves half a package under the final name.
-  const partial = `${cached}.${process.pid}.${Date.now()}.partial`;
-  await writeFile(partial, plain);
-  await rename(partial, cached);
+  await writeWhole(cached, plain);
   return cached;
 }

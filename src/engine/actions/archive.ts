@@ -2,6 +2,8 @@
 import { open, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { StageContext } from '../run/stage.js';
+import { asDiskFull } from '../run/disk-full.js';
+import { tarUnpackedSize } from '../../util/tar-size.js';
 
 /** The values `compression` may take for a tar archive (debos's tar options). */
 export const TAR_COMPRESSIONS = ['bzip2', 'gz', 'lzip', 'lzma', 'lzop', 'xz', 'zstd'] as const;
@@ -104,7 +106,12 @@ export async function unpackArchive(ctx: StageContext, file: string, dest: strin
       const extract = (from: string, compression: string[]) =>
         ctx.exec({ argv: ['tar', '-C', dest, '-x', '--xattrs', '--xattrs-include=*.*', ...relaxed, ...compression, LARGE_RECORDS, '-f', from], chroot: false, label });
       const decompressor = ctx.offload ? await decompressorFor(file, ctx) : undefined;
-      if (!decompressor) return void (await extract(file, tarExtractCompression(opts.compression)));
+      if (!decompressor) {
+        // A full disk is told with the space the archive needs unpacked.
+        return void (await extract(file, tarExtractCompression(opts.compression)).catch(async (err: unknown) => {
+          throw await asDiskFull(err, ctx.spaceDirs, () => tarUnpackedSize(file));
+        }));
+      }
       // In a VM the archive is decompressed outside it, natively, and read in large records.
       const raw = join(ctx.scratchDir, `unpack-${ctx.index}-${basename(file)}.tar`);
       try {

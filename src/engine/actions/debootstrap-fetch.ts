@@ -5,6 +5,7 @@
 // tarball is kept, keyed by everything the fetch reads: the mirror's signed InRelease (which
 // pins the package indexes, and they every package), debootstrap's command line, its own
 // scripts and the keyrings. The next bootstrap from an unchanged mirror takes it instead.
+import { settle } from '../../util/write-whole.js';
 import { createHash } from 'node:crypto';
 import { copyFile, link, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -100,9 +101,7 @@ async function fetchKeyer(req: FetchRequest): Promise<(inRelease: Buffer) => str
 
 /** `file` into the kept fetches as `entry`, whole or not at all; the oldest beyond KEPT go. */
 async function keep(file: string, entry: string, dir: string): Promise<void> {
-  const partial = `${entry}.${process.pid}.${Date.now()}.partial`;
-  await linkOrCopy(file, partial);
-  await rename(partial, entry);
+  await settle(entry, (partial) => linkOrCopy(file, partial));
   const entries = await Promise.all(
     (await readdir(dir)).filter((n) => n.endsWith('.tar')).map(async (n) => ({ path: join(dir, n), used: (await stat(join(dir, n))).mtimeMs })),
   );

@@ -6,9 +6,10 @@
 // tool can set back, and a file replaced by another has another inode. A file changed
 // within the clock's granularity of its hashing would keep its times, so only files whose
 // ctime was already a while in the past when they were hashed are remembered.
+import { writeWhole } from '../../util/write-whole.js';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 
 /** Smaller files are hashed every time: cheap, and they would only fill the memo. */
 const MIN_REMEMBERED_BYTES = 1 << 20;
@@ -24,7 +25,6 @@ interface Remembered {
 
 let memoFile: string | undefined;
 let settledNs = 0n;
-let writes = 0;
 let memo: Promise<Map<string, Remembered>> | undefined;
 
 /** Remember large files' digests in `file` (the state's cache directory), from now on. */
@@ -72,7 +72,5 @@ async function remember(file: string, entries: Map<string, Remembered>, path: st
     entries.delete(oldest);
   }
   // Whole-file replace: a concurrent build sharing the cache loses at most its entries.
-  const tmp = `${file}.${process.pid}-${writes++}.tmp`;
-  await writeFile(tmp, JSON.stringify(Object.fromEntries(entries)));
-  await rename(tmp, file);
+  await writeWhole(file, JSON.stringify(Object.fromEntries(entries)));
 }

@@ -11,7 +11,8 @@
 // in the machine's store (the cache directory, or a VM's store disk), so each backend
 // has an index of its own.
 import { createHash, randomBytes } from 'node:crypto';
-import { link, lstat, mkdir, readdir, readFile, readlink, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { writeWhole, partialName } from '../../util/write-whole.js';
+import { link, lstat, mkdir, readdir, readFile, readlink, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LayerStore } from '../../vm/machine.js';
 import { fileDigest } from './file-digest.js';
@@ -180,14 +181,16 @@ export class LayerCache {
     if (layer) await this.store!.seal(layer.id);
     await mkdir(this.keys, { recursive: true });
     const file = join(this.keys, `${entry.key}.json`);
-    const temp = `${file}.${process.pid}.${randomBytes(3).toString('hex')}`;
-    await writeFile(temp, JSON.stringify({ ...entry, ...(layer ? { layer: layer.id } : {}) }));
+    const text = JSON.stringify({ ...entry, ...(layer ? { layer: layer.id } : {}) });
     if (replace || !layer) {
-      await rename(temp, file);
+      await writeWhole(file, text);
       return true;
     }
-    // link() does not replace an existing entry: the first publisher wins.
+    // Written whole beside it (or removed, on a full disk), then linked: link() does not
+    // replace an existing entry, so the first publisher wins.
+    const temp = partialName(file);
     try {
+      await writeFile(temp, text);
       await link(temp, file);
       return true;
     } catch (err) {
@@ -211,14 +214,17 @@ export class LayerCache {
   async prune(): Promise<void> {
     const entries = (await this.entries()).sort((a, b) => b.used - a.used);
     for (const e of entries.slice(this.keep)) await rm(e.file, { force: true });
-    // Files of older formats and temporary files of crashed publishers go too.
+    // Files of older formats and temporary files of crashed publishers go too; not a
+    // publisher's of a moment ago, which may be another build's, about to be linked.
+    const young = Date.now() - 3600_000;
     // No keys directory yet: nothing to prune.
     for (const name of await readdir(this.keys).catch(() => [] as string[])) {
-      if (!/^[0-9a-f]{64}\.json$/.test(name)) await rm(join(this.keys, name), { force: true });
+      const file = join(this.keys, name);
+      if (/^[0-9a-f]{64}\.json$/.test(name) || (await lstat(file).then((s) => s.mtimeMs >= young, () => true))) continue;
+      await rm(file, { force: true });
     }
     if (!this.store) return;
     const live = new Set([...entries.slice(0, this.keep).flatMap((e) => (e.entry.layer ? [e.entry.layer] : [])), ...(await this.usedByWorkspaces())]);
-    const young = Date.now() - 3600_000;
     const doomed = (await this.store.list()).filter((l) => !live.has(l.id) && l.mtimeMs < young).map((l) => l.id);
     await this.store.remove(doomed);
   }

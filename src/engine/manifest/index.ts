@@ -2,7 +2,8 @@
 // (an SPDX 2.3 document) and NAME.sha256 (sha256sum's line). The packages are read from
 // the dpkg database of the root the artifact holds, through the machine's file operations,
 // so a foreign-architecture root and a root inside a VM are read alike.
-import { writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
+import { writeWhole } from '../../util/write-whole.js';
 import { basename, posix } from 'node:path';
 import type { RootFiles } from '../../vm/machine.js';
 import { VERSION } from '../../core/version.js';
@@ -62,7 +63,13 @@ export async function writeManifests(artifact: string, root: RootPackages, sourc
   const name = basename(artifact);
   const created = sourceDateEpoch === undefined ? now : new Date(sourceDateEpoch * 1000);
   const doc = spdxDocument({ name, sha256, ...root, created, creator: `Tool: debstep-${VERSION}` });
-  await writeFile(manifest, manifestText(root.packages));
-  await writeFile(spdx, `${JSON.stringify(doc, null, 2)}\n`);
-  await writeFile(sums, `${sha256}  ${name}\n`);
+  // All three or none: a full disk must not leave a manifest that lists part of the packages.
+  try {
+    await writeWhole(manifest, manifestText(root.packages));
+    await writeWhole(spdx, `${JSON.stringify(doc, null, 2)}\n`);
+    await writeWhole(sums, `${sha256}  ${name}\n`);
+  } catch (err) {
+    await Promise.all([manifest, spdx, sums].map((f) => rm(f, { force: true })));
+    throw err;
+  }
 }

@@ -10,6 +10,7 @@ import type { Reusable, Reuse } from '../cache/reuse.js';
 import type { LazyRoot } from '../workspace/lazy-root.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { StepRun } from './step-run.js';
+import { asDiskFull } from './disk-full.js';
 
 /** One planned action with its stages bound to its properties. */
 export interface RunnableStep extends Reusable {
@@ -72,7 +73,8 @@ export async function runStage(bus: EventBus, step: RunnableStep, stage: Exclude
     await fn(step.context);
     bus.emit({ type: 'stage-end', stage, index: step.index });
   } catch (err) {
-    const failure = ActionFailure.wrap(step.description, stage, err);
+    // A full disk names the filesystem that filled, whichever of the build's it was.
+    const failure = ActionFailure.wrap(step.description, stage, await asDiskFull(err, step.context.spaceDirs));
     bus.emit({ type: 'stage-end', stage, index: step.index, error: failure.message });
     throw failure;
   } finally {

@@ -3,8 +3,7 @@
 // and failure reporting that every action needs.
 import type { ExecRequest, ExecResult, Machine, OutputSink, ShellRequest } from '../../vm/machine.js';
 import type { PtySession } from '../../util/pty.js';
-import { mkdir, statfs } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir } from 'node:fs/promises';
 import type { PidLock } from '../../util/pid-lock.js';
 import { waitForLock } from './cache-lock.js';
 import { type Diagnosis, isForeign } from '../../vm/binfmt.js';
@@ -76,6 +75,11 @@ export class StageContext {
     const dir = this.services.cache(name);
     await mkdir(dir, { recursive: true });
     return dir;
+  }
+
+  /** The directories the build writes to, for telling which one filled (disk-full.ts). */
+  get spaceDirs(): string[] {
+    return [this.scratchDir, this.services.cache('layers'), this.services.cache('apt-archives'), this.artifactDir];
   }
 
   /** The package cache for this architecture, shared by debootstrap, mmdebstrap and apt:
@@ -258,17 +262,8 @@ export class StageContext {
       return 'the archive has members that lead out of the destination (../); they were refused';
     }
     if (result.exitStatus === 127) return 'exit status 127 means a program was not found';
-    if (result.outputTail.some((l) => l.includes('No space left on device'))) return diskFullHint(dirname(this.services.scratchDir));
     return undefined;
   }
-}
-
-/** Where the build's root and layers are, how much room is left there, and what to do. */
-async function diskFullHint(workspace: string): Promise<string> {
-  const fs = await statfs(workspace).catch(() => undefined); // only the numbers are missing then
-  const mb = (blocks: number) => Math.floor((blocks * (fs?.bsize ?? 0)) / 1e6);
-  const room = fs ? `: ${mb(fs.bavail)} MB free of ${mb(fs.blocks)} MB` : '';
-  return `the disk is full where the build writes its root and layers (${workspace}${room}); free some space there, or choose another --state-dir`;
 }
 
 export function archError(arch: string, d: Diagnosis): HostError {

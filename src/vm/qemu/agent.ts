@@ -55,9 +55,12 @@ async function main(configFile: string): Promise<void> {
   let shuttingDown = false;
   // The host went away: nothing left to do but let init power the VM off. SIGKILL, since
   // a write to a port nobody reads blocks a thread node would wait for.
-  reader.on('exit', () => {
+  const hostGone = () => {
     if (!shuttingDown) process.kill(process.pid, 'SIGKILL');
-  });
+  };
+  reader.on('exit', hostGone);
+  // A write to the port fails only when the host went away: the same, not a crash report.
+  out.on('error', hostGone);
 
   const running = new Map<number, AbortController>();
   const ptys = new Map<number, PtySession>();

@@ -3,7 +3,8 @@
 // and modification time) on one boot of the host: a reboot can change the KVM module,
 // its parameters or the hypervisor below, so the first build after it asks again.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { writeWhole } from '../../util/write-whole.js';
 import { join } from 'node:path';
 
 export interface FileId {
@@ -70,9 +71,7 @@ export async function writeAnswer(cacheDir: string, key: ProbeKey, answer: KeptA
   await mkdir(cacheDir, { recursive: true });
   const file = answerFile(cacheDir, key);
   const stored: Stored = { key, works: answer.works, detail: answer.detail, at: new Date().toISOString() };
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(stored, null, 2)}\n`);
-  await rename(temp, file);
+  await writeWhole(file, `${JSON.stringify(stored, null, 2)}\n`);
   // Only removing old answers.
   for (const name of await readdir(cacheDir).catch(() => [] as string[])) {
     if (!name.startsWith(PREFIX) || !name.endsWith('.json') || join(cacheDir, name) === file) continue;

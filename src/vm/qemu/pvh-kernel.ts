@@ -2,7 +2,8 @@
 // no firmware, no real-mode setup, no decompression. Under TCG, unpacking an xz bzImage
 // takes the guest seconds; here it is done once on the host and cached.
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, stat } from 'node:fs/promises';
+import { writeWhole } from '../../util/write-whole.js';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { capture } from '../../util/process.js';
@@ -94,8 +95,6 @@ export async function pvhKernel(image: string, cacheDir: string): Promise<BootKe
   const { elf, why } = await unpackKernel(data);
   if (!elf) return { path: image, pvh: false, note: `booting the compressed image (slower): ${why}` };
   await mkdir(cacheDir, { recursive: true });
-  const temp = `${cached}.${process.pid}.tmp`;
-  await writeFile(temp, elf);
-  await rename(temp, cached);
+  await writeWhole(cached, elf);
   return { path: cached, pvh: true, note: `${why} into ${cached}` };
 }

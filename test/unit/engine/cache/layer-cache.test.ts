@@ -259,12 +259,18 @@ test('prune keeps recent keys and layers that kept workspaces use; older orphans
   const kept = (await cache.create())!;
   inUse.push(kept.id);
   const young = (await cache.create())!;
-  await writeFile(join(root, 'layers', 'keys', 'old-format-link'), '');
-  // Everything but `young` is older than an hour.
+  const keys = join(root, 'layers', 'keys');
+  await writeFile(join(keys, 'old-format-link'), '');
+  // Another build's entry, being published this moment.
+  const publishing = `${'e'.repeat(64)}.json.999-abcd.partial`;
+  await writeFile(join(keys, publishing), '{}');
+  // Everything but `young` (and the entry being published) is older than an hour.
   const old = new Date(Date.now() - 2 * 3600_000);
   for (const id of [...ids, orphan.id, kept.id]) await utimes(join(store, id), old, old);
+  await utimes(join(keys, 'old-format-link'), old, old);
   await cache.prune();
-  assert.equal((await readdir(join(root, 'layers', 'keys'))).length, 2, 'two keys kept, and nothing of an older format');
+  assert.deepEqual((await readdir(keys)).filter((n) => n.endsWith('.partial')), [publishing], "another build's entry being published stays");
+  assert.equal((await readdir(keys)).length, 3, 'two keys kept, and nothing of an older format');
   const left = await readdir(store);
   assert.ok(!left.includes(ids[0]!) && !left.includes(ids[1]!), 'the least recently used keys lose their layers');
   assert.ok(left.includes(ids[2]!) && left.includes(ids[3]!));
