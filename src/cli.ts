@@ -7,6 +7,7 @@ import { report } from './cli/report.js';
 import { VERSION } from './core/version.js';
 import { enterPrivateMountNamespace } from './cli/mount-namespace.js';
 import { mayMount } from './vm/host/privilege.js';
+import { fixUmask } from './core/umask.js';
 
 const COMMANDS: Record<Command, () => Promise<{ run(args: ReturnType<typeof parseArgs>): Promise<number> }>> = {
   build: () => import('./cli/build.js'),
@@ -52,6 +53,8 @@ async function main(argv: readonly string[]): Promise<number> {
     const entered = await enterPrivateMountNamespace();
     if (entered !== true) return entered;
   }
+  // Before anything is made: the state directory, the layers, the root, the commands.
+  fixUmask();
   const module = await COMMANDS[command]();
   return module.run(args);
 }

@@ -9,7 +9,7 @@ import { hostExec, spawnInteractive } from '../vm/host/exec.js';
 import { decideAccel } from '../vm/qemu/accel.js';
 import { kvmProblem, vmCacheDirOf } from '../vm/qemu/accel-probe.js';
 import { bootBanner, bootImageArgv, type Firmware, firmwareFor, uefiVarsCopy } from '../vm/qemu/boot-image.js';
-import { memoryMb } from '../vm/qemu/options.js';
+import { cpuCount, memoryMb } from '../core/vm-sizes.js';
 import type { Options, ParsedArgs } from './options.js';
 
 export async function run({ options, positionals }: ParsedArgs): Promise<number> {
@@ -26,6 +26,9 @@ async function partitionTable(image: string): Promise<Parameters<typeof firmware
 }
 
 export async function bootImage(image: string, options: Options): Promise<number> {
+  // Checked before QEMU, or a copy of the UEFI variables, is started.
+  const memory = memoryMb(options.memory ?? '1GB', '--memory');
+  const cpus = cpuCount(options.cpus ?? 2, '--cpus');
   if (!(await stat(image).then((s) => s.isFile(), () => false))) throw new UsageError(`${image} is not a disk image file`);
   const qemu = await which('qemu-system-x86_64');
   if (!qemu) throw new HostError('booting an image needs qemu-system-x86_64, and it is not installed', { hint: 'apt-get install qemu-system-x86' });
@@ -35,7 +38,7 @@ export async function bootImage(image: string, options: Options): Promise<number
   const vars = firmware === 'uefi' ? await uefiVarsCopy() : undefined;
   try {
     process.stderr.write(`${bootBanner(image, firmware, accel)}\n`);
-    const argv = bootImageArgv({ binary: qemu, image, accel: accel.accel, memoryMb: memoryMb(options.memory ?? '1GB'), cpus: Number(options.cpus ?? 2), firmware, ...(vars ? { uefiVars: vars.path } : {}) });
+    const argv = bootImageArgv({ binary: qemu, image, accel: accel.accel, memoryMb: memory, cpus, firmware, ...(vars ? { uefiVars: vars.path } : {}) });
     if (options.verbose) process.stderr.write(`${argv.join(' ')}\n`);
     const status = await spawnInteractive(argv);
     return status === 0 ? 0 : 1;

@@ -2,7 +2,7 @@
 // and the backend choice, with debos's flag rules.
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseSize } from '../core/size.js';
+import { vmSizes } from '../core/vm-sizes.js';
 import { backendRequest, type BackendChoice, chooseBackend } from '../engine/machine/backend.js';
 import type { BuildConfig } from '../engine/build.js';
 import { buildEnvironment } from '../engine/machine/environ.js';
@@ -16,20 +16,16 @@ import { kvmProblem, vmCacheDirOf } from '../vm/qemu/accel-probe.js';
 import { formatWarnings } from './check.js';
 import { type Options, templateVars } from './options.js';
 
-function checkSize(flag: string, value: string | undefined, binary: boolean): void {
-  if (value !== undefined && parseSize(value, binary) === undefined) throw new UsageError(`invalid size for --${flag}: "${value}"`, { hint: 'write sizes like 2048MB, 2G or 4GiB' });
-}
-
-/** Rejects bad flag values before anything runs, as debos does. */
+/** Rejects bad flag values before anything runs, as debos does: the VM's sizes with the
+ * bounds the VM itself has (core/vm-sizes.ts), so none fails later in the build. */
 export function checkFlags(o: Options): void {
-  checkSize('memory', o.memory, true);
-  checkSize('scratchsize', o.scratchSize, false);
-  if (o.cpus !== undefined && !/^[1-9]\d*$/.test(o.cpus)) throw new UsageError(`invalid number for --cpus: "${o.cpus}"`);
+  vmSizes(o);
   backendRequest(o);
 }
 
 export async function buildConfig(o: Options): Promise<BuildConfig> {
   const artifactDir = resolve(o.artifactDir ?? '.');
+  // Any failure is reported just below, as the usage error.
   const st = await stat(artifactDir).catch(() => undefined);
   if (!st?.isDirectory()) throw new UsageError(`artifact directory ${artifactDir} does not exist or is not a directory`);
   const req = backendRequest(o);
@@ -50,7 +46,7 @@ export async function buildConfig(o: Options): Promise<BuildConfig> {
     ...(epoch !== undefined ? { sourceDateEpoch: epoch } : {}),
     manifests: !o.noManifest,
     ...(o.events ? { eventsFile: resolve(o.events) } : {}),
-    vm: { memory: o.memory, cpus: o.cpus, scratchSize: o.scratchSize, kernel: o.kernel, modules: o.modules, showBoot: o.showBoot, accel: req.accel },
+    vm: { ...vmSizes(o), kernel: o.kernel, modules: o.modules, showBoot: o.showBoot, accel: req.accel },
   });
 }
 

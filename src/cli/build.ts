@@ -56,6 +56,7 @@ export async function run({ options, positionals }: ParsedArgs): Promise<number>
   }
   if (result.status === 'success') return image ? bootImage(image, options) : 0;
   const code = result.error ? report(result.error, options.verbose) : 1;
+  if (result.logFailure) report(result.logFailure, options.verbose);
   if (result.kept) process.stderr.write(`The workspace is kept in ${result.workspace}; \`debstep shell\` enters its root.\n`);
   return result.error instanceof ActionFailure ? 1 : code;
 }

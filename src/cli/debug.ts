@@ -93,6 +93,7 @@ export async function run({ options, positionals }: ParsedArgs): Promise<number>
     return 0;
   }
   const code = result.error ? report(result.error, options.verbose) : 1;
+  if (result.logFailure) report(result.logFailure, options.verbose);
   if (result.status === 'aborted') process.stderr.write(`The build was stopped before it finished${tainted}.\n`);
   process.stderr.write(kept);
   return result.error instanceof ActionFailure ? 1 : code;

@@ -136,7 +136,10 @@ export class EventBus {
     for (const sink of this.sinks) sink.write(stamped);
   }
 
+  /** Closes every sink, then throws the first failure (a log that could not be written). */
   async close(): Promise<void> {
-    for (const sink of this.sinks) await sink.close?.();
+    let failure: { error: unknown } | undefined;
+    for (const sink of this.sinks) await sink.close?.().catch((error: unknown) => (failure ??= { error }));
+    if (failure) throw failure.error;
   }
 }

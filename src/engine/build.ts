@@ -49,6 +49,9 @@ export interface BuildConfig {
 export interface BuildResult extends BuildOutcome {
   readonly workspace: string;
   readonly kept: boolean;
+  /** A build that failed and whose log could not be written either (a full disk): the
+   * build's error comes first, this one after it. */
+  readonly logFailure?: Error;
 }
 
 /** The disk images the plan's actions make, known before the machine starts (a VM has
@@ -74,8 +77,27 @@ export function keptByDefault(outcome: BuildOutcome, config: BuildConfig): boole
 
 /** The files debstep's own output goes to (`debstep build > log`), which change during every command. */
 async function outputFiles(): Promise<string[]> {
+  // A descriptor that is closed or has no path (no /proc) is no file of ours.
   const files = await Promise.all([1, 2].map((fd) => realpath(`/proc/self/fd/${fd}`).catch(() => undefined)));
   return files.filter((f): f is string => f !== undefined && f.startsWith('/') && !f.startsWith('/dev/'));
+}
+
+/**
+ * Closes the build's machine. Its disk images are finished only once it has let go of
+ * them (the VM's writes reach them when QEMU ends; the host's loop devices detach), so a
+ * close that fails fails a build that had succeeded; after a failure it is a warning
+ * beside the build's own error.
+ */
+export async function closeMachine(machine: Pick<Machine, 'close' | 'backend'> | undefined, outcome: BuildOutcome, warn: (message: string) => void): Promise<BuildOutcome> {
+  try {
+    await machine?.close();
+    return outcome;
+  } catch (err) {
+    const message = `could not close the ${machine?.backend === 'vm' ? 'VM' : 'build root'}: ${(err as Error).message}`;
+    if (outcome.status === 'success') return { ...outcome, status: 'failed', error: new HostError(`${message}; the artifacts may be unfinished`) };
+    warn(message);
+    return outcome;
+  }
 }
 
 /** Runs a planned build on the chosen machine, the front end deciding at pauses. */
@@ -150,9 +172,12 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
   }
   const kept = front.keep ? front.keep(outcome) : keptByDefault(outcome, config);
   // The store may be the VM's: what goes from it goes before the machine does.
-  if (!kept) await reuse?.discard(ws.unpublished()).catch(() => {});
-  await reuse?.finish().catch((err: unknown) => bus.emit({ type: 'warning', message: `could not prune the layer cache: ${(err as Error).message}` }));
-  await machine?.close().catch(() => {});
+  const warn = (message: string) => bus.emit({ type: 'warning', message });
+  // Layers never published are no cache entry: left behind, they only take space until
+  // the next build that prunes the store removes them.
+  if (!kept) await reuse?.discard(ws.unpublished()).catch((err: unknown) => warn(`could not remove this build's unpublished layers: ${(err as Error).message}`));
+  await reuse?.finish().catch((err: unknown) => warn(`could not prune the layer cache: ${(err as Error).message}`));
+  outcome = await closeMachine(machine, outcome, warn);
   // A disk image is finished once its machine has let go of it.
   if (outcome.status === 'success' && config.manifests) {
     const written = [...images.contents].map(async ([file, root]) => {
@@ -177,7 +202,13 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
     durationMs: Date.now() - started,
     ...(outcome.error ? { error: outcome.error.message } : {}),
   });
-  await bus.close();
+  // A log that could not be written (a full disk) fails a build that had succeeded, once
+  // it is cleaned up; a failed build keeps its own error first.
+  const unlogged = await bus.close().then(
+    () => undefined,
+    (err: unknown) => err as Error,
+  );
   if (!kept) await ws.remove();
-  return { ...outcome, workspace: ws.dir, kept };
+  if (unlogged && outcome.status === 'success') throw unlogged;
+  return { ...outcome, workspace: ws.dir, kept, ...(unlogged ? { logFailure: unlogged } : {}) };
 }

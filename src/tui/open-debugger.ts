@@ -39,6 +39,7 @@ function whoAmI(): string {
   try {
     return userInfo().username;
   } catch {
+    // A uid without a passwd entry (containers): only a name to show.
     return `uid ${process.getuid?.() ?? '?'}`;
   }
 }

@@ -36,6 +36,7 @@ export async function glob(dir: string, pattern: string): Promise<string[]> {
         continue;
       }
       const re = segmentRegExp(segment);
+      // A directory that is not there (or not a directory) matches nothing, as in a shell.
       const names = await readdir(base).catch(() => [] as string[]);
       for (const name of names.sort()) if (re.test(name)) next.push(join(base, name));
     }

@@ -11,6 +11,7 @@ const alive = (pid: number): boolean => {
     process.kill(pid, 0);
     return true;
   } catch (err) {
+    // ESRCH: no such process. EPERM: alive, another user's.
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 };
@@ -24,10 +25,12 @@ export async function takeLock(path: string): Promise<PidLock | { heldBy: number
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
+    // Gone or unreadable since: owner 0 is no live process, so the loop tries again.
     const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim());
     if (owner && alive(owner)) return { heldBy: owner };
     // Stale: its owner died. Remove it and try again (another process may win the race).
     await rm(path, { force: true });
   }
+  // Only for the message: the lock is not taken either way.
   return { heldBy: Number((await readFile(path, 'utf8').catch(() => '0')).trim()) };
 }

@@ -42,6 +42,7 @@ const TOOLS: readonly Tool[] = [
   { command: 'lzip', pkg: 'lzip', neededFor: 'lzip compression', optional: true },
   { command: 'lzop', pkg: 'lzop', neededFor: 'lzop compression', optional: true },
   { command: 'unzip', pkg: 'unzip', neededFor: 'unpacking .zip files', optional: true },
+  { command: 'curl', pkg: 'curl', neededFor: 'the download action', optional: true },
   { command: 'dpkg-deb', pkg: 'dpkg', neededFor: 'unpacking .deb files' },
   { command: 'parted', pkg: 'parted', neededFor: 'image-partition' },
   { command: 'sfdisk', pkg: 'fdisk', neededFor: 'image-partition' },
@@ -120,6 +121,7 @@ export async function checkRoot(): Promise<Check> {
 
 export async function checkDisk(stateDir: string): Promise<Check> {
   const name = 'disk';
+  // A directory that cannot be made is reported by statfs just below.
   await mkdir(stateDir, { recursive: true }).catch(() => {});
   try {
     const s = await statfs(stateDir);

@@ -45,3 +45,11 @@ export async function hostSuite(): Promise<string> {
   const release = await readFile('/etc/os-release', 'utf8');
   return /^VERSION_CODENAME=(\S+)$/m.exec(release)?.[1] ?? 'bookworm';
 }
+
+/** The start of a recipe that unpacks the base root, copied beside it as base.tar.gz. */
+export const FROM_BASE_RECIPE = `architecture: amd64
+actions:
+  - action: unpack
+    origin: recipe
+    file: base.tar.gz
+`;

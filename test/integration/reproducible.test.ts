@@ -1,17 +1,19 @@
 // Reproducible output for real (host backend, as root): the same recipe built twice, in
 // separate state and artifact directories, with SOURCE_DATE_EPOCH set, gives bit-identical
-// artifacts. The recipe leaves the noise a build leaves (a log, a machine-id, an ssh host
+// artifacts; and, as reprotest varies a build, built again later with the builder's umask,
+// locale, time zone, host name, CPU count and paths changed. The recipe leaves the noise a build leaves (a log, a machine-id, an ssh host
 // key, files made now): a root tarball from the fixed base tarball, and a disk image with
 // an ext4 and a FAT file system whose identifiers the recipe does not give.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { chmod, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { baseRootTarball } from '../helpers/base-root.js';
-import { debstep, mountsUnder, tarRead, tempDir } from '../helpers/debstep.js';
+import { baseRootTarball, FROM_BASE_RECIPE } from '../helpers/base-root.js';
+import { debstep, debstepArgv, mountsUnder, SOURCE_ENV, tarRead, tempDir } from '../helpers/debstep.js';
 
 const exec = promisify(execFile);
 const EPOCH = 1700000000;
@@ -21,12 +23,7 @@ before(async () => {
   base = await baseRootTarball();
 });
 
-const RECIPE = `architecture: amd64
-actions:
-  - action: unpack
-    origin: recipe
-    file: base.tar.gz
-  - action: run
+const RECIPE = `${FROM_BASE_RECIPE}  - action: run
     chroot: true
     command: echo "$SOURCE_DATE_EPOCH" > /etc/epoch; mkdir -p /etc/ssh; head -c 32 /dev/urandom > /etc/ssh/ssh_host_ed25519_key; head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \\n' > /etc/machine-id; date > /var/log/dpkg.log; date > /var/log/apt/history.log
   - action: pack
@@ -132,4 +129,99 @@ test('two builds with SOURCE_DATE_EPOCH give the same tarball and disk image, wi
   const table = JSON.parse(stdout) as { partitiontable: { id: string; partitions: { uuid: string }[] } };
   assert.match(table.partitiontable.id, /^[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-/);
   assert.equal(new Set(table.partitiontable.partitions.map((p) => p.uuid)).size, 2);
+});
+
+const VARIED_RECIPE = `${FROM_BASE_RECIPE}  - action: run
+    chroot: true
+    command: useradd --create-home --shell /bin/bash user; mkdir -p /srv/made; echo made > /srv/made/file
+  - action: overlay
+    source: overlay
+  - action: overlay
+    source: overlay
+    destination: /opt/new/deeper
+  - action: pack
+    file: root.tar.zst
+`;
+
+/** How one build of the reprotest-style pair runs: what the builder's machine is like. */
+interface Builder {
+  readonly umask: string;
+  readonly hostname: string;
+  /** Env variables set on top of the test's (LANG, LC_ALL, TZ, ...); undefined unsets. */
+  readonly env: Record<string, string | undefined>;
+  /** The CPUs debstep may use (taskset's list). */
+  readonly cpus: string;
+  /** Path parts under the test's temporary directory: recipe, state and artifact directory. */
+  readonly recipeDir: string;
+  readonly stateDir: string;
+  readonly artifactDir: string;
+}
+
+/** Runs debstep as `builder` in a UTS namespace of its own (so the host name can differ). */
+function debstepAs(builder: Builder, args: readonly string[], cwd: string): Promise<{ code: number | null; output: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...SOURCE_ENV, SOURCE_DATE_EPOCH: String(EPOCH) };
+  for (const k of ['LANG', 'LANGUAGE', 'LC_ALL', 'LC_CTYPE', 'LC_COLLATE', 'TZ']) delete env[k];
+  for (const [k, v] of Object.entries(builder.env)) if (v !== undefined) env[k] = v;
+  const script = 'hostname "$1" && umask "$2" && shift 2 && exec "$@"';
+  const argv = ['--uts', 'sh', '-c', script, 'sh', builder.hostname, builder.umask, 'taskset', '-c', builder.cpus, ...debstepArgv(args)];
+  return new Promise((done) => {
+    const child = spawn('unshare', argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d));
+    child.stderr.on('data', (d: Buffer) => (output += d));
+    child.on('close', (code) => done({ code, output }));
+  });
+}
+
+/** The recipe's directory, made by the test (with fixed modes: the source tree is the
+ * same for both builds, only the builder differs). */
+async function recipeTree(dir: string): Promise<void> {
+  await mkdir(join(dir, 'overlay/etc/skel-extra'), { recursive: true });
+  await copyFile(base, join(dir, 'base.tar.gz'));
+  await writeFile(join(dir, 'recipe.yaml'), VARIED_RECIPE);
+  await writeFile(join(dir, 'overlay/etc/motd'), 'built by a recipe\n');
+  await writeFile(join(dir, 'overlay/etc/skel-extra/note'), 'a note\n');
+  for (const [path, mode] of [['overlay', 0o755], ['overlay/etc', 0o755], ['overlay/etc/skel-extra', 0o750], ['overlay/etc/motd', 0o644], ['overlay/etc/skel-extra/note', 0o640]] as const) {
+    await chmod(join(dir, path), mode);
+  }
+}
+
+async function variedBuild(t: Parameters<typeof tempDir>[0], builder: Builder): Promise<string> {
+  const top = await tempDir(t, 'debstep-repro-');
+  const dir = join(top, builder.recipeDir);
+  await mkdir(dir, { recursive: true });
+  await recipeTree(dir);
+  const art = join(top, builder.artifactDir);
+  await mkdir(art, { recursive: true });
+  const r = await debstepAs(builder, ['build', 'recipe.yaml', '--backend', 'host', '--artifactdir', art, '--state-dir', join(top, builder.stateDir)], dir);
+  assert.equal(r.code, 0, r.output);
+  assert.deepEqual(await mountsUnder(top), []);
+  return join(art, 'root.tar.zst');
+}
+
+test('a build varied as reprotest varies it (umask, locale, time zone, host name, CPUs, paths, time) gives the same tarball', async (t) => {
+  const first = await variedBuild(t, {
+    umask: '022',
+    hostname: 'builder-one',
+    env: { LANG: 'C', TZ: 'UTC' },
+    cpus: '0-1',
+    recipeDir: 'src',
+    stateDir: 'state',
+    artifactDir: 'out',
+  });
+  // One after the other: the second build runs later, as a different builder would.
+  const second = await variedBuild(t, {
+    umask: '002',
+    hostname: 'another-build-host.example',
+    env: { LANG: 'fr_CH.UTF-8', LC_ALL: 'C.UTF-8', LANGUAGE: 'fr_CH:fr', TZ: 'Pacific/Kiritimati' },
+    cpus: '0',
+    recipeDir: 'a/much/longer/build/path/checkout',
+    stateDir: 'other/state-directory',
+    artifactDir: 'artifacts/here',
+  });
+  if ((await sha256(first)) !== (await sha256(second))) assert.fail(`root.tar.zst differs between the varied builds; ${await firstDifference(first, second)}`);
+  // The root directory itself, the one the umask showed in.
+  const listing = (await exec('tar', ['--numeric-owner', '-tvaf', first], { maxBuffer: 1 << 28 })).stdout;
+  assert.match(listing, /^drwxr-xr-x 0\/0 .* \.\/$/m);
+  assert.match(listing, /^drwxr-xr-x 0\/0 .* \.\/opt\/new\/$/m, 'a directory an overlay makes has the fixed mode');
 });

@@ -120,6 +120,7 @@ export async function unpackArchive(ctx: StageContext, file: string, dest: strin
 /** The decompressor for a compressed archive, told by its first bytes (as tar tells it). */
 async function decompressorFor(file: string, ctx: StageContext): Promise<string[] | undefined> {
   const head = Buffer.alloc(6);
+  // Unreadable: no magic, so the name decides; unpacking it then reports the error.
   const f = await open(file, 'r').catch(() => undefined);
   if (!f) return undefined;
   try {

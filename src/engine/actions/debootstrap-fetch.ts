@@ -73,6 +73,7 @@ async function fetchInRelease(ctx: StageContext, req: FetchRequest, dir: string)
   const url = `${req.mirror.replace(/\/+$/, '')}/dists/${req.suite}/InRelease`;
   // wget, as debootstrap fetches: the same proxy settings and certificates.
   const r = await ctx.execOutside({ argv: ['wget', '-q', '-O', file, url], label: 'debootstrap (fetch)' }, { allowFailure: true });
+  // No InRelease: no key, so nothing kept is used and debootstrap fetches as usual.
   const content = r.exitStatus === 0 ? await readFile(file).catch(() => undefined) : undefined;
   await rm(file, { force: true });
   return content?.length ? content : undefined;
@@ -80,6 +81,7 @@ async function fetchInRelease(ctx: StageContext, req: FetchRequest, dir: string)
 
 /** The InRelease among fetched lists (one suite, one file). */
 async function inReleaseIn(lists: string): Promise<Buffer | undefined> {
+  // No lists: no InRelease, so the fetch is not kept (only slower next time).
   const names = (await readdir(lists).catch(() => [])).filter((n) => n.endsWith('_InRelease'));
   return names.length === 1 ? readFile(join(lists, names[0]!)) : undefined;
 }
@@ -87,8 +89,10 @@ async function inReleaseIn(lists: string): Promise<Buffer | undefined> {
 /** The key of a fetch by the InRelease it resolves against; the rest of what it reads is read once. */
 async function fetchKeyer(req: FetchRequest): Promise<(inRelease: Buffer) => string> {
   const hash = createHash('sha256').update(JSON.stringify(await req.argv('TARGET', 'TARBALL')));
+  // No keyrings directory: none to put in the key.
   const keyrings = (await readdir(KEYRINGS).catch(() => [])).sort().map((n) => join(KEYRINGS, n));
   for (const file of [...DEBOOTSTRAP_FILES, ...req.inputs, ...keyrings]) {
+    // An unreadable input still changes the key ('missing'), so no stale fetch is used.
     hash.update(`\0${file} ${await fileDigest(file).catch(() => 'missing')}`);
   }
   return (inRelease) => hash.copy().update('\0').update(inRelease).digest('hex');
@@ -107,6 +111,7 @@ async function keep(file: string, entry: string, dir: string): Promise<void> {
 }
 
 /** A hard link where it can be (neither is ever written through), else a copy. */
+// Another file system (EXDEV) or no hard links: a copy, whose own failure is thrown.
 const linkOrCopy = (from: string, to: string) => link(from, to).catch(() => copyFile(from, to));
 
 /**
@@ -117,6 +122,7 @@ const linkOrCopy = (from: string, to: string) => link(from, to).catch(() => copy
  * took 85 s in a TCG guest, 67 s with plain data.tar). Nothing in them runs here.
  */
 async function uncompressDebsIn(ctx: StageContext, archives: string): Promise<void> {
+  // No archives: nothing to uncompress (only an optimisation).
   const debs = (await readdir(archives).catch(() => [])).filter((f) => f.endsWith('.deb'));
   if (debs.length === 0) return;
   const cache = await ctx.cache('debs-uncompressed');

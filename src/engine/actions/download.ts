@@ -1,6 +1,8 @@
 /**
- * download: fetch one file over HTTP(S), and unpack it if asked. Its `name` becomes an
- * origin that later actions can read from.
+ * download: fetch one file over HTTP(S) with curl, and unpack it if asked. Its `name`
+ * becomes an origin that later actions can read from. As with debos, http_proxy,
+ * https_proxy and no_proxy (either case, also given with -e) and the system's CA bundle
+ * count.
  *
  * ```yaml
  * - action: download
@@ -19,10 +21,9 @@
  * - `sha256sum`: expected SHA-256 of the file, 64 hex digits; a mismatch fails the build.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { lstat, mkdir, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BuildError } from '../../core/errors.js';
 import type { StageContext } from '../run/stage.js';
@@ -36,20 +37,47 @@ export function downloadFilename(p: { url: string; filename?: string | undefined
   return posix.basename(p.filename ?? new URL(p.url).pathname);
 }
 
-/** Fetches url into file, returning the SHA-256 of what was written. */
-async function fetchTo(url: string, file: string, ctx: StageContext): Promise<string> {
-  let response: Response;
-  try {
-    response = await fetch(url, ctx.signal ? { signal: ctx.signal } : {});
-  } catch (err) {
-    const cause = (err as { cause?: Error }).cause?.message ?? (err as Error).message;
-    throw new BuildError(`cannot download ${url}: ${cause}`);
+/** The proxy variables as Go's net/http (debos's client) reads them: the upper-case name
+ * first, then the lower-case one; given to curl in the lower-case names it reads first.
+ * The others are set empty (curl's "unset"), so that one the build's environment does not
+ * have (`-e https_proxy:` removes it) does not reach curl from debstep's own. */
+export function curlProxyEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of ['http_proxy', 'https_proxy', 'no_proxy', 'all_proxy']) {
+    out[name.toUpperCase()] = '';
+    out[name] = (name === 'all_proxy' ? '' : env[name.toUpperCase()] || env[name]) ?? '';
   }
-  if (!response.ok || !response.body) throw new BuildError(`cannot download ${url}: HTTP ${response.status} ${response.statusText}`);
+  return out;
+}
+
+/** Go never sends a request for localhost or a loopback address through a proxy. */
+export function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
+  return host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1';
+}
+
+/** The curl command that fetches url into file: Debian's curl, so the proxy variables and
+ * the system's CA bundle (or SSL_CERT_FILE) count as for debos; redirects followed, an
+ * HTTP error status is a failure, and only http and https are spoken, redirects too. */
+export function curlArgv(url: string, file: string): string[] {
+  const argv = ['curl', '--fail', '--silent', '--show-error', '--location', '--proto', '=http,https', '--proto-redir', '=http,https', '--output', file];
+  if (isLoopback(url)) argv.push('--noproxy', '*');
+  return [...argv, '--', url];
+}
+
+/** Fetches url into file with curl, returning the SHA-256 of what was written. */
+async function fetchTo(url: string, file: string, ctx: StageContext): Promise<string> {
+  const env = curlProxyEnv(ctx.env);
+  const r = await ctx.execOutside({ argv: curlArgv(url, file), env, label: 'download' }, { allowFailure: true });
+  if (r.exitStatus !== 0) {
+    await rm(file, { force: true });
+    // curl's own message ("curl: (60) SSL certificate problem: ..."), not the advice after it.
+    const lines = r.outputTail.filter((l) => l.trim() !== '');
+    const why = lines.find((l) => /^curl: \(\d+\) /.test(l)) ?? lines.at(-1) ?? `curl ended with status ${r.exitStatus ?? r.signal}`;
+    throw new BuildError(`cannot download ${url}: ${why.replace(/^curl: \(\d+\) /, '')}`);
+  }
   const hash = createHash('sha256');
-  const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
-  body.on('data', (chunk: Buffer) => hash.update(chunk));
-  await pipeline(body, createWriteStream(file));
+  await pipeline(createReadStream(file), hash);
   return hash.digest('hex');
 }
 
@@ -89,6 +117,7 @@ export const download = defineAction({
   cacheEffect: async () => ({ leavesRoot: true, artifacts: [] }),
   async run(p, ctx) {
     const file = join(ctx.downloadDir, downloadFilename(p));
+    // Not there yet, the usual case; anything else curl reports when it writes.
     const existing = await lstat(file).catch(() => undefined);
     if (existing && !existing.isFile()) throw new BuildError(`cannot download to ${file}: it exists and is not a regular file`);
     ctx.info(`Downloading ${p.url}`);

@@ -85,6 +85,7 @@ export const ostreeCommit = defineAction({
     await requireOstree(ctx, 'ostree-commit');
     const repo = ctx.artifactPath(p.repository);
     // The artifact directory is the same path on the host as in the VM.
+    // Not there (or unreadable): made below, where a real failure is thrown.
     if (!(await stat(join(repo, 'config')).catch(() => undefined))) {
       throw new BuildError(`the repository ${repo} does not exist: ostree-commit commits into an existing one, as debos does`, {
         hint: `make it first, e.g. with a run action before it: ostree init --repo=$ARTIFACTDIR/${p.repository} --mode=archive`,

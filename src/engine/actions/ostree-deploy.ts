@@ -87,6 +87,7 @@ export const ostreeDeploy = defineAction({
   async cacheEffect(p, ctx) {
     if (ctx.image?.mountDir) return { opaque: 'it deploys into a disk image, and the layer cache holds roots, not images' };
     const ref = refFile(ctx.artifactPath(p.repository), p.branch);
+    // No ref file: not fingerprinted, so the action always runs.
     if (!(await stat(ref).catch(() => undefined))) return { opaque: `the branch ${p.branch} is not a ref of the repository that can be fingerprinted` };
     return { replay: [await fingerprint(ref, `branch ${p.branch} of ${p.repository}`)] };
   },

@@ -23,6 +23,7 @@ export async function artifactsStillHold(artifactDir: string, records: readonly 
   if (missing) return `its artifact ${missing} was not made when it ran`;
   for (const r of records) {
     const path = join(artifactDir, r.path);
+    // Unreadable counts as gone: the action runs again, never reused wrongly.
     const st = await lstat(path).catch(() => undefined);
     if (!st?.isFile()) return `its artifact ${path} is gone`;
     if (st.size !== r.size || (await fileDigest(path)) !== r.sha256) return `its artifact ${path} changed since it was made`;
@@ -41,10 +42,12 @@ export async function snapshotDir(dir: string, skip: readonly string[] = []): Pr
   const seen = new Map<string, string>();
   const skipped = (p: string) => skip.some((s) => p === s || p.startsWith(`${s}/`));
   const walk = async (path: string): Promise<boolean> => {
+    // Not a directory (or gone): nothing under it to watch.
     for (const name of await readdir(path).catch(() => [] as string[])) {
       if (seen.size >= MAX_WATCHED) return false;
       const p = join(path, name);
       if (skipped(p)) continue;
+      // Gone meanwhile: nothing to watch there.
       const st = await lstat(p).catch(() => undefined);
       if (!st) continue;
       seen.set(relative(dir, p), st.isDirectory() ? 'dir' : `${st.mode}:${st.size}:${st.mtimeMs}:${st.ino}`);

@@ -34,6 +34,7 @@ export function rememberDigestsIn(file: string, settledMs = SETTLED_MS): void {
   memoFile = file;
   memo = readFile(file, 'utf8')
     .then((text) => new Map(Object.entries(JSON.parse(text) as Record<string, Remembered>)))
+    // No or a broken index: every file is hashed again, which is only slower.
     .catch(() => new Map<string, Remembered>());
 }
 

@@ -85,6 +85,7 @@ const MAX_NAMED_ENTRIES = 5000;
 export async function fingerprint(path: string, what: string): Promise<Input> {
   const entries: Record<string, string> = {};
   const walk = async (p: string, rel: string): Promise<void> => {
+    // Recorded as 'missing': a fingerprint that differs when the file comes back.
     const st = await lstat(p).catch(() => undefined);
     if (!st) return void (entries[rel] = 'missing');
     const mode = (st.mode & 0o7777).toString(8);
@@ -153,6 +154,7 @@ export class LayerCache {
     if (!entry) return undefined;
     if (entry.layer !== undefined && !(this.store && (await this.store.has(entry.layer)))) return undefined;
     const now = new Date();
+    // Only the pruning order (most recently used): at worst this entry goes sooner.
     await utimes(file, now, now).catch(() => {});
     return entry.layer === undefined ? entry : { ...entry, stored: this.layerOf(entry.layer) };
   }
@@ -210,6 +212,7 @@ export class LayerCache {
     const entries = (await this.entries()).sort((a, b) => b.used - a.used);
     for (const e of entries.slice(this.keep)) await rm(e.file, { force: true });
     // Files of older formats and temporary files of crashed publishers go too.
+    // No keys directory yet: nothing to prune.
     for (const name of await readdir(this.keys).catch(() => [] as string[])) {
       if (!/^[0-9a-f]{64}\.json$/.test(name)) await rm(join(this.keys, name), { force: true });
     }
@@ -221,6 +224,7 @@ export class LayerCache {
   }
 
   private async entries(): Promise<{ file: string; used: number; entry: CacheEntry }[]> {
+    // No keys directory yet: no entries.
     const names = (await readdir(this.keys).catch(() => [] as string[])).filter((n) => n.endsWith('.json'));
     const all = await Promise.all(
       names.map(async (n) => {
@@ -234,11 +238,13 @@ export class LayerCache {
 }
 
 async function readEntry(file: string): Promise<CacheEntry | undefined> {
+  // An entry gone (pruned by another build) or unreadable is a miss: the action runs.
   const text = await readFile(file, 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
   try {
     return JSON.parse(text) as CacheEntry;
   } catch {
+    // A torn or foreign file is a miss: the action runs, and pruning removes it.
     return undefined;
   }
 }

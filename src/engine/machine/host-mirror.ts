@@ -49,8 +49,10 @@ export function debianMirror(sources: readonly AptSource[]): string | undefined 
 
 /** Reads /etc/apt/sources.list and sources.list.d/ (or another root's). */
 export async function hostAptSources(etc = '/etc/apt'): Promise<AptSource[]> {
+  // A host without that apt file has no sources in it.
   const read = (p: string) => readFile(p, 'utf8').catch(() => '');
   const sources = parseSourcesList(await read(join(etc, 'sources.list')));
+  // No sources.list.d: no sources there.
   const names = (await readdir(join(etc, 'sources.list.d')).catch(() => [] as string[])).sort();
   for (const name of names) {
     const path = join(etc, 'sources.list.d', name);

@@ -12,9 +12,10 @@ import { vmCacheDirOf } from '../../vm/qemu/accel-probe.js';
 /** The VM's settings, from debos's flags and ours. */
 export interface VmSettings {
   readonly accel: Accel;
-  readonly memory?: string | undefined;
-  readonly cpus?: string | undefined;
-  readonly scratchSize?: string | undefined;
+  /** Read and bounded by the command line (core/vm-sizes.ts). */
+  readonly memoryMb?: number | undefined;
+  readonly cpus?: number | undefined;
+  readonly scratchBytes?: number | undefined;
   readonly kernel?: string | undefined;
   readonly modules?: string | undefined;
   readonly showBoot: boolean;
@@ -56,9 +57,9 @@ export async function createMachine(choice: BackendChoice, ws: Workspace, settin
     // Everything at the same paths as here: the workspace, the caches, artifacts, recipes.
     shares: [...new Set([ws.dir, ws.cacheRoot, ...s.shares])],
     accel: s.accel,
-    ...(s.memory ? { memory: s.memory } : {}),
-    ...(s.cpus ? { cpus: Number(s.cpus) } : {}),
-    ...(s.scratchSize ? { scratchSize: s.scratchSize } : {}),
+    ...(s.memoryMb ? { memory: s.memoryMb } : {}),
+    ...(s.cpus ? { cpus: s.cpus } : {}),
+    ...(s.scratchBytes ? { scratchSize: s.scratchBytes } : {}),
     ...(s.kernel ? { kernel: s.kernel } : {}),
     ...(s.modules ? { modules: s.modules } : {}),
     cacheDir: vmCacheDirOf(ws.stateDir),

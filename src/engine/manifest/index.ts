@@ -22,13 +22,32 @@ export interface RootPackages {
   readonly licenses: ReadonlyMap<string, DeclaredLicense>;
 }
 
+/** Whether a read failed because the file is not there. A VM's guest sends only the
+ * message of its error, which starts with the code as Node writes it. */
+export function isMissing(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  return e.code === 'ENOENT' || e.code === 'ENOTDIR' || (typeof e.message === 'string' && /^(ENOENT|ENOTDIR):/.test(e.message));
+}
+
+/** The file's contents, or undefined when there is none. Any other failure (a permission,
+ * an I/O error, a VM gone) is thrown: a manifest that read nothing would list no
+ * packages, or NOASSERTION licences, as if that were the truth. */
+async function readIfThere(files: RootFiles, path: string): Promise<Buffer | undefined> {
+  try {
+    return await files.readFile(path);
+  } catch (err) {
+    if (isMissing(err)) return undefined;
+    throw err;
+  }
+}
+
 /** Reads the dpkg database under `dir`; a tree without one has no packages. */
 export async function readRootPackages(files: RootFiles, dir = '/'): Promise<RootPackages> {
-  const status = await files.readFile(posix.join(dir, 'var/lib/dpkg/status')).catch(() => undefined);
+  const status = await readIfThere(files, posix.join(dir, 'var/lib/dpkg/status'));
   const packages = status ? installedPackages(status.toString('utf8')) : [];
   const licenses = new Map<string, DeclaredLicense>();
   for (const name of new Set(packages.map((p) => p.name))) {
-    const copyright = await files.readFile(posix.join(dir, 'usr/share/doc', name, 'copyright')).catch(() => undefined);
+    const copyright = await readIfThere(files, posix.join(dir, 'usr/share/doc', name, 'copyright'));
     const license = copyright ? declaredLicense(copyright.toString('utf8')) : undefined;
     if (license) licenses.set(name, license);
   }

@@ -60,6 +60,7 @@ export async function withBuildTimeFiles<T>(root: RootFiles, files: readonly Bui
     return await fn();
   } finally {
     for (const { file, hadOriginal, digest } of swapped.reverse()) {
+      // Unreadable counts as changed by the command: its version is kept, ours removed.
       const now = (await root.exists(file.path)) ? await root.readFile(file.path).catch(() => undefined) : undefined;
       const untouched = now !== undefined && sha(now) === digest;
       if (untouched) {

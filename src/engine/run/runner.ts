@@ -75,6 +75,9 @@ export async function runStage(bus: EventBus, step: RunnableStep, stage: Exclude
     const failure = ActionFailure.wrap(step.description, stage, err);
     bus.emit({ type: 'stage-end', stage, index: step.index, error: failure.message });
     throw failure;
+  } finally {
+    // Fakes in tests have no caches to let go of.
+    await step.context.releaseHeld?.();
   }
 }
 

@@ -3,7 +3,10 @@
 // and failure reporting that every action needs.
 import type { ExecRequest, ExecResult, Machine, OutputSink, ShellRequest } from '../../vm/machine.js';
 import type { PtySession } from '../../util/pty.js';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, statfs } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { PidLock } from '../../util/pid-lock.js';
+import { waitForLock } from './cache-lock.js';
 import { type Diagnosis, isForeign } from '../../vm/binfmt.js';
 import { withBuildTimeFiles } from './chroot-files.js';
 import { CommandError, HostError } from '../../core/errors.js';
@@ -25,6 +28,8 @@ let nextCommandId = 1;
 /** The context one action's stages run with. */
 export class StageContext {
   private archChecked: Promise<void> | undefined;
+  /** The shared caches this stage holds, by directory. */
+  private readonly held = new Map<string, PidLock>();
   /** Set by the runner while the run stage goes: aborting it kills the running command. */
   signal: AbortSignal | undefined;
   /** Set by the runner before postMachineCleanup: how the build ended. */
@@ -73,9 +78,22 @@ export class StageContext {
     return dir;
   }
 
-  /** The package cache for this architecture, shared by debootstrap, mmdebstrap and apt. */
-  packageCache(): Promise<string> {
-    return this.cache(`apt-archives/${this.architecture}`);
+  /** The package cache for this architecture, shared by debootstrap, mmdebstrap and apt:
+   * this stage has it to itself until it ends (another build's waits, see cache-lock.ts). */
+  async packageCache(): Promise<string> {
+    const dir = await this.cache(`apt-archives/${this.architecture}`);
+    if (!this.held.has(dir)) {
+      const say = (pid: number) => this.info(`waiting for the package cache ${dir}: another build (process ${pid}) is using it`);
+      this.held.set(dir, await waitForLock(`${dir}.lock`, say, this.signal));
+    }
+    return dir;
+  }
+
+  /** Lets go of the caches this stage took (the runner calls it when a stage ends). */
+  async releaseHeld(): Promise<void> {
+    const locks = [...this.held.values()];
+    this.held.clear();
+    for (const lock of locks) await lock.release();
   }
 
   /** Whether the target's binaries need emulation here. */
@@ -240,8 +258,17 @@ export class StageContext {
       return 'the archive has members that lead out of the destination (../); they were refused';
     }
     if (result.exitStatus === 127) return 'exit status 127 means a program was not found';
+    if (result.outputTail.some((l) => l.includes('No space left on device'))) return diskFullHint(dirname(this.services.scratchDir));
     return undefined;
   }
+}
+
+/** Where the build's root and layers are, how much room is left there, and what to do. */
+async function diskFullHint(workspace: string): Promise<string> {
+  const fs = await statfs(workspace).catch(() => undefined); // only the numbers are missing then
+  const mb = (blocks: number) => Math.floor((blocks * (fs?.bsize ?? 0)) / 1e6);
+  const room = fs ? `: ${mb(fs.bavail)} MB free of ${mb(fs.blocks)} MB` : '';
+  return `the disk is full where the build writes its root and layers (${workspace}${room}); free some space there, or choose another --state-dir`;
 }
 
 export function archError(arch: string, d: Diagnosis): HostError {

@@ -205,7 +205,12 @@ export class StepRun {
     const start = Math.min(index, ...this.ran.filter((s) => s.makesImage && s.index < index).map((s) => s.index));
     if (start < index) bus.emit({ type: 'info', index, message: `A disk image cannot be undone in place: remaking it from action ${start} (image-partition) to action ${index}` });
     while (this.ran.length > 0 && this.ran.at(-1)!.index >= start) {
-      await runStage(bus, this.ran.pop()!, 'cleanup').catch(() => {});
+      // The rewind goes on (the user asked for it), but a cleanup that failed (a mount, a
+      // loop device left) is said, not dropped.
+      const step = this.ran.pop()!;
+      await runStage(bus, step, 'cleanup').catch((err: unknown) =>
+        bus.emit({ type: 'warning', index: step.index, message: `the cleanup of action ${step.index} failed while rewinding: ${(err as Error).message}` }),
+      );
     }
     this.skipped = this.skipped.filter((s) => s < start);
     const dropped = workspace.rewindTo(start);

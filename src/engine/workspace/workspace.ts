@@ -3,7 +3,7 @@
 // directories, the full log and the events. Removed after success unless --keep; kept
 // after a failure for `debstep shell`.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { RootLayers } from '../../vm/machine.js';
 import { HostError } from '../../core/errors.js';
@@ -96,14 +96,19 @@ export class Workspace {
       for (const d of [ws.root, join(ws.layersDir, 'base'), ws.scratch, ws.downloads, ws.cacheRoot]) {
         await mkdir(d, { recursive: true });
       }
+      // The lowest layer's directory is the root's until a layer above has its own.
+      await chmod(join(ws.layersDir, 'base'), 0o755);
     } catch (err) {
       throw new HostError(`cannot create the workspace in ${stateDir}: ${(err as Error).message}`, {
         hint: 'choose a writable state directory with --state-dir',
       });
     }
+    // Replaced in one step: two builds started at once would both remove it, and the
+    // second symlink(2) would fail with EEXIST.
     const last = join(stateDir, 'builds', 'last');
-    await rm(last, { force: true });
-    await symlink(id, last);
+    const next = `${last}.${id}`;
+    await symlink(id, next);
+    await rename(next, last);
     return ws;
   }
 
@@ -114,6 +119,7 @@ export class Workspace {
     try {
       state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as WorkspaceState;
     } catch {
+      // Only for the hint: no builds directory, no kept builds.
       const kept = await readdir(join(stateDir, 'builds')).catch(() => [] as string[]);
       throw new HostError(`no kept build at ${dir}`, {
         hint: kept.length ? `kept builds: ${kept.filter((k) => k !== 'last').join(', ')}` : 'builds are kept after a failure, or with --keep',
@@ -204,7 +210,9 @@ export class Workspace {
   /** Store layers (their ids) that the kept workspaces of `buildsDir` stack. */
   static async storeLayersInUse(buildsDir: string): Promise<string[]> {
     const used: string[] = [];
+    // No builds directory: no kept build holds a layer.
     for (const build of await readdir(buildsDir).catch(() => [] as string[])) {
+      // A build just made (no state yet) or removed meanwhile holds no layer yet.
       const text = await readFile(join(buildsDir, build, 'state.json'), 'utf8').catch(() => undefined);
       if (text === undefined || build === 'last') continue;
       try {
@@ -219,6 +227,7 @@ export class Workspace {
   async remove(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
     const last = join(this.stateDir, 'builds', 'last');
+    // No link (or not one): nothing of ours to remove.
     if ((await readlink(last).catch(() => undefined)) === basename(this.dir)) await rm(last, { force: true });
   }
 }

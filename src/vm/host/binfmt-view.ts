@@ -9,6 +9,7 @@ const PROC = '/proc/sys/fs/binfmt_misc';
 
 async function readEntries(): Promise<BinfmtEntry[]> {
   const names = (await readdir(PROC)).filter((n) => n !== 'status' && n !== 'register');
+  // A handler removed meanwhile: an empty entry, filtered out below.
   const entries = await Promise.all(names.map(async (n) => parseEntry(n, await readFile(join(PROC, n), 'utf8').catch(() => ''))));
   return entries.filter((e) => e.magic !== '');
 }

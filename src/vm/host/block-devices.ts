@@ -111,6 +111,7 @@ export class LoopDevice {
 
 /** The disk of a VM whose virtio serial is `serial`. */
 export async function diskBySerial(serial: string): Promise<BlockDevice> {
+  // No /sys/block: no disk found, reported below.
   for (const name of await readdir('/sys/block').catch(() => [] as string[])) {
     if ((await read(`/sys/block/${name}/serial`)) === serial) return { path: `/dev/${name}`, bytes: await sizeOf(`/dev/${name}`) };
   }
@@ -136,6 +137,7 @@ async function devIsDevtmpfs(): Promise<boolean> {
 
 /** Whether `path` is the block device `number` (major:minor). */
 async function isNode(path: string, number: string): Promise<boolean> {
+  // Not there (yet): not the node; the caller makes it or waits.
   const st = await stat(path).catch(() => undefined);
   return st !== undefined && st.isBlockDevice() && st.rdev === makedev(number);
 }

@@ -1,7 +1,7 @@
 // The Machine on this host: host commands run as they are, chroot commands through
 // chroot.ts in a private mount namespace. Needs root.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { chmod, chown, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { BlockDevice, ExecRequest, ExecResult, ImageSpec, LayerStore, Machine, OutputSink, RootLayers, ShellRequest } from '../machine.js';
 import type { PtySession } from '../../util/pty.js';
@@ -40,6 +40,8 @@ export class HostMachine implements Machine {
   /** Partition nodes made here (no devtmpfs), by the device they belong to. */
   private readonly madeNodes = new Map<string, string[]>();
   private readonly volatileRoot: boolean;
+  /** Upper layers mounted before by this machine (see inheritRoot). */
+  private readonly initialised = new Set<string>();
 
   constructor(
     readonly rootDir: string,
@@ -107,8 +109,25 @@ export class HostMachine implements Machine {
     // overlayfs refuses a work directory a volatile mount used before, as a sign of a
     // crash: the layer was never more durable than that (see overlayOptions).
     if (this.volatileRoot) await rm(resolve(layers.dir, layers.work, VOLATILE_MARK), { recursive: true, force: true });
+    await this.inheritRoot(layers);
     await mountOverlay(layers, this.rootDir, this.volatileRoot, (argv, cwd) => this.run(argv, cwd, CLASSIC_MOUNT_ENV));
     this.mounted = 'layers';
+  }
+
+  /**
+   * The root directory of an overlay is its upper layer's: a new, empty layer takes the
+   * mode and owner of the root below it, or a recipe's `chmod 700 /` (or a tarball's root
+   * owner) would be gone at the next action. Only on its first mount here: later, what the
+   * action did to the root is the layer's own.
+   */
+  private async inheritRoot(layers: RootLayers): Promise<void> {
+    const upper = resolve(layers.dir, layers.upper);
+    if (this.initialised.has(upper)) return;
+    this.initialised.add(upper);
+    if (layers.lowers[0] === undefined || (await readdir(upper)).length > 0) return;
+    const below = await stat(resolve(layers.dir, layers.lowers[0]));
+    await chmod(upper, below.mode & 0o7777);
+    await chown(upper, below.uid, below.gid);
   }
 
   async showImageAsRoot(dir: string | undefined): Promise<void> {

@@ -1,6 +1,6 @@
 // The layer cache's store as a directory of overlayfs layers: on the host backend in the
 // state directory, in a VM on its store disk (the guest agent runs this same code there).
-import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LayerStore } from '../machine.js';
 import { spawnCommand } from './exec.js';
@@ -16,6 +16,9 @@ export class DirLayerStore implements LayerStore {
   async create(id: string): Promise<void> {
     await mkdir(join(this.dir, id), { recursive: true });
     await mkdir(join(this.dir, `${id}.work`), { recursive: true });
+    // The upper directory's own mode is the root's while the layer is on top: a fixed
+    // one, whatever the umask of the process that made it (the guest agent's, too).
+    await chmod(join(this.dir, id), 0o755);
   }
 
   has(id: string): Promise<boolean> {
@@ -23,6 +26,7 @@ export class DirLayerStore implements LayerStore {
   }
 
   async list(): Promise<{ id: string; mtimeMs: number }[]> {
+    // No store directory yet: no layers.
     const names = await readdir(this.dir).catch(() => [] as string[]);
     const layers = await Promise.all(
       names.filter((n) => !n.endsWith('.work')).map(async (id) => ({ id, mtimeMs: (await lstat(join(this.dir, id)).catch(() => undefined))?.mtimeMs })),

@@ -9,11 +9,11 @@ import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RootLayers } from '../machine.js';
+import { kernelAtLeast } from '../kernel-release.js';
 
 /** Whether a kernel of this release (`uname -r`) knows overlayfs's `volatile`: 5.10 and newer. */
 export function hasVolatileOverlay(release: string): boolean {
-  const [major = 0, minor = 0] = release.split(/[.-]/).map(Number);
-  return major > 5 || (major === 5 && minor >= 10);
+  return kernelAtLeast(release, 5, 10);
 }
 
 /** The directories of an overlay mount, by the names mount is given. */

@@ -9,11 +9,15 @@ import type { RootFiles } from '../machine.js';
 
 const MAX_SYMLINKS = 40;
 
+/** The path's lstat, or null when nothing is there. Any other failure (a permission, an
+ * I/O error) is thrown: taken as "not there", a write would go ahead on a wrong belief. */
 async function lstatOrNull(path: string) {
   try {
     return await lstat(path);
-  } catch {
-    return null;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw err;
   }
 }
 
@@ -126,7 +130,10 @@ export class HostRootFiles implements RootFiles {
     for (let i = 1; i <= pending.length; i++) {
       const dir = await this.resolve('/' + pending.slice(0, i).join('/'));
       const st = await lstatOrNull(dir);
-      if (st === null) await mkdir(dir, { mode });
+      if (st === null) {
+        await mkdir(dir, { mode });
+        await chmod(dir, mode); // mkdir masks the mode with the umask
+      }
       else if (!(await stat(dir)).isDirectory()) throw new BuildError(`${path}: ${dirname(dir)} is not a directory in the root`);
     }
   }

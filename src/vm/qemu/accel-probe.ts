@@ -59,6 +59,7 @@ const defaultVmCacheDir = (): string => vmCacheDirOf(defaultStateDir());
 export async function runProbe(qemu: string, kernelImage: string, cacheDir: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<ProbeOutcome & { ms: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'debstep-kvm-probe-'));
   try {
+    // A cache that cannot be written: unpacked in the temporary directory, whose failure is thrown.
     const [boot, busybox] = await Promise.all([pvhKernel(kernelImage, cacheDir).catch(() => pvhKernel(kernelImage, dir)), staticBusybox()]);
     const initrd = join(dir, 'probe.cpio');
     await writeFile(initrd, probeInitramfs(busybox.data));
@@ -121,6 +122,7 @@ async function answerKvm(image: string, qemu: string, cacheDir: string, key: Pro
   const outcome = await host.probe(qemu, image, cacheDir).catch((err: Error) => ({ verdict: 'inconclusive' as const, detail: `cannot check KVM: ${err.message}`, ms: undefined }));
   const verdict = { works: outcome.verdict === 'works', detail: outcome.detail, ...(outcome.ms !== undefined ? { ms: outcome.ms } : {}) };
   if (outcome.verdict === 'inconclusive' || !key) return verdict;
+  // Not kept: only the next build probes again.
   const savedIn = await writeAnswer(cacheDir, key, verdict).catch(() => undefined);
   return savedIn ? { ...verdict, savedIn } : verdict;
 }
@@ -131,6 +133,7 @@ async function answerKvm(image: string, qemu: string, cacheDir: string, key: Pro
  * then use TCG at once.
  */
 export async function recordKvmFailure(cacheDir: string, kernelImage: string, qemu: string, detail: string, bootId: () => Promise<string> = hostBootId): Promise<void> {
+  // No key (no boot id): nothing is kept, so no answer outlives a reboot.
   const key = await probeKey(kernelImage, qemu, bootId).catch(() => undefined);
   const answer: KeptAnswer = { works: false, detail };
   const savedIn = key && (await writeAnswer(cacheDir, key, answer).catch(() => undefined));

@@ -22,7 +22,9 @@ export function registrationFor(name: string, text: string): string | undefined 
 
 /** Register lines for every enabled magic-type handler of the host. */
 export async function hostBinfmtRegistrations(dir = HOST_BINFMT): Promise<string[]> {
+  // binfmt_misc not mounted: no handlers to copy into the guest (a foreign command then says so).
   const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n !== 'status' && n !== 'register').sort();
+  // A handler removed meanwhile has nothing to register.
   const lines = await Promise.all(names.map(async (n) => registrationFor(n, await readFile(join(dir, n), 'utf8').catch(() => ''))));
   return lines.filter((l): l is string => l !== undefined);
 }

@@ -112,6 +112,7 @@ function planModules(tree: ModuleTree, kernel: KernelChoice, say: Say): ModulePl
 export const vmCacheDir = (opts: QemuMachineOptions) => opts.cacheDir ?? join(defaultStateDir(), 'cache', 'vm');
 
 async function unpackedKernel(image: string, opts: QemuMachineOptions, tempDir: string) {
+  // A cache directory that cannot be written: unpacked in the temporary one instead, whose failure is thrown.
   return pvhKernel(image, vmCacheDir(opts)).catch(() => pvhKernel(image, tempDir));
 }
 
@@ -126,12 +127,12 @@ interface Disks {
 /** The layers disk (reused when it exists), the layer store's disk, and the scratch disk or tmpfs. */
 async function prepareDisks(opts: QemuMachineOptions, say: Say, detail: Say, temporary: (path: string) => void): Promise<Disks> {
   const scratchDir = opts.scratchDir ?? '/scratch';
-  const scratchBytes = opts.scratchSize === undefined ? undefined : diskBytes(opts.scratchSize, 'scratch size');
+  const scratchBytes = opts.scratchSize === undefined ? undefined : diskBytes(opts.scratchSize, 'the scratch disk');
   const layersImage = opts.layersImage ?? `${opts.layersDir}.img`;
   if (await pathExists(layersImage)) {
     detail('disks', `layers: reusing ${layersImage}`);
   } else {
-    const bytes = diskBytes(opts.layersSize ?? '64GiB', 'layers size');
+    const bytes = diskBytes(opts.layersSize ?? '64GiB', 'the layers disk');
     await createExt4Image(layersImage, bytes, 'debstep-layers', (await pathExists(opts.layersDir)) ? opts.layersDir : undefined);
     detail('disks', `layers: made ${layersImage} (sparse ext4, ${bytes} bytes) from ${opts.layersDir}`);
   }
@@ -213,6 +214,7 @@ export async function prepareBoot(opts: QemuMachineOptions, tempDir: string, tem
 
   const layout = await guestLayout({
     shares: opts.shares ?? [],
+    kernelRelease: kernel.release,
     // tempDir holds the agent and what is staged for copying into the root.
     readOnly: [packageRoot(), tempDir, ...[nodePrefix(process.execPath), snapshot?.blob && dirname(snapshot.blob)].filter((p): p is string => p !== undefined)],
   });

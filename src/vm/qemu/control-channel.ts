@@ -77,6 +77,7 @@ export class ControlChannel {
       this.markReady = resolve;
       this.failReady = reject;
     });
+    // Only to keep an unhandled rejection away: whoever waits for ready gets the error.
     this.ready.catch(() => {});
     this.server = createServer((socket) => this.attach(socket));
   }

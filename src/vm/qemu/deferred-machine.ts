@@ -27,6 +27,8 @@ export class DeferredVm implements Machine {
   private booted: QemuMachine | undefined;
   /** What the guest does first once booted, in order (see later()). */
   private pending: Promise<void> = Promise.resolve();
+  /** The first queued operation that failed and has not been reported yet. */
+  private failure: { readonly error: unknown } | undefined;
 
   constructor(
     private readonly prepared: Bootable,
@@ -64,23 +66,43 @@ export class DeferredVm implements Machine {
     return this.booting;
   }
 
-  /** The VM, booted and done with what was asked of it for later. */
+  /** The VM, booted and done with what was asked of it for later; throws (once) the
+   * failure of something queued, since what is asked next counts on it. */
   private async vm(): Promise<QemuMachine> {
-    const vm = await this.boot();
+    const booting = this.boot();
     await this.pending;
+    // A failed boot fails the queued operations too: it is thrown once, as the boot's.
+    const failed = this.failure;
+    this.failure = undefined;
+    const vm = await booting;
+    if (failed) throw failed.error;
     return vm;
+  }
+
+  private rethrowFailure(): void {
+    const failed = this.failure;
+    this.failure = undefined;
+    if (failed) throw failed.error;
   }
 
   /**
    * Starts the boot and queues `op` for when the guest runs, without waiting: an action
    * starts with a layer for it in the store and its root's mount, and what it does outside
    * the VM first (debootstrap fetching packages) goes on while the VM boots. A failure
-   * comes from the next call that needs the guest: the action's.
+   * comes from the next call that needs the guest (the action's), or from close: what was
+   * queued after it is not done (it counts on what failed: a layer, the root's mount).
    */
   private later(op: (vm: QemuMachine) => Promise<void>): void {
     const booting = this.boot();
-    this.pending = this.pending.catch(() => {}).then(async () => op(await booting));
-    this.pending.catch(() => {});
+    // pending never rejects: a failure is kept in `failure` until it is reported.
+    this.pending = this.pending.then(async () => {
+      if (this.failure) return;
+      try {
+        await op(await booting);
+      } catch (err) {
+        this.failure = { error: err };
+      }
+    });
   }
 
   async exec(req: ExecRequest, output: OutputSink): Promise<ExecResult> {
@@ -113,10 +135,13 @@ export class DeferredVm implements Machine {
     await (await this.vm()).showImageAsRoot(dir);
   }
 
+  /** Closes the VM; then throws a queued operation's failure that nothing reported. */
   async close(): Promise<void> {
     if (!this.booting) return this.prepared.discard();
-    // A boot that failed has cleaned up after itself.
+    await this.pending;
+    // A boot that failed has cleaned up after itself, and its error was the caller's.
     await (await this.booting.catch(() => undefined))?.close();
+    this.rethrowFailure();
   }
 }
 

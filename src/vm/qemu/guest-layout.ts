@@ -8,6 +8,7 @@
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { dirname, posix } from 'node:path';
 import { HostError } from '../../core/errors.js';
+import { kernelAtLeast } from '../kernel-release.js';
 import { type GuestMount, INITRAMFS_DIR } from './init-script.js';
 
 /** Where the read-only export of the host's / is mounted. */
@@ -26,6 +27,19 @@ export interface LayoutRequest {
   readonly readOnly: readonly string[];
   /** Where the host's directories are looked at; tests use a fixture. */
   readonly hostRoot?: string;
+  /** The guest kernel's release: how it caches a share depends on it (see sharedCache). */
+  readonly kernelRelease: string;
+}
+
+/**
+ * The 9p cache mode for what both sides write: the guest must not cache what the host may
+ * change, nor hold back what it writes. `mmap` caches only for shared writable mappings up
+ * to Linux 6.5; from 6.6 on (netfs) it means writeback caching of all file data, and a
+ * Debian 13 guest (6.12) left pages of apt's downloads zeroed on the host. There `none`,
+ * which still maps files read-only.
+ */
+export function sharedCache(kernelRelease: string): 'mmap' | 'none' {
+  return kernelAtLeast(kernelRelease, 6, 6) ? 'none' : 'mmap';
 }
 
 /** A 9p export: one virtio device. */
@@ -67,6 +81,7 @@ export function arrange(wanted: readonly Wanted[]): Wanted[] {
 }
 
 async function kind(path: string): Promise<'dir' | 'link' | 'other' | undefined> {
+  // Not on this host: not part of the layout.
   const st = await lstat(path).catch(() => undefined);
   if (!st) return undefined;
   return st.isSymbolicLink() ? 'link' : st.isDirectory() ? 'dir' : 'other';
@@ -103,8 +118,7 @@ export async function guestLayout(req: LayoutRequest): Promise<GuestLayout> {
     }
     const tag = `rw${exports.length}`;
     exports.push({ tag, hostPath: host(w.path), readOnly: false });
-    // Both sides write these: the guest must not cache what the host may change.
-    mounts.push({ type: '9p', tag, path: w.path, readOnly: false, cache: 'mmap', hostPath: w.path });
+    mounts.push({ type: '9p', tag, path: w.path, readOnly: false, cache: sharedCache(req.kernelRelease), hostPath: w.path });
   }
   return { exports, mounts, links };
 }

@@ -32,8 +32,8 @@ export type GuestMount =
       readonly tag: string;
       readonly path: string;
       readonly readOnly: boolean;
-      /** loose for what only the host changes; mmap for what both sides write. */
-      readonly cache: 'loose' | 'mmap';
+      /** loose for what only the host changes; for what both sides write, see sharedCache. */
+      readonly cache: 'loose' | 'mmap' | 'none';
       /** Shown when the mount fails. */
       readonly hostPath: string;
     }

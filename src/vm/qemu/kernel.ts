@@ -64,6 +64,7 @@ export async function chooseKernel(explicit: { kernel?: string; modules?: string
   if (runningImage && (await hasModules(places, running))) {
     return readable({ image: runningImage, modulesDir: join(places.modules, running), release: running, reason: `the running kernel ${running}, whose modules are installed` });
   }
+  // No modules directory: no kernel found here, which the caller reports.
   const releases = (await readdir(places.modules).catch(() => [] as string[])).sort(byVersionDescending);
   for (const rel of releases) {
     const image = await imageFor(places, rel);

@@ -51,6 +51,7 @@ interface Stored extends KeptAnswer {
 
 /** The kept answer for `key`, if there is one. */
 export async function readAnswer(cacheDir: string, key: ProbeKey): Promise<KeptAnswer | undefined> {
+  // No answer kept (or unreadable): KVM is probed again.
   const text = await readFile(answerFile(cacheDir, key), 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
   try {
@@ -58,6 +59,7 @@ export async function readAnswer(cacheDir: string, key: ProbeKey): Promise<KeptA
     if (digest(s.key) !== digest(key) || typeof s.works !== 'boolean' || typeof s.detail !== 'string') return undefined;
     return { works: s.works, detail: s.detail };
   } catch {
+    // A broken answer file: KVM is probed again.
     return undefined;
   }
 }
@@ -71,6 +73,7 @@ export async function writeAnswer(cacheDir: string, key: ProbeKey, answer: KeptA
   const temp = `${file}.${process.pid}.tmp`;
   await writeFile(temp, `${JSON.stringify(stored, null, 2)}\n`);
   await rename(temp, file);
+  // Only removing old answers.
   for (const name of await readdir(cacheDir).catch(() => [] as string[])) {
     if (!name.startsWith(PREFIX) || !name.endsWith('.json') || join(cacheDir, name) === file) continue;
     const other = await readFile(join(cacheDir, name), 'utf8').then((t) => JSON.parse(t) as Stored, () => undefined);

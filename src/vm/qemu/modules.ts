@@ -61,6 +61,7 @@ export function parseAliases(text: string): Map<string, string[]> {
   return aliases;
 }
 
+// Files a kernel may lack (modules.builtin on old ones): none listed.
 const readOptional = (path: string) => readFile(path, 'utf8').catch(() => '');
 
 export async function readModuleTree(dir: string): Promise<ModuleTree> {

@@ -1,6 +1,4 @@
 // What a QEMU machine is asked for, and the sizes in it read the way debos reads them.
-import { UsageError } from '../../core/errors.js';
-import { parseImageSize, parseSize } from '../../core/size.js';
 import type { AccelChoice } from './accel.js';
 import type { ImageSpec } from '../machine.js';
 
@@ -57,21 +55,5 @@ export interface QemuMachineOptions {
   readonly onConsole?: (line: string) => void;
 }
 
-const MiB = 1024 * 1024;
-
-/** Megabytes of RAM for `-m`. */
-export function memoryMb(memory: string | number | undefined): number {
-  if (memory === undefined) return 2048;
-  if (typeof memory === 'number') return memory;
-  const bytes = parseSize(memory.trim(), true);
-  if (bytes === undefined || bytes < 128 * MiB) throw new UsageError(`invalid memory size "${memory}": expected something like 2Gb or 512MB, at least 128MB`);
-  return Math.floor(bytes / MiB);
-}
-
-/** Bytes of a disk size: decimal units, binary only when spelled GiB, MiB… */
-export function diskBytes(size: string | number, what: string): number {
-  if (typeof size === 'number') return size;
-  const bytes = parseImageSize(size.trim());
-  if (bytes === undefined || bytes < 16 * MiB) throw new UsageError(`invalid ${what} "${size}": expected something like 10G or 512MB, at least 16MB`);
-  return bytes;
-}
+// Read and bounded where the command line checks them too (core/vm-sizes.ts).
+export { diskBytes, memoryMb } from '../../core/vm-sizes.js';

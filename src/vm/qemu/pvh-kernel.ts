@@ -66,6 +66,7 @@ async function unpackKernel(image: Buffer): Promise<{ elf?: Buffer; why: string 
   if (!payload) return { why: 'the image is neither a bzImage nor an ELF with a PVH entry' };
   const codec = CODECS.find((c) => payload.subarray(0, c.magic.length).equals(c.magic));
   if (!codec) return { why: 'its compression is not one debstep can unpack' };
+  // Reported as the reason just below.
   const elf = await codec.unpack(payload).catch(() => undefined);
   if (!elf) return { why: `unpacking its ${codec.name} payload failed (is ${codec.name} installed?)` };
   if (!hasPvhEntry(elf)) return { why: 'the kernel was built without CONFIG_PVH' };

@@ -137,6 +137,7 @@ export class QemuMachine implements Machine {
       try {
         if (this.qemu.running && !this.channel.failed) {
           const clean = this.channel.shutdown().then(() => this.qemu.exited);
+          // A shutdown that fails ends the same way: QEMU is killed just below.
           await Promise.race([clean, new Promise((r) => setTimeout(r, 20_000).unref())]).catch(() => {});
         }
       } finally {

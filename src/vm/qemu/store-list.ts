@@ -18,6 +18,7 @@ interface ListFile {
 
 /** The UUID of the ext4 file system in `image`, undefined when it holds none (or is missing). */
 export async function ext4Uuid(image: string): Promise<string | undefined> {
+  // No disk yet: no UUID, so the list is not trusted and the guest is asked.
   const file = await open(image, 'r').catch(() => undefined);
   if (!file) return undefined;
   try {
@@ -43,12 +44,14 @@ export class StoreList {
 
   /** The layers, or undefined when there is no list for the disk as it is. */
   async read(): Promise<readonly ListedLayer[] | undefined> {
+    // No list: the guest is asked instead (a boot).
     const [text, uuid] = await Promise.all([readFile(this.file, 'utf8').catch(() => undefined), ext4Uuid(this.image)]);
     if (text === undefined || uuid === undefined) return undefined;
     try {
       const list = JSON.parse(text) as ListFile;
       return list.uuid === uuid && Array.isArray(list.layers) ? list.layers : undefined;
     } catch {
+      // A broken list is no list: the guest is asked instead.
       return undefined;
     }
   }

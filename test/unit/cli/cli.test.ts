@@ -1,6 +1,7 @@
 // The debstep command as users run it: help and version, render byte for byte, check's
 // plan and its errors (file:line:col, no stack trace, exit 2), and debos's build flags.
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -151,6 +152,10 @@ describe('build flags', () => {
     ['--disable-fakemachine with a backend', ['--disable-fakemachine', '-b', 'qemu'], /mutually exclusive/],
     ['a bad memory size', ['--memory=NotANumber'], /invalid size for --memory/],
     ['a bad scratch size', ['--scratchsize=NotANumber'], /invalid size for --scratchsize/],
+    ['too little memory for a VM', ['--memory', '64MB'], /^error: invalid size for --memory: "64MB" is less than the 128MB a VM needs$/m],
+    ['too small a scratch disk', ['--scratchsize', '1M'], /^error: invalid size for --scratchsize: "1M" is less than the 16MB a disk needs$/m],
+    ['no CPUs', ['-c', '0'], /^error: invalid number for --cpus: "0"$/m],
+    ['more CPUs than a VM has', ['--cpus', '256'], /^error: invalid number for --cpus: "256" is more than the 255 CPUs a VM can have$/m],
     ['an unknown backend', ['-b', 'uml'], /invalid value "uml" for --fakemachine-backend/],
     ['two recipes', ['other.yaml'], /one recipe at a time/],
   ];
@@ -163,6 +168,13 @@ describe('build flags', () => {
       assertNoStack(r.stderr);
     });
   }
+  test('a size out of bounds is refused before anything is made: no state directory, no workspace', async (t) => {
+    const p = await tree(t, { 'r.yaml': GOOD });
+    const r = await debstep(['build', p('r.yaml'), '--backend', 'vm', '--memory', '64MB', '--artifactdir', p('.'), '--state-dir', p('state')]);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /invalid size for --memory: "64MB"/);
+    assert.equal(existsSync(p('state')), false, 'the state directory was not made');
+  });
   test('no recipe is a usage error', async () => {
     const r = await debstep(['build']);
     assert.equal(r.code, 2);

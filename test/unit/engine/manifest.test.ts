@@ -13,6 +13,7 @@ import { installedPackages } from '../../../src/engine/manifest/dpkg-status.js';
 import { manifestFiles, readRootPackages, writeManifests } from '../../../src/engine/manifest/index.js';
 import { purl } from '../../../src/engine/manifest/spdx.js';
 import { HostRootFiles } from '../../../src/vm/host/root-files.js';
+import type { RootFiles } from '../../../src/vm/machine.js';
 import { validSpdx } from '../../helpers/manifest.js';
 
 const exec = promisify(execFile);
@@ -158,4 +159,30 @@ test('a tree without a dpkg database has an empty manifest, and its SPDX documen
   await writeManifests(artifact, await readRootPackages(new HostRootFiles(root), '/usr/share/doc'), undefined);
   assert.equal(await readFile(`${artifact}.manifest`, 'utf8'), '');
   assert.equal(JSON.parse(await readFile(`${artifact}.spdx.json`, 'utf8')).packages.length, 1);
+});
+
+/** Root files over a fake: `fail` says what a read of a path does instead of reading. */
+function fakeFiles(contents: Record<string, string>, fail: Record<string, Error>): RootFiles {
+  return {
+    readFile: async (path: string) => {
+      if (fail[path]) throw fail[path];
+      if (path in contents) return Buffer.from(contents[path]!);
+      throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
+    },
+  } as unknown as RootFiles;
+}
+
+test('a missing dpkg database or copyright file means none; any other read error is thrown, not an empty manifest', async () => {
+  const status = '/var/lib/dpkg/status';
+  const copyright = '/usr/share/doc/zlib1g/copyright';
+  assert.deepEqual((await readRootPackages(fakeFiles({}, {}))).packages, []);
+  const none = await readRootPackages(fakeFiles({ [status]: STATUS }, {}));
+  assert.ok(none.packages.some((p) => p.name === 'zlib1g'));
+  assert.equal(none.licenses.size, 0, 'no copyright file: no licence, as before');
+  // As a VM's guest reports it: the message alone.
+  assert.equal((await readRootPackages(fakeFiles({ [status]: STATUS }, { [copyright]: new Error(`ENOENT: no such file or directory, open '${copyright}'`) }))).licenses.size, 0);
+  const denied = Object.assign(new Error(`EACCES: permission denied, open '${status}'`), { code: 'EACCES' });
+  await assert.rejects(readRootPackages(fakeFiles({}, { [status]: denied })), /EACCES/);
+  await assert.rejects(readRootPackages(fakeFiles({ [status]: STATUS }, { [copyright]: new Error('the VM stopped unexpectedly') })), /the VM stopped unexpectedly/);
+  await assert.rejects(readRootPackages(fakeFiles({ [status]: STATUS }, { [copyright]: Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }) })), /EIO/);
 });

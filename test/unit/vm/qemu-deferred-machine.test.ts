@@ -9,11 +9,14 @@ import type { QemuMachine } from '../../../src/vm/qemu/qemu-machine.js';
 import { StoreList } from '../../../src/vm/qemu/store-list.js';
 
 /** A prepared VM whose boot is a fake machine that records what it is asked. */
-function fakeBoot() {
+function fakeBoot(fail: { create?: string; mountRoot?: boolean; boot?: boolean } = {}) {
   const calls: string[] = [];
   const store = {
     dir: '/store',
-    create: async (id: string) => void calls.push(`create ${id}`),
+    create: async (id: string) => {
+      calls.push(`create ${id}`);
+      if (fail.create === id) throw new Error(`cannot create layer ${id}: No space left on device`);
+    },
     has: async (id: string) => (calls.push(`has ${id}`), id === 'in-guest'),
     list: async () => (calls.push('list'), [{ id: 'in-guest', mtimeMs: 0 }]),
     remove: async (ids: readonly string[]) => void calls.push(`remove ${ids.join(',')}`),
@@ -23,14 +26,21 @@ function fakeBoot() {
     reason: 'a QEMU VM with TCG, booting 6.1',
     layerStore: store,
     exec: async () => (calls.push('exec'), { exitStatus: 0, signal: null, durationMs: 1, outputTail: [] }),
-    mountRoot: async () => void calls.push('mountRoot'),
+    mountRoot: async () => {
+      calls.push('mountRoot');
+      if (fail.mountRoot) throw new Error('mount -t overlay failed');
+    },
     close: async () => void calls.push('close'),
   } as unknown as QemuMachine;
   let launches = 0;
   const prepared: Bootable = {
     reason: 'a QEMU VM with TCG, booting 6.1',
     storeDir: '/store',
-    launch: async () => (launches++, machine),
+    launch: async () => {
+      launches++;
+      if (fail.boot) throw new Error('the guest did not start');
+      return machine;
+    },
     discard: () => void calls.push('discard'),
   };
   return { calls, prepared, launches: () => launches };
@@ -112,6 +122,37 @@ test('a VM that fails to boot fails the command that needed it, not the steps qu
   await vm.layerStore!.create('new');
   await vm.mountRoot({ dir: '/layers', upper: 'u', work: 'w', lowers: [] });
   await assert.rejects(vm.exec({ argv: ['true'], chroot: true, label: 'x' }, () => {}), /KVM was requested/);
+  await vm.close();
+  assert.deepEqual(f.calls, []);
+});
+
+test('a queued operation that fails is not lost: the next call that needs the guest throws it, and what was queued after it is not done', async (t) => {
+  const f = fakeBoot({ create: 'L1' });
+  const vm = new DeferredVm(f.prepared, '/root', await storeImage(t, []), () => {});
+  await vm.layerStore!.create('L1');
+  await vm.mountRoot({ dir: '/layers', upper: 'L1', work: 'L1.work', lowers: ['base'] });
+  const req = { argv: ['true'], chroot: true, label: 'x' };
+  await assert.rejects(vm.exec(req, () => {}), /cannot create layer L1: No space left on device/);
+  assert.deepEqual(f.calls, ['create L1'], 'the root was not mounted over a layer that is not there, nor the command run');
+  // Reported once: the guest is usable again (a retry, the cleanups).
+  await vm.exec(req, () => {});
+  await vm.close();
+  assert.deepEqual(f.calls, ['create L1', 'exec', 'close']);
+});
+
+test('a queued failure that no call reported is thrown by close, after the VM is closed', async (t) => {
+  const f = fakeBoot({ mountRoot: true });
+  const vm = new DeferredVm(f.prepared, '/root', await storeImage(t, []), () => {});
+  await vm.mountRoot({ dir: '/layers', upper: 'L1', work: 'L1.work', lowers: ['base'] });
+  await assert.rejects(vm.close(), /mount -t overlay failed/);
+  assert.deepEqual(f.calls, ['mountRoot', 'close']);
+});
+
+test('a boot that fails is thrown once, by the call that needs the guest, not again by close', async (t) => {
+  const f = fakeBoot({ boot: true });
+  const vm = new DeferredVm(f.prepared, '/root', await storeImage(t, []), () => {});
+  await vm.layerStore!.create('L1');
+  await assert.rejects(vm.exec({ argv: ['true'], chroot: false, label: 'x' }, () => {}), /the guest did not start/);
   await vm.close();
   assert.deepEqual(f.calls, []);
 });

@@ -78,10 +78,10 @@ test('memory reads like debos (binary units); disk sizes decimal unless spelled 
   assert.equal(memoryMb('512MB'), 512);
   assert.equal(memoryMb(1024), 1024);
   assert.throws(() => memoryMb('2Gx'), UsageError);
-  assert.throws(() => memoryMb('1MB'), /at least 128MB/);
+  assert.throws(() => memoryMb('1MB'), /less than the 128MB a VM needs/);
   assert.equal(diskBytes('10G', 'scratch size'), 10_000_000_000);
   assert.equal(diskBytes('64GiB', 'layers size'), 64 * 1024 ** 3);
-  assert.throws(() => diskBytes('lots', 'scratch size'), /invalid scratch size "lots"/);
+  assert.throws(() => diskBytes('lots', 'the scratch disk'), /invalid size for the scratch disk: "lots"/);
 });
 
 test('a dead guest is explained by its most telling console line', () => {
