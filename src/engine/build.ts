@@ -184,7 +184,7 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
       // Board recipes compress their image in a postprocess command (`xz IMAGE`), as debos
       // lets them: what is gone has no manifests, and the build is no worse for it.
       if (await access(file).then(() => false, () => true)) {
-        bus.emit({ type: 'warning', message: `no manifests for ${file}: a postprocess command removed it (compressed or moved it)` });
+        warn(`no manifests for ${file}: a postprocess command removed it (compressed or moved it)`);
         return;
       }
       await writeManifests(file, root, config.sourceDateEpoch);
