@@ -13,16 +13,21 @@ export async function run({ options, positionals }: ParsedArgs): Promise<number>
   const axes = parseAxes(options.templateVars);
   const names = [...axes.keys()];
   const read = new Set<string>();
+  const notPassed = new Set<string>();
   for (const vars of combinations(axes)) {
     const label = Object.entries(vars).map(([k, v]) => `${k}:${v}`).join(' ');
     const plan = await planRecipe(file, { vars: new Map(Object.entries(vars)), strict: options.strict }).catch((err: unknown) => {
       process.stderr.write(`the build with -t ${label} does not check:\n`);
       throw err;
     });
-    for (const name of await varsRead(plan.recipe, names)) read.add(name);
+    const found = await varsRead(plan.recipe, names);
+    for (const name of found.read) read.add(name);
+    for (const name of found.notPassed) notPassed.add(name);
   }
   for (const name of names.filter((n) => !read.has(n))) {
-    process.stderr.write(`warning: the recipe reads no template variable "${name}": every build of that axis would be the same\n`);
+    // A sub-recipe sees only `architecture` and its recipe action's variables, as in debos.
+    const why = notPassed.has(name) ? ' (a sub-recipe reads it, but no recipe action passes it on)' : '';
+    process.stderr.write(`warning: the recipe reads no template variable "${name}"${why}: every build of that axis would be the same\n`);
   }
   process.stdout.write(formatMatrix(axes, (options.format ?? 'github') as MatrixFormat));
   return 0;

@@ -1,6 +1,6 @@
 // A build, start to end: plan the recipe, choose the machine, make the workspace, run the
 // steps, report, and clean up.
-import { realpath } from 'node:fs/promises';
+import { access, realpath } from 'node:fs/promises';
 import type { ImageSpec, Machine } from '../vm/machine.js';
 import { findAction } from './actions/index.js';
 import type { BackendChoice } from './machine/backend.js';
@@ -182,7 +182,16 @@ export async function runBuild(plan: Plan, config: BuildConfig, choice: BackendC
   outcome = await closeMachine(machine, outcome, warn);
   // A disk image is finished once its machine has let go of it.
   if (outcome.status === 'success' && config.manifests) {
-    await Promise.all([...images.contents].map(([file, root]) => writeManifests(file, root, config.sourceDateEpoch))).catch((err: unknown) => {
+    const written = [...images.contents].map(async ([file, root]) => {
+      // Board recipes compress their image in a postprocess command (`xz IMAGE`), as debos
+      // lets them: what is gone has no manifests, and the build is no worse for it.
+      if (await access(file).then(() => false, () => true)) {
+        warn(`no manifests for ${file}: a postprocess command removed it (compressed or moved it)`);
+        return;
+      }
+      await writeManifests(file, root, config.sourceDateEpoch);
+    });
+    await Promise.all(written).catch((err: unknown) => {
       outcome = { ...outcome, status: 'failed', error: new HostError(`could not write the manifests of a disk image: ${(err as Error).message}`) };
     });
   }

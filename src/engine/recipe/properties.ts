@@ -26,10 +26,19 @@ function scalar<T>(expected: string, read: (text: string) => T | undefined) {
 const TRUE_WORDS = new Set(['y', 'yes', 'on', 'true']);
 const FALSE_WORDS = new Set(['n', 'no', 'off', 'false']);
 
+/**
+ * yaml.v2 reads `1` as an integer, not a boolean: debos up to 1.1.4 drops the property
+ * silently (`recommends: 1` installs no recommends), 1.1.5 and later refuse it.
+ */
 export const bool = () =>
-  scalar('a boolean', (text) => {
-    const word = text.toLowerCase();
-    return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : undefined;
+  z.unknown().transform((input, ctx): boolean => {
+    const word = typeof input === 'string' ? input.toLowerCase() : undefined;
+    if (word !== undefined && TRUE_WORDS.has(word)) return true;
+    if (word !== undefined && FALSE_WORDS.has(word)) return false;
+    const number = typeof input === 'string' && parseGoInt(input) !== undefined;
+    const why = number ? ': debos 1.1.1 to 1.1.4 silently ignore a number here and 1.1.5 and later refuse it; write true or false' : '';
+    ctx.addIssue({ code: 'custom', message: `expected a boolean, got ${describe(input)}${why}`, input });
+    return z.NEVER;
   });
 
 /** An integer in Go's literal forms (decimal, 0x, 0o or YAML 1.1's leading-0 octal, 0b, `_`). */
@@ -49,6 +58,13 @@ export const str = () => scalar('a string', (text) => text);
 /** One of a fixed set of words, e.g. a compression name. */
 export const oneOf = <const T extends string>(values: readonly T[]) =>
   scalar(`one of ${values.join(', ')}`, (text) => values.find((v) => v === text));
+
+/**
+ * One of a fixed set of words in any case, kept as written (`GPT`): for a word debos hands
+ * to a tool that takes any case; verify says how debos reads the other spellings.
+ */
+export const anyCaseOf = (values: readonly string[]) =>
+  scalar(`one of ${values.join(', ')}`, (text) => (values.includes(text.toLowerCase()) ? text : undefined));
 
 const collection = (expected: string) => ({
   error: (issue: { code: string; input?: unknown }) =>

@@ -1,5 +1,5 @@
 // debstep matrix: axes from -t, their combinations, the three output forms, and the
-// warning for a -t name the recipe (or a sub-recipe) never reads.
+// warning for a -t name the build never reads (a sub-recipe reads only what is passed on).
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -32,16 +32,21 @@ test('formats: a one-line strategy.matrix, a GitLab parallel:matrix, a JSON list
   assert.deepEqual(JSON.parse(formatMatrix(axes, 'json')), combinations(axes));
 });
 
-test('the command checks every combination and warns about a -t name no recipe file reads', async (t) => {
+test('the command checks every combination and warns about a -t name the build does not read', async (t) => {
   const dir = await tempDir(t);
   await mkdir(join(dir, 'sub'));
-  // `suite` is read only by the sub-recipe, `flavour` by nothing.
-  await writeFile(join(dir, 'top.yaml'), '{{ if eq (or .arch "") "sparc" }}{{ fail "no sparc" }}{{ end }}architecture: {{ or .arch "amd64" }}\nactions:\n  - action: recipe\n    recipe: sub/child.yaml\n');
-  await writeFile(join(dir, 'sub/child.yaml'), 'architecture: {{ .architecture }}\nactions:\n  - action: run\n    command: echo {{ .suite }}\n');
-  const ok = await debstep(['matrix', join(dir, 'top.yaml'), '-t', 'arch:amd64,arm64', '-t', 'suite:bookworm', '-t', 'flavour:a,b', '--format', 'json']);
+  // `suite` reaches the sub-recipe through the recipe action's variables; `uid` is read by the
+  // sub-recipe but not passed on, so as in debos it never gets there; `flavour` is read by nothing.
+  await writeFile(
+    join(dir, 'top.yaml'),
+    '{{ if eq (or .arch "") "sparc" }}{{ fail "no sparc" }}{{ end }}architecture: {{ or .arch "amd64" }}\nactions:\n  - action: recipe\n    recipe: sub/child.yaml\n    variables:\n      suite: {{ or .suite "x" }}\n',
+  );
+  await writeFile(join(dir, 'sub/child.yaml'), 'architecture: {{ .architecture }}\nactions:\n  - action: run\n    command: echo {{ .suite }} {{ or .uid "" }}\n');
+  const ok = await debstep(['matrix', join(dir, 'top.yaml'), '-t', 'arch:amd64,arm64', '-t', 'suite:bookworm', '-t', 'uid:0,1000', '-t', 'flavour:a,b', '--format', 'json']);
   assert.equal(ok.code, 0, ok.stderr);
-  assert.equal(JSON.parse(ok.stdout).length, 4);
-  assert.match(ok.stderr, /warning: the recipe reads no template variable "flavour"/);
+  assert.equal(JSON.parse(ok.stdout).length, 8);
+  assert.match(ok.stderr, /^warning: the recipe reads no template variable "flavour": every build of that axis would be the same$/m);
+  assert.match(ok.stderr, /^warning: the recipe reads no template variable "uid" \(a sub-recipe reads it, but no recipe action passes it on\): every build/m);
   assert.doesNotMatch(ok.stderr, /"(arch|suite)"/);
   const bad = await debstep(['matrix', join(dir, 'top.yaml'), '-t', 'arch:amd64,sparc']);
   assert.equal(bad.code, 2);

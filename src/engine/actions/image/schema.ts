@@ -1,6 +1,6 @@
 // image-partition's properties (documented in ../image-partition.ts), with debos's defaults.
 import type { z } from 'zod';
-import { bool, listOf, mapping, oneOf, str, strList } from '../../recipe/properties.js';
+import { anyCaseOf, bool, listOf, mapping, str, strList } from '../../recipe/properties.js';
 import { actionFields } from '../fields.js';
 
 export const partitionSchema = mapping({
@@ -31,7 +31,8 @@ export const imagePartitionSchema = mapping({
   ...actionFields('image-partition'),
   imagename: str(),
   imagesize: str(),
-  partitiontype: oneOf(['gpt', 'msdos']),
+  /** As written; verify turns `GPT` into `gpt` (see there). */
+  partitiontype: anyCaseOf(['gpt', 'msdos']),
   diskid: str().optional(),
   gpt_gap: str().optional(),
   partitions: listOf(partitionSchema).default([]),

@@ -62,9 +62,27 @@ function verifyPartition(part: Partition, at: string, p: ImagePartition, ctx: Ve
   }
 }
 
+/**
+ * `partitiontype: GPT`: parted takes any case, but debos compares the word with "gpt" and
+ * "msdos" letter for letter. With GPT, debos 1.1.7 builds the table "gpt" builds (1.1.1
+ * names every partition "primary"); with MSDOS, 1.1.1 builds an msdos table and 1.1.6 and
+ * later fail at parted. debstep reads the word as its lowercase, as parted does, and says so.
+ */
+function readPartitionType(p: ImagePartition, ctx: VerifyContext): void {
+  const type = p.partitiontype.toLowerCase();
+  if (type === p.partitiontype) return;
+  const debos =
+    type === 'gpt'
+      ? 'debos 1.1.7 builds the same table, but 1.1.1 names every partition "primary" and debos refuses partlabel, parttype, partuuid and gpt_gap with it'
+      : 'debos 1.1.1 builds the same table, but 1.1.6 and later pass the partition names to parted, which refuses them';
+  ctx.tolerate('partitiontype', `partitiontype "${p.partitiontype}" is read as "${type}", as parted reads it: debos compares the word letter for letter (${debos}); write "${type}"`);
+  p.partitiontype = type;
+}
+
 /** Throws PropertyError for what debos's Verify rejects, and what parted would. */
 export function verifyImagePartition(p: ImagePartition, ctx: VerifyContext): void {
   checkArtifactName('imagename', p.imagename);
+  readPartitionType(p, ctx);
   const gpt = p.partitiontype === 'gpt';
   if (p.gpt_gap !== undefined) {
     if (!gpt) throw new PropertyError('gpt_gap', "'gpt_gap' can only be used with a gpt partition table");

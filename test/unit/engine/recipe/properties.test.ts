@@ -22,7 +22,7 @@ test('a boolean of the wrong type says what it got', () => {
   assert.equal(message(bool(), ['x']), 'expected a boolean, got a list');
   assert.equal(message(bool(), { a: '1' }), 'expected a boolean, got a mapping');
   assert.equal(message(bool(), 'maybe'), 'expected a boolean, got "maybe"');
-  assert.equal(message(bool(), '1'), 'expected a boolean, got "1"');
+  assert.equal(message(bool(), '1'), 'expected a boolean, got "1": debos 1.1.1 to 1.1.4 silently ignore a number here and 1.1.5 and later refuse it; write true or false');
 });
 
 test('integers in Go literal forms', () => {
