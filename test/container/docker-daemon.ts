@@ -2,10 +2,14 @@
 // test starts itself (Debian's docker.io: dockerd with the vfs storage driver, which needs
 // no overlayfs, and no iptables or bridge, which a nested machine may lack). Its data root
 // is under /var/tmp, so the base image and the build's layers are kept between runs; its
-// socket, pidfile and run-time state are its own, so it never meets a system daemon.
+// socket, pidfile and run-time state are its own, so it never meets a system daemon. The
+// docker command used with it is the one from dockerd's package (a docker command earlier
+// on PATH may be another version, without the buildx plugin), and builds use BuildKit:
+// the legacy builder runs a container for every step, which under vfs copies the whole tree.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { access, mkdir, readFile, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { which } from '../../src/util/which.js';
 import { tryRun } from './in-root.js';
@@ -58,8 +62,10 @@ async function unmountOurs(): Promise<void> {
   for (const p of points.reverse()) await tryRun(['umount', '-l', p]);
 }
 
-async function ownDaemon(): Promise<Daemon> {
-  const env = { ...process.env, DOCKER_HOST: `unix://${SOCKET}` };
+async function ownDaemon(dockerd: string): Promise<Daemon> {
+  const cli = join(dirname(dockerd), '../bin/docker');
+  const path = (await access(cli).then(() => true, () => false)) ? `${dirname(cli)}:${process.env.PATH ?? ''}` : process.env.PATH;
+  const env = { ...process.env, PATH: path, DOCKER_HOST: `unix://${SOCKET}`, DOCKER_BUILDKIT: '1' };
   const stop = async (): Promise<void> => {
     const pid = await pidIn(PIDFILE);
     // dockerd stops the containerd it started; one left by a killed dockerd is ended here.
@@ -76,7 +82,7 @@ async function ownDaemon(): Promise<Daemon> {
   await stop();
   await mkdir(DATA_ROOT, { recursive: true });
   const log = openSync(LOG, 'w');
-  const child = spawn('dockerd', ['--storage-driver=vfs', '--iptables=false', '--bridge=none', `--data-root=${DATA_ROOT}`, `--exec-root=${EXEC_ROOT}`, `--host=unix://${SOCKET}`, `--pidfile=${PIDFILE}`], { stdio: ['ignore', log, log], detached: true });
+  const child = spawn(dockerd, ['--storage-driver=vfs', '--iptables=false', '--bridge=none', `--data-root=${DATA_ROOT}`, `--exec-root=${EXEC_ROOT}`, `--host=unix://${SOCKET}`, `--pidfile=${PIDFILE}`], { stdio: ['ignore', log, log], detached: true });
   closeSync(log);
   child.unref();
   let exited = false;
@@ -93,6 +99,7 @@ async function ownDaemon(): Promise<Daemon> {
 export async function dockerDaemon(): Promise<Daemon | string> {
   if (!(await which('docker'))) return 'no docker command';
   if (await answers(process.env)) return { env: process.env, what: 'the docker daemon already running here', stop: async () => {} };
-  if (!(await which('dockerd'))) return 'docker has no daemon to talk to, and there is no dockerd to start (apt-get install docker.io)';
-  return ownDaemon();
+  const dockerd = await which('dockerd');
+  if (!dockerd) return 'docker has no daemon to talk to, and there is no dockerd to start (apt-get install docker.io)';
+  return ownDaemon(dockerd);
 }
