@@ -6,6 +6,8 @@
 // docker command used with it is the one from dockerd's package (a docker command earlier
 // on PATH may be another version, without the buildx plugin), and builds use BuildKit:
 // the legacy builder runs a container for every step, which under vfs copies the whole tree.
+// Its runtime is runc-in-bounds.sh: runc with the capabilities this machine lacks left out,
+// so that --privileged containers start where the machine is itself a sandbox.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { access, mkdir, readFile, rm } from 'node:fs/promises';
@@ -19,6 +21,7 @@ const EXEC_ROOT = '/run/debstep-test-docker';
 const SOCKET = `${EXEC_ROOT}.sock`;
 const PIDFILE = `${EXEC_ROOT}.pid`;
 const LOG = `${DATA_ROOT}.log`;
+const RUNTIME = join(import.meta.dirname, 'runc-in-bounds.sh');
 
 export interface Daemon {
   /** The environment the docker command needs to reach this daemon. */
@@ -82,7 +85,7 @@ async function ownDaemon(dockerd: string): Promise<Daemon> {
   await stop();
   await mkdir(DATA_ROOT, { recursive: true });
   const log = openSync(LOG, 'w');
-  const child = spawn(dockerd, ['--storage-driver=vfs', '--iptables=false', '--bridge=none', `--data-root=${DATA_ROOT}`, `--exec-root=${EXEC_ROOT}`, `--host=unix://${SOCKET}`, `--pidfile=${PIDFILE}`], { stdio: ['ignore', log, log], detached: true });
+  const child = spawn(dockerd, ['--storage-driver=vfs', '--iptables=false', '--bridge=none', `--data-root=${DATA_ROOT}`, `--exec-root=${EXEC_ROOT}`, `--host=unix://${SOCKET}`, `--pidfile=${PIDFILE}`, `--add-runtime=debstep-test=${RUNTIME}`, '--default-runtime=debstep-test'], { stdio: ['ignore', log, log], detached: true });
   closeSync(log);
   child.unref();
   let exited = false;
