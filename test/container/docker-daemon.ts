@@ -28,6 +28,8 @@ export interface Daemon {
   readonly env: NodeJS.ProcessEnv;
   /** What it is, for the test's diagnostics. */
   readonly what: string;
+  /** Whether the test started it (and so may prune its build cache). */
+  readonly own: boolean;
   /** Stops the daemon if this test started it: dockerd, its containerd, their mounts. */
   stop(): Promise<void>;
 }
@@ -81,7 +83,7 @@ async function ownDaemon(dockerd: string): Promise<Daemon> {
     await rm(PIDFILE, { force: true });
   };
   // One left running by a test that was killed: ours, so it is used and stopped after.
-  if ((await pidIn(PIDFILE)) && (await answers(env))) return { env, what: `the test's own dockerd, left running (${SOCKET})`, stop };
+  if ((await pidIn(PIDFILE)) && (await answers(env))) return { env, what: `the test's own dockerd, left running (${SOCKET})`, own: true, stop };
   await stop();
   await mkdir(DATA_ROOT, { recursive: true });
   const log = openSync(LOG, 'w');
@@ -91,7 +93,7 @@ async function ownDaemon(dockerd: string): Promise<Daemon> {
   let exited = false;
   child.on('exit', () => (exited = true));
   for (const deadline = Date.now() + 120_000; Date.now() < deadline && !exited; await sleep(500)) {
-    if (await answers(env)) return { env, what: `dockerd started by the test (vfs, data root ${DATA_ROOT})`, stop };
+    if (await answers(env)) return { env, what: `dockerd started by the test (vfs, data root ${DATA_ROOT})`, own: true, stop };
   }
   const tail = (await readFile(LOG, 'utf8').catch(() => '')).split('\n').slice(-15).join('\n');
   await stop();
@@ -101,7 +103,7 @@ async function ownDaemon(dockerd: string): Promise<Daemon> {
 /** A working Docker daemon, or why there is none. */
 export async function dockerDaemon(): Promise<Daemon | string> {
   if (!(await which('docker'))) return 'no docker command';
-  if (await answers(process.env)) return { env: process.env, what: 'the docker daemon already running here', stop: async () => {} };
+  if (await answers(process.env)) return { env: process.env, what: 'the docker daemon already running here', own: false, stop: async () => {} };
   const dockerd = await which('dockerd');
   if (!dockerd) return 'docker has no daemon to talk to, and there is no dockerd to start (apt-get install docker.io)';
   return ownDaemon(dockerd);
