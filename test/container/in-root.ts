@@ -32,9 +32,9 @@ mount --bind "$recipes" "$r/recipes"
 exec chroot "$r" setpriv --bounding-set -sys_admin -- sh -c 'cd /recipes && exec "$@"' sh "$@"`;
 
 /** Runs argv to completion; never throws for a non-zero exit (-1: it did not start or timed out). */
-export async function tryRun(argv: readonly string[], opts: { env?: NodeJS.ProcessEnv; timeout?: number } = {}): Promise<Result> {
+export async function tryRun(argv: readonly string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeout?: number } = {}): Promise<Result> {
   try {
-    const r = await run(argv[0]!, argv.slice(1), { env: opts.env, timeout: opts.timeout ?? 600_000, maxBuffer: 1 << 26 });
+    const r = await run(argv[0]!, argv.slice(1), { env: opts.env, cwd: opts.cwd, timeout: opts.timeout ?? 600_000, maxBuffer: 1 << 26 });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (err) {
     const e = err as { code?: number | string; stdout?: string; stderr?: string };
@@ -79,13 +79,23 @@ export async function smokeTest(entry: EntryPoint, scratch: string): Promise<voi
   const doctor = await entry(REPO, ['debstep', 'doctor']);
   assert.match(doctor.stdout, /root without CAP_SYS_ADMIN/, doctor.stdout + doctor.stderr);
 
-  const base = await baseRootTarball('bookworm', 'amd64', 'tar');
-  await link(base, join(scratch, 'base.tar')).catch(() => cp(base, join(scratch, 'base.tar')));
-  await writeFile(join(scratch, 'smoke.yaml'), SMOKE_RECIPE);
+  await smokeRecipe(scratch);
   const build = await entry(scratch, ['debstep', 'build', 'smoke.yaml']);
   assert.equal(build.code, 0, build.stdout + build.stderr);
   assert.match(build.stdout, /on the vm backend \(KVM does not work .* and not root with CAP_SYS_ADMIN: a VM under TCG/, build.stdout);
-  const { stdout } = await run('tar', ['-xzOf', join(scratch, 'smoke.tar.gz'), './etc/debstep-smoke']);
+  await assertSmokeArtifact(scratch);
+}
+
+/** Puts the small recipe (smoke.yaml) and the base root it unpacks (base.tar) into `dir`. */
+export async function smokeRecipe(dir: string): Promise<void> {
+  const base = await baseRootTarball('bookworm', 'amd64', 'tar');
+  await link(base, join(dir, 'base.tar')).catch(() => cp(base, join(dir, 'base.tar')));
+  await writeFile(join(dir, 'smoke.yaml'), SMOKE_RECIPE);
+}
+
+/** The small recipe's artifact is in `dir` and holds what its run action wrote. */
+export async function assertSmokeArtifact(dir: string): Promise<void> {
+  const { stdout } = await run('tar', ['-xzOf', join(dir, 'smoke.tar.gz'), './etc/debstep-smoke']);
   assert.equal(stdout, 'built in a container\n');
 }
 
