@@ -24,8 +24,9 @@ const suites = args.length ? args : all;
 // The VM's files (CPU-bound under TCG) and the host's (mostly waiting on the mirror and the
 // disk) run side by side, which takes minutes off the run; no test of one lane looks at what
 // the other holds (each has its own state directory, loop devices and QEMU processes, found
-// by their paths). The end-to-end files join the VM's lane, the shorter one without them.
-const VM_LANE = /^(vm-|kvm-)/;
+// by their paths). The end-to-end files and the arm64 board image (CPU-bound under
+// qemu-user) join the VM's lane, the shorter one without them.
+const VM_LANE = /^(vm-|kvm-|wild-board\.)/;
 const inVmLane = (file) => VM_LANE.test(basename(file)) || file.startsWith(join('test', 'e2e'));
 // Files that change the machine for every process (foreign.test.ts disables the qemu-aarch64
 // binfmt handler, which a VM booted meanwhile would miss) run alone, before the lanes.
