@@ -27,7 +27,7 @@ test(`a root of ${DEPTH + 1} layers mounts, under a long state directory, from t
   await writeFile(join(dir, 'deep.yaml'), deepRecipe(DEPTH, 'changed'));
   const second = await build();
   assert.equal(second.code, 0, second.stdout + second.stderr);
-  assert.equal(second.stderr.match(/^==== \w+ ==== \(cached\)$/gm)?.length, DEPTH, second.stderr);
+  assert.equal(`${second.stdout}${second.stderr}`.match(/^==== \w+ ==== \(cached\)$/gm)?.length, DEPTH, second.stdout + second.stderr);
   assert.equal((await tarRead(join(dir, 'deep.tar.gz'), `./etc/layer-${DEPTH - 1}`)).toString(), 'changed\n');
   assert.deepEqual(await mountsUnder(dir), []);
 });
