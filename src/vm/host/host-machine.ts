@@ -13,7 +13,7 @@ import { HostRootFiles } from './root-files.js';
 import { type Diagnosis, diagnoseArch } from '../binfmt.js';
 import { hostBinfmtView } from './binfmt-view.js';
 import { DirLayerStore } from './layer-store.js';
-import { CLASSIC_MOUNT_ENV, mountOverlay } from './overlay-mount.js';
+import { mountOverlay } from './overlay-mount.js';
 import { LoopDevice, partitionDevices, quietRun } from './block-devices.js';
 
 const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -107,10 +107,10 @@ export class HostMachine implements Machine {
     await this.unmountRoot();
     if (!layers) return;
     // overlayfs refuses a work directory a volatile mount used before, as a sign of a
-    // crash: the layer was never more durable than that (see overlayOptions).
+    // crash: the layer was never more durable than that (see overlay-mount.ts, overlayOptions).
     if (this.volatileRoot) await rm(resolve(layers.dir, layers.work, VOLATILE_MARK), { recursive: true, force: true });
     await this.inheritRoot(layers);
-    await mountOverlay(layers, this.rootDir, this.volatileRoot, (argv, cwd) => this.run(argv, cwd, CLASSIC_MOUNT_ENV));
+    await mountOverlay(layers, this.rootDir, this.volatileRoot, (argv, cwd, env) => this.run(argv, cwd, env));
     this.mounted = 'layers';
   }
 

@@ -41,17 +41,17 @@ export function shortNames(lowerCount: number): OverlayNames {
 }
 
 /** The environment that makes util-linux's mount use mount(2). */
-export const CLASSIC_MOUNT_ENV = { LIBMOUNT_FORCE_MOUNT2: 'always' } as const;
+const CLASSIC_MOUNT_ENV = { LIBMOUNT_FORCE_MOUNT2: 'always' } as const;
 
 /**
  * Mounts `layers` as an overlay on `target`: `mount` runs the given argv (the mount command
- * and its arguments) in the links' directory with CLASSIC_MOUNT_ENV added.
+ * and its arguments) in the links' directory, with `env` added to its environment.
  */
 export async function mountOverlay(
   layers: RootLayers,
   target: string,
   volatile: boolean,
-  mount: (argv: string[], cwd: string) => Promise<void>,
+  mount: (argv: string[], cwd: string, env: Readonly<Record<string, string>>) => Promise<void>,
 ): Promise<void> {
   const links = await mkdtemp(join(tmpdir(), 'debstep-layers-'));
   try {
@@ -62,7 +62,7 @@ export async function mountOverlay(
       symlink(real(layers.work), join(links, names.work)),
       ...layers.lowers.map((l, i) => symlink(real(l), join(links, names.lowers[i]!))),
     ]);
-    await mount(['mount', '-t', 'overlay', 'debstep-root', '-o', overlayOptions(names, volatile), target], links);
+    await mount(['mount', '-t', 'overlay', 'debstep-root', '-o', overlayOptions(names, volatile), target], links, CLASSIC_MOUNT_ENV);
   } finally {
     await rm(links, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CLASSIC_MOUNT_ENV, hasVolatileOverlay, mountOverlay, overlayOptions, shortNames } from '../../../src/vm/host/overlay-mount.js';
+import { hasVolatileOverlay, mountOverlay, overlayOptions, shortNames } from '../../../src/vm/host/overlay-mount.js';
 
 const names = { upper: 'L003', work: 'work-L003', lowers: ['L002', '/store/abc'] };
 
@@ -26,15 +26,15 @@ test('the options of 40 layers fit the 256 bytes of fsconfig, for a mount that i
 
 test('mount is given short links to the layers, in their order, with the classic mount(2) asked for', async () => {
   const layers = { dir: '/ws/layers', upper: 'L003', work: 'work-L003', lowers: ['L002', '/var/lib/debstep/cache/layers/store/abc', 'base'] };
-  let seen: { argv: string[]; links: Record<string, string> } | undefined;
-  await mountOverlay(layers, '/ws/root', false, async (argv, cwd) => {
+  let seen: { argv: string[]; links: Record<string, string>; env: Readonly<Record<string, string>> } | undefined;
+  await mountOverlay(layers, '/ws/root', false, async (argv, cwd, env) => {
     const links: Record<string, string> = {};
     for (const n of ['0', '1', '2', 'u', 'w']) links[n] = await readlink(join(cwd, n));
-    seen = { argv, links };
+    seen = { argv, links, env };
   });
   assert.deepEqual(seen?.argv, ['mount', '-t', 'overlay', 'debstep-root', '-o', 'lowerdir=0:1:2,upperdir=u,workdir=w', '/ws/root']);
   assert.deepEqual(seen?.links, { 0: '/ws/layers/L002', 1: '/var/lib/debstep/cache/layers/store/abc', 2: '/ws/layers/base', u: '/ws/layers/L003', w: '/ws/layers/work-L003' });
-  assert.deepEqual(CLASSIC_MOUNT_ENV, { LIBMOUNT_FORCE_MOUNT2: 'always' });
+  assert.deepEqual(seen?.env, { LIBMOUNT_FORCE_MOUNT2: 'always' });
 });
 
 test('the links are removed after the mount, also when it fails', async () => {
