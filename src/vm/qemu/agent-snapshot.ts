@@ -5,10 +5,11 @@
 // model, and kept in the VM cache. Node exits with status 14 when it refuses a snapshot;
 // the guest's init then starts the agent without one.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathExists } from '../../util/exists.js';
 import { capture } from '../../util/process.js';
+import { settle } from '../../util/write-whole.js';
 import { which } from '../../util/which.js';
 import { AGENT_NODE_FLAGS } from './agent-launch.js';
 
@@ -28,13 +29,10 @@ export async function agentSnapshot(script: string, cpu: string, cacheDir: strin
   const blob = join(cacheDir, `agent-${key}.blob`);
   if (await pathExists(blob)) return { blob, note: `agent from its V8 startup snapshot ${blob}` };
   const started = Date.now();
-  const partial = `${blob}.${process.pid}.part`;
   try {
     await mkdir(cacheDir, { recursive: true });
-    await capture([emulator, '-cpu', cpu, process.execPath, ...AGENT_NODE_FLAGS, '--snapshot-blob', partial, '--build-snapshot', script], { signal: AbortSignal.timeout(120_000) });
-    await rename(partial, blob);
+    await settle(blob, (partial) => capture([emulator, '-cpu', cpu, process.execPath, ...AGENT_NODE_FLAGS, '--snapshot-blob', partial, '--build-snapshot', script], { signal: AbortSignal.timeout(120_000) }));
   } catch (err) {
-    await rm(partial, { force: true });
     return { note: `no agent snapshot: making it failed (${(err as Error).message.split('\n')[0]})` };
   }
   // Snapshots of other agents or node binaries are of no more use.

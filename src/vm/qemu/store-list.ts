@@ -4,7 +4,8 @@
 // The list is tied to the disk's file system (its ext4 UUID), so a disk made anew voids it,
 // and it never lists a layer the disk lacks: the guest's list replaces it at each boot, a
 // layer is added once the guest has sealed it and taken off before the guest removes it.
-import { open, readFile, rename, writeFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
+import { writeWhole } from '../../util/write-whole.js';
 
 export interface ListedLayer {
   readonly id: string;
@@ -60,9 +61,7 @@ export class StoreList {
   async replace(layers: readonly ListedLayer[]): Promise<void> {
     const uuid = await ext4Uuid(this.image);
     if (uuid === undefined) return;
-    const temp = `${this.file}.${process.pid}`;
-    await writeFile(temp, JSON.stringify({ uuid, layers } satisfies ListFile));
-    await rename(temp, this.file);
+    await writeWhole(this.file, JSON.stringify({ uuid, layers } satisfies ListFile));
   }
 
   /** A layer the guest has sealed. A void list stays void (the next boot lists the disk). */
